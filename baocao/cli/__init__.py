@@ -1,0 +1,13 @@
+"""The `baocao` command: one typer app, with each group of commands in its own module."""
+
+import typer
+
+from baocao.cli import outline_cmd, web_cmd
+
+app = typer.Typer(
+    help="baocao: chiến dịch báo cáo của tổ chức Công đoàn (report campaigns for trade unions).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(outline_cmd.app, name="outline", help="Đề cương: nhập và xem (outline import/show).")
+web_cmd.register(app)

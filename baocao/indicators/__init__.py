@@ -1,0 +1,1 @@
+"""Indicators (chỉ tiêu): the catalogue an outline asks for, number parsing, validation rules."""
