@@ -11,7 +11,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/baocao
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format bench browser-deps clean
+.DEFAULT_GOAL := help
+.PHONY: help run test test-sqlite test-postgres lint format bench browser-deps clean
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  make /'
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python 3.11 trở lên (Python 3.11+ is required)"; exit 1; }
@@ -34,10 +38,12 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## lint: ruff check and format check
 lint: $(BIN)/.installed
 	$(BIN)/ruff check baocao tests bench
 	$(BIN)/ruff format --check baocao tests bench
 
+## format: let ruff fix and format the code
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix baocao tests bench
 	$(BIN)/ruff format baocao tests bench
@@ -53,6 +59,7 @@ test-postgres: $(BIN)/.installed
 	echo "== test suite on PostgreSQL =="; \
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
+## bench: run every benchmark in bench/ and print its figures
 bench: $(BIN)/.installed
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
