@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,9 +20,12 @@ app = typer.Typer(no_args_is_help=True)
 err = Console(stderr=True)
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     yaml = "yaml"
     json = "json"
+
+
+OutlinePath = Annotated[Path, typer.Argument(help="Tệp đề cương: .txt, .docx hoặc .yaml")]
 
 
 def _open_or_exit(path: Path) -> Outline:
@@ -34,9 +38,13 @@ def _open_or_exit(path: Path) -> Outline:
 
 @app.command("import")
 def import_command(
-    path: Path = typer.Argument(..., help="Tệp đề cương: .txt, .docx hoặc .yaml"),
-    format: Format = typer.Option(Format.yaml, "--format", "-f", help="yaml (để sửa) hoặc json"),
-    out: Path | None = typer.Option(None, "-o", "--out", help="Ghi ra tệp thay vì màn hình"),
+    path: OutlinePath,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="yaml (để sửa) hoặc json")
+    ] = Format.yaml,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Ghi ra tệp thay vì màn hình")
+    ] = None,
 ) -> None:
     """Import an outline (text or DOCX) into YAML or JSON."""
     outline = _open_or_exit(path)
@@ -59,13 +67,17 @@ def _add(tree: Tree, section: Section) -> None:
     if section.indicators:
         details.append(f"{len(section.indicators)} chỉ tiêu")
     suffix = f" [dim]({', '.join(details)})[/dim]" if details else ""
-    branch = tree.add(f"[bold]{escape(section.label)}[/bold] [dim]{escape(section.id)}[/dim]{suffix}")
+    branch = tree.add(
+        f"[bold]{escape(section.label)}[/bold] [dim]{escape(section.id)}[/dim]{suffix}"
+    )
     for child in section.children:
         _add(branch, child)
 
 
 @app.command("show")
-def show_command(path: Path = typer.Argument(..., help="Tệp đề cương: .txt, .docx hoặc .yaml")) -> None:
+def show_command(
+    path: OutlinePath,
+) -> None:
     """Show an outline as a tree."""
     outline = _open_or_exit(path)
     tree = Tree(f"[bold]{escape(outline.title)}[/bold]")

@@ -10,7 +10,9 @@ DEFAULT_SLUG = "nq20-10-nam"
 
 def builtin_slugs() -> list[str]:
     folder = resources.files("baocao.outline") / "builtin"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def builtin_yaml(slug: str = DEFAULT_SLUG) -> str:

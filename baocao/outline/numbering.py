@@ -29,7 +29,9 @@ _ROMAN = re.compile(rf"^(?P<number>[IVXLC]{{1,6}})\s*[.\-–)]\s*(?P<rest>{_TEXT
 _MULTI = re.compile(
     rf"^(?P<number>\d{{1,2}}(?:\.\d{{1,2}})+)(?!\d)(?:\s*[.\-–)]\s*|\s+)(?P<rest>{_TEXT_START}.*)$"
 )
-_ARABIC = re.compile(rf"^(?P<number>\d{{1,2}})(?!\d)\s*(?P<delim>[.\-–)])\s*(?P<rest>{_TEXT_START}.*)$")
+_ARABIC = re.compile(
+    rf"^(?P<number>\d{{1,2}})(?!\d)\s*(?P<delim>[.\-–)])\s*(?P<rest>{_TEXT_START}.*)$"
+)
 _LETTER = re.compile(rf"^(?P<number>[{_LETTERS}])\s*(?P<delim>[.)])\s*(?P<rest>{_TEXT_START}.*)$")
 _UPPER_LETTER = re.compile(rf"^(?P<number>[A-Z])\s*(?P<delim>[.)])\s*(?P<rest>{_TEXT_START}.*)$")
 _BULLET = re.compile(r"^(?P<marker>[-+•*–—·▪◦○●])\s*(?P<rest>\S.*)$")

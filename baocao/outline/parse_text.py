@@ -19,9 +19,11 @@ from baocao.text import clean_line
 MAX_BYTES = 5 * 1024 * 1024
 _SEPARATOR = re.compile(r"^[-_–—=]{5,}$")
 # A footnote entry starts with the lost symbol (U+FFFD), a number, an asterisk or a superscript.
-_FOOTNOTE_START = re.compile(r"^(?:\ufffd|\[\d{1,3}\]|\d{1,3}(?=[\s.)\-])|[*¹²³⁴⁵⁶⁷⁸⁹⁰]+)[\s.)]*-?\s*")
+_FOOTNOTE_START = re.compile(
+    r"^(?:\ufffd|\[\d{1,3}\]|\d{1,3}(?=[\s.)\-])|[*¹²³⁴⁵⁶⁷⁸⁹⁰]+)[\s.)]*-?\s*"
+)
 _EMPTY_PARENS = re.compile(r"\s*\(\s*\)")
-_SENTENCE_DONE = tuple(".:;!?…”\"»)")
+_SENTENCE_DONE = tuple('.:;!?…”"»)')
 
 
 def read_text_file(path: Path) -> str:

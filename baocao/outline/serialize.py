@@ -15,6 +15,7 @@ import yaml
 
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator, Rule
+from baocao.indicators.load import catalogue_of
 from baocao.outline.model import Footnote, Outline, Section
 from baocao.text import nfc
 
@@ -88,7 +89,7 @@ def outline_from_dict(data: Any) -> Outline:
     if not isinstance(data, dict) or "sections" not in data:
         raise InputError("Đề cương không hợp lệ: tệp phải có 'title' và 'sections'.")
     try:
-        return Outline(
+        outline = Outline(
             title=nfc(str(data.get("title") or "")),
             preamble=_strings(data.get("preamble"), "preamble"),
             sections=[section_from_dict(s) for s in data.get("sections") or []],
@@ -104,6 +105,9 @@ def outline_from_dict(data: Any) -> Outline:
         raise InputError(
             "Đề cương không hợp lệ: thiếu trường bắt buộc hoặc sai kiểu dữ liệu.", detail=str(exc)
         ) from exc
+    if outline.indicators or outline.rules:
+        catalogue_of(outline)  # raises InputError naming every inconsistency
+    return outline
 
 
 # libyaml's C implementation when PyYAML was built with it (the wheels are): 10x faster.

@@ -11,11 +11,59 @@ from hypothesis import strategies as st
 from baocao.outline.numbering import to_roman
 from baocao.outline.parse_text import parse_text
 
-WORDS = (
-    "công đoàn đoàn viên người lao động kết quả thực hiện nghị quyết tình hình triển khai "
-    "đánh giá phong trào thi đua giải pháp nhiệm vụ chính sách pháp luật doanh nghiệp cơ sở "
-    "chất lượng tổ chức tuyên truyền giáo dục quyền lợi hợp pháp đời sống việc làm"
-).split()
+WORDS = [
+    "công",
+    "đoàn",
+    "đoàn",
+    "viên",
+    "người",
+    "lao",
+    "động",
+    "kết",
+    "quả",
+    "thực",
+    "hiện",
+    "nghị",
+    "quyết",
+    "tình",
+    "hình",
+    "triển",
+    "khai",
+    "đánh",
+    "giá",
+    "phong",
+    "trào",
+    "thi",
+    "đua",
+    "giải",
+    "pháp",
+    "nhiệm",
+    "vụ",
+    "chính",
+    "sách",
+    "pháp",
+    "luật",
+    "doanh",
+    "nghiệp",
+    "cơ",
+    "sở",
+    "chất",
+    "lượng",
+    "tổ",
+    "chức",
+    "tuyên",
+    "truyền",
+    "giáo",
+    "dục",
+    "quyền",
+    "lợi",
+    "hợp",
+    "pháp",
+    "đời",
+    "sống",
+    "việc",
+    "làm",
+]
 ORDINALS = ["nhất", "hai", "ba", "tư", "năm", "sáu"]
 LETTERS = "abcdđeghiklmn"
 
@@ -100,10 +148,7 @@ def render(roots, scheme, draw_space, bullet) -> str:
 
 
 def shape(sections) -> list:
-    return [
-        (s.title, s.guidance, s.prompts, shape(s.children))
-        for s in sections
-    ]
+    return [(s.title, s.guidance, s.prompts, shape(s.children)) for s in sections]
 
 
 def expected(nodes_: list[Node]) -> list:

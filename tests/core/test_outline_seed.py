@@ -125,9 +125,7 @@ def _output_words(outline: Outline) -> list[str]:
 def _contains_run(haystack: list[str], needle: list[str]) -> bool:
     first = needle[0]
     return any(
-        haystack[i : i + len(needle)] == needle
-        for i, word in enumerate(haystack)
-        if word == first
+        haystack[i : i + len(needle)] == needle for i, word in enumerate(haystack) if word == first
     )
 
 
