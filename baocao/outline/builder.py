@@ -59,9 +59,9 @@ def _heading_for(line: Line) -> Heading | None:
         found = classify(line.text)
         style = f"level{line.level}"
         if isinstance(found, Heading):
-            number = line.number or found.number
+            number = _bare(line.number or found.number)
             return Heading(style, _token(found.token, number), number, found.rest)
-        number = line.number or ""
+        number = _bare(line.number or "")
         return Heading(style, _token("", number) or str(line.level), number, line.text)
     if line.number:
         found = classify(f"{line.number} {line.text}")
@@ -69,6 +69,11 @@ def _heading_for(line: Line) -> Heading | None:
             return found
     found = classify(line.text)
     return found if isinstance(found, Heading) else None
+
+
+def _bare(number: str) -> str:
+    """A number as the outline stores it: "II." from Word's list numbering becomes "II"."""
+    return number.strip(" .:)-–(")
 
 
 def _token(token: str, number: str) -> str:

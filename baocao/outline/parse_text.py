@@ -101,7 +101,8 @@ def merge_markers(lines: list[str]) -> list[Line]:
     merged: list[Line] = []
     previous_blank = True
     for text in lines:
-        if not text:
+        if not text or _SEPARATOR.match(text):
+            # A rule line (dashes) carries no content; it ends a sentence like a blank line.
             previous_blank = True
             continue
         last = merged[-1] if merged else None

@@ -69,8 +69,9 @@ def test_footnote_without_marker_stays_on_the_root_flagged():
 
 
 def test_separator_without_footnotes_keeps_the_lines_below_it():
-    outline = parse_text("Tiêu đề\n\nI. Một\n----------\nNội dung sau đường kẻ.\n")
-    assert outline.sections[0].guidance == ["Nội dung sau đường kẻ."]
+    outline = parse_text("Tiêu đề\n\nI. Một\n----------\nnội dung sau đường kẻ.\n")
+    assert outline.sections[0].guidance == ["nội dung sau đường kẻ."]
+    assert outline.sections[0].prompts == []
 
 
 def test_utf16_and_bom_are_read():
