@@ -1,0 +1,47 @@
+"""An outline as its YAML text: the file a person can read and edit is the source of truth."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from baocao.errors import InputError
+from baocao.outline.model import Outline
+from baocao.outline.serialize import load_yaml
+
+
+class OutlineDocument(models.Model):
+    slug = models.SlugField(_("mã"), max_length=100, unique=True)
+    title = models.CharField(_("tên đề cương"), max_length=500)
+    yaml_text = models.TextField(_("nội dung (YAML)"))
+    builtin = models.BooleanField(
+        _("có sẵn"),
+        default=False,
+        help_text=_("Đề cương đi kèm phần mềm; được cập nhật khi cài đặt."),
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("đề cương")
+        verbose_name_plural = _("đề cương")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outlines:detail", args=[self.slug])
+
+    def outline(self) -> Outline:
+        """Parse the YAML; raises InputError with a message the editor can act on."""
+        return load_yaml(self.yaml_text)
+
+    def clean(self) -> None:
+        """Refuse YAML that does not load, so the admin never saves a page that cannot render."""
+        try:
+            outline = self.outline()
+        except InputError as exc:
+            raise ValidationError({"yaml_text": str(exc)}) from exc
+        if not self.title:
+            self.title = outline.title

@@ -1,0 +1,35 @@
+"""Changes to stored outlines, shared by the CLI, the views and the tests."""
+
+from django.db import transaction
+
+from baocao.apps.outlines.models import OutlineDocument
+from baocao.outline.builtin import builtin_slugs, builtin_yaml
+from baocao.outline.serialize import load_yaml
+
+
+@transaction.atomic
+def install_builtin_outlines() -> list[tuple[OutlineDocument, str]]:
+    """Create or refresh the outlines shipped with baocao; safe to run at every start.
+
+    Returns each document with what happened to it: "created", "updated" or "unchanged", so
+    the caller can say so. Only the built-in copy is touched: an outline a user imported under
+    another slug stays as it is.
+    """
+    results = []
+    for slug in builtin_slugs():
+        text = builtin_yaml(slug)
+        title = load_yaml(text).title  # a broken built-in file must fail here, loudly
+        doc = OutlineDocument.objects.filter(slug=slug).first()
+        if doc is None:
+            doc = OutlineDocument.objects.create(
+                slug=slug, title=title, yaml_text=text, builtin=True
+            )
+            status = "created"
+        elif (doc.title, doc.yaml_text, doc.builtin) != (title, text, True):
+            doc.title, doc.yaml_text, doc.builtin = title, text, True
+            doc.save()
+            status = "updated"
+        else:
+            status = "unchanged"
+        results.append((doc, status))
+    return results

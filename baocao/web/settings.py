@@ -1,0 +1,145 @@
+"""Django settings for baocao: one file, driven by environment variables.
+
+The defaults make `baocao demo && baocao serve` work on a laptop with SQLite; a real deployment
+sets BAOCAO_DEBUG=0, BAOCAO_SECRET_KEY, BAOCAO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+Only APIs present in both Django 5.2 LTS and 6.x are used: Python 3.11 machines get 5.2.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+WEB_DIR = Path(__file__).resolve().parent
+BASE_DIR = WEB_DIR.parent.parent
+# Everything the running site writes (SQLite file, collected static files, screenshots) lives here.
+VAR_DIR = Path(os.environ.get("BAOCAO_VAR_DIR", BASE_DIR / "var"))
+
+DEBUG = env_bool("BAOCAO_DEBUG", True)
+SECRET_KEY = os.environ.get("BAOCAO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set BAOCAO_SECRET_KEY when BAOCAO_DEBUG is off.")
+    SECRET_KEY = "django-insecure-baocao-local-demo-only"
+ALLOWED_HOSTS = env_list("BAOCAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("BAOCAO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles: runserver must not serve static files itself; WhiteNoise does.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "baocao.apps.outlines",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    # LocaleMiddleware that ignores Accept-Language: Vietnamese unless chosen otherwise.
+    "baocao.web.middleware.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a login unless its view is marked login_not_required (Django 5.1+).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "baocao.web.urls"
+WSGI_APPLICATION = "baocao.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_url() -> str:
+    if url := os.environ.get("DATABASE_URL", "").strip():
+        return url
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / 'baocao.sqlite3'}"
+
+
+DATABASES = {
+    "default": dj_database_url.parse(_database_url(), conn_max_age=60, conn_health_checks=True)
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One small machine, several writers (autosave): take the write lock at BEGIN and wait for it.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+# Explicit, so migrations are the same on Django 5.2 and 6.x whatever their defaults.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Cookies only over HTTPS outside the demo; BAOCAO_HTTPS=0 for a province's plain-HTTP LAN box.
+HTTPS = env_bool("BAOCAO_HTTPS", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Vietnamese first, English available; templates' msgids are the Vietnamese text itself.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+# dd/mm/yyyy and 1.234,5 (Django's own vi formats spell the date out in words).
+FORMAT_MODULE_PATH = ["baocao.web.formats"]
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
