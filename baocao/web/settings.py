@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "baocao.apps.outlines",
+    "baocao.apps.orgs",
+    "baocao.apps.campaigns",
 ]
 
 MIDDLEWARE = [

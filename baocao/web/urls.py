@@ -15,5 +15,7 @@ urlpatterns = [
     # Choosing the language must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("de-cuong/", include("baocao.apps.outlines.urls")),
+    path("don-vi/", include("baocao.apps.orgs.urls")),
+    path("dot-bao-cao/", include("baocao.apps.campaigns.urls")),
     path("admin/", admin.site.urls),
 ]

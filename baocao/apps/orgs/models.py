@@ -1,0 +1,103 @@
+"""The unit tree and who belongs where.
+
+A unit stores its materialised path (the codes from the root down, "TLD/KT/KT-DH/"), so "every
+unit under X" is one indexed prefix query on any database, not a recursion in Python.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = "/"
+
+
+class UnitKind(models.TextChoices):
+    NATIONAL = "national", _("Tổng LĐLĐ")
+    PROVINCE = "province", _("LĐLĐ tỉnh, thành phố")
+    NATIONAL_SECTOR = "national_sector", _("Công đoàn ngành Trung ương")
+    DISTRICT = "district", _("LĐLĐ huyện, thành phố thuộc tỉnh")
+    SECTOR = "sector", _("Công đoàn ngành địa phương")
+    ZONE = "zone", _("Công đoàn khu kinh tế, khu công nghiệp")
+    GRASSROOTS = "grassroots", _("Công đoàn cơ sở")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
+        """The unit and everything under it: one prefix query on the indexed path."""
+        units = self.filter(path__startswith=unit.path)
+        return units if include_self else units.exclude(pk=unit.pk)
+
+    def children_of(self, unit: Unit) -> UnitQuerySet:
+        return self.filter(parent=unit)
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị"), max_length=50, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    # "TLD/KT/KT-DH/": the codes from the root down, each followed by the separator.
+    path = models.CharField(_("đường dẫn"), max_length=1000, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("cấp"), default=0, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        parent_path = self.parent.path if self.parent_id else ""
+        self.path = f"{parent_path}{self.code}{PATH_SEPARATOR}"
+        self.depth = self.path.count(PATH_SEPARATOR) - 1
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is `other` or lies under it."""
+        return self.path.startswith(other.path)
+
+    def ancestor_codes(self) -> list[str]:
+        return self.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
+
+
+class Role(models.TextChoices):
+    WRITER = "writer", _("Người viết báo cáo")
+    REVIEWER = "reviewer", _("Người duyệt báo cáo cấp dưới")
+    CONSOLIDATOR = "consolidator", _("Người tổng hợp báo cáo")
+    VIEWER = "viewer", _("Người xem")
+    ADMIN = "admin", _("Quản trị đơn vị")
+
+
+class Membership(models.Model):
+    """A user's unit and roles: every user belongs to one unit, and no role reaches outside
+    that unit and its subtree."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members")
+    roles = models.JSONField(_("vai trò"), default=list)
+
+    class Meta:
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit.code}"
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
