@@ -1,26 +1,55 @@
-"""Open an outline from whatever file a user has: .txt, .docx or the YAML that baocao writes."""
+"""Open an outline from whatever file a user has: .txt, .docx or the YAML that baocao writes.
+
+The web upload and the CLI both come through `read_outline`, so a file gets the same answer,
+and the same message when it is bad, wherever it is given.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from baocao.errors import InputError
+from baocao.outline import parse_docx, parse_text
 from baocao.outline.model import Outline
-from baocao.outline.parse_text import import_text_file
 from baocao.outline.serialize import load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+WORD_SUFFIXES = (".docx", ".docm", ".dotx", ".doc", ".odt")
+# Zip (docx, odt, xlsx) and OLE (old .doc, password-protected .docx): the Word reader explains.
+_CONTAINER_MAGIC = (b"PK", b"\xd0\xcf\x11\xe0")
+ACCEPTED = ".txt, .docx, .yaml"
+
+
+def size_limit(name: str) -> int:
+    return (
+        parse_docx.MAX_BYTES if Path(name).suffix.lower() in WORD_SUFFIXES else parse_text.MAX_BYTES
+    )
+
+
+def check_size(size: int, name: str) -> None:
+    """Refuse a file that is too big before anything reads it."""
+    limit = size_limit(name)
+    if size > limit:
+        raise InputError(
+            f"Tệp {name} quá lớn ({size / (1024 * 1024):.1f} MB); đề cương tối đa "
+            f"{limit // (1024 * 1024)} MB. Hãy kiểm tra lại tệp đã chọn."
+        )
+
+
+def read_outline(data: bytes, name: str) -> Outline:
+    """An outline from a file's bytes, by what the file is, not only by what it is called."""
+    check_size(len(data), name)
+    suffix = Path(name).suffix.lower()
+    if data.startswith(_CONTAINER_MAGIC) or suffix in WORD_SUFFIXES:
+        return parse_docx.parse_docx(data, name)
+    text = parse_text.decode_text(data, name)
+    if suffix in YAML_SUFFIXES:
+        return load_yaml(text)
+    return parse_text.parse_text(text)
 
 
 def open_outline(path: Path) -> Outline:
-    """Import a text or DOCX outline, or load an outline YAML, by what the file is."""
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}. Hãy kiểm tra lại đường dẫn.")
-    suffix = path.suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    if suffix in (".docx", ".docm", ".doc", ".odt"):
-        from baocao.outline.parse_docx import import_docx_file
-
-        return import_docx_file(path)
-    return import_text_file(path)
+    check_size(path.stat().st_size, path.name)
+    return read_outline(path.read_bytes(), path.name)

@@ -63,28 +63,6 @@ _SKIP = {
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def import_docx_file(path: Path) -> Outline:
-    """Import an outline from a Word file; the size is checked before the file is read."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(
-            f"Không mở được tệp {path.name}. Hãy kiểm tra lại đường dẫn và quyền đọc tệp.",
-            detail=str(exc),
-        ) from exc
-    if size > MAX_BYTES:
-        raise _too_big(f"Tệp {path.name}", size)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"Không đọc được tệp {path.name}. Hãy kiểm tra quyền đọc tệp rồi thử lại.",
-            detail=str(exc),
-        ) from exc
-    return parse_docx(data, path.name)
-
-
 def parse_docx(data: bytes, name: str = "tệp") -> Outline:
     """Import an outline from the bytes of a .docx. Raises InputError for anything else."""
     subject = f"Tệp {name}" if name != "tệp" else "Tệp"

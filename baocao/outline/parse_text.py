@@ -8,7 +8,6 @@ empty "(" line break ")" or as a line break in mid-sentence.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from baocao.errors import InputError
 from baocao.outline.builder import Line, build_outline
@@ -24,27 +23,6 @@ _FOOTNOTE_START = re.compile(
 )
 _EMPTY_PARENS = re.compile(r"\s*\(\s*\)")
 _SENTENCE_DONE = tuple('.:;!?…”"»)')
-
-
-def read_text_file(path: Path) -> str:
-    """Read an outline text file, refusing what is clearly not one, in words a user can act on."""
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            f"Tệp {path.name} quá lớn ({len(data) // (1024 * 1024)} MB); đề cương dạng văn bản "
-            f"tối đa {MAX_BYTES // (1024 * 1024)} MB. Hãy kiểm tra lại tệp đã chọn."
-        )
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise InputError(
-            f"Tệp {path.name} là tài liệu Word cũ (.doc). Hãy mở bằng Word và lưu lại dạng .docx "
-            "hoặc .txt rồi nhập lại."
-        )
-    if data[:2] == b"PK":
-        raise InputError(
-            f"Tệp {path.name} là tệp nén (có thể là .docx/.xlsx), không phải văn bản thuần. "
-            "Hãy nhập tệp .docx bằng đúng định dạng hoặc lưu đề cương dạng .txt."
-        )
-    return decode_text(data, path.name)
 
 
 def decode_text(data: bytes, name: str = "tệp") -> str:
@@ -137,7 +115,3 @@ def parse_text(text: str) -> Outline:
         raise InputError("Tệp đề cương trống: không có dòng nào có nội dung.")
     body, footnotes = split_footnotes(lines)
     return build_outline(merge_markers(body), footnotes)
-
-
-def import_text_file(path: Path) -> Outline:
-    return parse_text(read_text_file(path))

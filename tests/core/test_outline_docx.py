@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from baocao.errors import InputError
 from baocao.outline.files import open_outline
 from baocao.outline.model import Outline
-from baocao.outline.parse_docx import import_docx_file, parse_docx
+from baocao.outline.parse_docx import parse_docx
 from baocao.outline.parse_text import parse_text
 from baocao.outline.serialize import dump_yaml
 
@@ -458,7 +458,7 @@ def test_a_file_over_20_mb_is_refused_before_it_is_read(tmp_path, monkeypatch):
         handle.truncate(21 * 1024 * 1024)  # sparse: no 21 MB written
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before size check"))
     with pytest.raises(InputError, match="quá lớn"):
-        import_docx_file(path)
+        open_outline(path)
     with pytest.raises(InputError, match="quá lớn"):
         parse_docx(bytes(21 * 1024 * 1024))
 
