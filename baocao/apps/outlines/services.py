@@ -1,10 +1,13 @@
 """Changes to stored outlines, shared by the CLI, the views and the tests."""
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.outline.builtin import builtin_slugs, builtin_yaml
-from baocao.outline.serialize import load_yaml
+from baocao.outline.model import Outline
+from baocao.outline.serialize import dump_yaml, load_yaml
+from baocao.text import fold
 
 
 @transaction.atomic
@@ -33,3 +36,21 @@ def install_builtin_outlines() -> list[tuple[OutlineDocument, str]]:
             status = "unchanged"
         results.append((doc, status))
     return results
+
+
+def save_imported_outline(outline: Outline) -> tuple[OutlineDocument, bool]:
+    """Store an imported outline under a free slug made from its title.
+
+    Returns (document, created). The same outline uploaded twice (a double submit, or the same
+    file again) finds the first copy instead of making a second.
+    """
+    text = dump_yaml(outline)
+    existing = OutlineDocument.objects.filter(yaml_text=text).first()
+    if existing:
+        return existing, False
+    base = slugify(fold(outline.title))[:80].strip("-") or "de-cuong"
+    slug, n = base, 2
+    while OutlineDocument.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    title = outline.title[:500]
+    return OutlineDocument.objects.create(slug=slug, title=title, yaml_text=text), True

@@ -1,14 +1,37 @@
-"""Pages for reading outlines; all need a login (LoginRequiredMiddleware)."""
+"""Pages for reading and importing outlines; all need a login (LoginRequiredMiddleware)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from baocao.apps.outlines.display import outline_view
+from baocao.apps.outlines.forms import OutlineUploadForm
 from baocao.apps.outlines.models import OutlineDocument
+from baocao.apps.outlines.services import save_imported_outline
 from baocao.errors import InputError
+from baocao.outline.files import check_size, read_outline, size_limit
+
+# Above this the request is refused before Django reads its body (the largest outline + form).
+MAX_REQUEST_BYTES = size_limit("x.docx") + 1024 * 1024
+IMPORT_ROLES = {"admin", "consolidator"}
+
+
+def may_import_outlines(user) -> bool:
+    """Outlines are set by the officers who run campaigns: unit admins and consolidators."""
+    membership = getattr(user, "membership", None)
+    return user.is_superuser or bool(membership and IMPORT_ROLES & set(membership.roles))
 
 
 def outline_list(request):
-    return render(request, "outlines/list.html", {"documents": OutlineDocument.objects.all()})
+    return render(
+        request,
+        "outlines/list.html",
+        {
+            "documents": OutlineDocument.objects.all(),
+            "may_import": may_import_outlines(request.user),
+        },
+    )
 
 
 def outline_detail(request, slug):
@@ -19,3 +42,38 @@ def outline_detail(request, slug):
         # Stored before validation existed or edited in the database: say why, do not crash.
         view, error = None, exc.message
     return render(request, "outlines/detail.html", {"doc": doc, "view": view, "error": error})
+
+
+def outline_import(request):
+    if not may_import_outlines(request.user):
+        raise PermissionDenied
+    form, error, status = OutlineUploadForm(), None, 200
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            # Refuse before reading the body: a 50 MB upload is a wrong file, not an outline.
+            error = _("Tệp quá lớn: đề cương tối đa %(mb)d MB. Hãy kiểm tra lại tệp đã chọn.") % {
+                "mb": size_limit("x.docx") // (1024 * 1024)
+            }
+            return render(
+                request, "outlines/import.html", {"form": form, "error": error}, status=413
+            )
+        form = OutlineUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                check_size(upload.size, upload.name)
+                outline = read_outline(upload.read(), upload.name)
+            except InputError as exc:
+                error, status = exc.message, 400
+            else:
+                doc, created = save_imported_outline(outline)
+                if created:
+                    messages.success(request, _("Đã nhập đề cương “%s”.") % doc.title)
+                else:
+                    messages.info(request, _("Đề cương này đã có sẵn, không tạo bản thứ hai."))
+                for warning in outline.warnings:
+                    messages.warning(request, warning)
+                return redirect(doc)
+        else:
+            status = 400
+    return render(request, "outlines/import.html", {"form": form, "error": error}, status=status)
