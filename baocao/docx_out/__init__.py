@@ -1,0 +1,17 @@
+"""A report as an official Word document (Nghị định 30/2020/NĐ-CP), and as PDF where possible.
+
+Framework-free: the web and the CLI build a `ReportDocument` and call `render_docx`.
+"""
+
+from baocao.docx_out.model import Header, ReportDocument, Signature
+from baocao.docx_out.pdf import docx_to_pdf, libreoffice_available
+from baocao.docx_out.render import render_docx
+
+__all__ = [
+    "Header",
+    "ReportDocument",
+    "Signature",
+    "docx_to_pdf",
+    "libreoffice_available",
+    "render_docx",
+]
