@@ -2,7 +2,7 @@
 
 import typer
 
-from baocao.cli import outline_cmd, web_cmd
+from baocao.cli import outline_cmd, units_cmd, web_cmd
 
 app = typer.Typer(
     help="baocao: chiến dịch báo cáo của tổ chức Công đoàn (report campaigns for trade unions).",
@@ -10,4 +10,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(outline_cmd.app, name="outline", help="Đề cương: nhập và xem (outline import/show).")
+app.add_typer(
+    units_cmd.app, name="units", help="Đơn vị: nhập và xuất cây đơn vị (units import/export)."
+)
 web_cmd.register(app)

@@ -29,10 +29,10 @@ def _logins_table() -> Table:
     from baocao.web.demo import DEMO_USERS
 
     table = Table(title="Tài khoản dùng thử")
-    for column in ("Tên đăng nhập", "Mật khẩu", "Vai trò"):
+    for column in ("Tên đăng nhập", "Mật khẩu", "Đơn vị", "Vai trò"):
         table.add_column(column)
     for demo in DEMO_USERS:
-        table.add_row(demo.username, demo.password, demo.role)
+        table.add_row(demo.username, demo.password, demo.unit_name or "-", demo.role)
     return table
 
 
@@ -41,6 +41,8 @@ def demo() -> None:
     setup_django()
     from django.core.management import call_command
 
+    from baocao.apps.orgs.demo import create_demo_province
+    from baocao.apps.orgs.models import Unit
     from baocao.apps.outlines.services import install_builtin_outlines
     from baocao.web.demo import create_demo_users
 
@@ -53,6 +55,12 @@ def demo() -> None:
     for doc, status in install_builtin_outlines():
         outlines.add_row(doc.slug, doc.title, STATUS[status])
     console.print(outlines)
+    province = create_demo_province()
+    units = Unit.objects.subtree(province.root).count()
+    console.print(
+        f"Đơn vị mẫu: {province.province.name} và các đơn vị trực thuộc, {units} đơn vị "
+        f"({f'mới tạo {province.created}' if province.created else 'đã có sẵn'})."
+    )
     users = create_demo_users()
     console.print(_logins_table())
     created = [demo.username for demo, status in users if status == "created"]

@@ -1,7 +1,10 @@
-"""Fixtures for the web tests: a logged-in officer, a small outline, and a real browser."""
+"""Fixtures for the web tests: a logged-in officer, a small outline, a small union tree with
+members in any role, and a real browser."""
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +106,75 @@ def log_in(live_server):
         page.wait_for_load_state()
 
     return log_in
+
+
+@dataclass
+class Tree:
+    """A small union tree, as in the scope tests' matrix:
+
+    TLD Tổng LĐLĐ
+    ├── KT LĐLĐ tỉnh Kon Tum
+    │   ├── KT-DH LĐLĐ huyện Đăk Hà ── KT-DH-01, KT-DH-02 (CĐCS)
+    │   └── KT-DT LĐLĐ huyện Đăk Tô ── KT-DT-01 (CĐCS)
+    └── GL LĐLĐ tỉnh Gia Lai ── GL-PK LĐLĐ thành phố Pleiku ── GL-PK-01 (CĐCS)
+    """
+
+    national: Any
+    province: Any
+    dakha: Any
+    dakto: Any
+    cdcs_dh1: Any
+    cdcs_dh2: Any
+    cdcs_dt1: Any
+    other_province: Any
+    other_district: Any
+    other_cdcs: Any
+
+    def all(self) -> list:
+        return [getattr(self, name) for name in self.__dataclass_fields__]
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    from baocao.apps.orgs.models import Unit, UnitKind
+
+    def unit(code, name, kind, parent=None):
+        return Unit.objects.create(
+            code=code, name=name, kind=kind, parent=parent, email=f"{code.lower()}@example.vn"
+        )
+
+    national = unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", UnitKind.NATIONAL)
+    province = unit("KT", "LĐLĐ tỉnh Kon Tum", UnitKind.PROVINCE, national)
+    dakha = unit("KT-DH", "LĐLĐ huyện Đăk Hà", UnitKind.DISTRICT, province)
+    dakto = unit("KT-DT", "LĐLĐ huyện Đăk Tô", UnitKind.DISTRICT, province)
+    other_province = unit("GL", "LĐLĐ tỉnh Gia Lai", UnitKind.PROVINCE, national)
+    other_district = unit("GL-PK", "LĐLĐ thành phố Pleiku", UnitKind.DISTRICT, other_province)
+    return Tree(
+        national=national,
+        province=province,
+        dakha=dakha,
+        dakto=dakto,
+        cdcs_dh1=unit("KT-DH-01", "CĐCS UBND xã Đăk Mar", UnitKind.GRASSROOTS, dakha),
+        cdcs_dh2=unit("KT-DH-02", "CĐCS Trường Tiểu học Nguyễn Huệ", UnitKind.GRASSROOTS, dakha),
+        cdcs_dt1=unit("KT-DT-01", "CĐCS Trung tâm Y tế huyện Đăk Tô", UnitKind.GRASSROOTS, dakto),
+        other_province=other_province,
+        other_district=other_district,
+        other_cdcs=unit(
+            "GL-PK-01", "CĐCS Công ty Cà phê Gia Lai", UnitKind.GRASSROOTS, other_district
+        ),
+    )
+
+
+@pytest.fixture
+def member(django_user_model):
+    """Make a user placed in `unit` with `roles`: member("dh.viewer", tree.dakha, "viewer").
+    No password unless asked for (hashing one costs a third of a second): use force_login."""
+
+    def member(username: str, unit, *roles: str, password: str | None = None):
+        from baocao.apps.orgs.models import Membership
+
+        user = django_user_model.objects.create_user(username, password=password)
+        Membership.objects.create(user=user, unit=unit, roles=list(roles))
+        return user
+
+    return member

@@ -6,9 +6,9 @@ from baocao.apps.orgs.models import Membership, Unit
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "parent", "email")
-    list_filter = ("kind",)
+    list_filter = ("kind", "synthetic")
     search_fields = ("code", "name")
-    readonly_fields = ("path", "depth")
+    readonly_fields = ("path", "depth", "synthetic")
     raw_id_fields = ("parent",)
 
 

@@ -7,7 +7,10 @@ unit under X" is one indexed prefix query on any database, not a recursion in Py
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
@@ -49,6 +52,8 @@ class Unit(models.Model):
     # "TLD/KT/KT-DH/": the codes from the root down, each followed by the separator.
     path = models.CharField(_("đường dẫn"), max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("cấp"), default=0, editable=False)
+    # Made up by `baocao demo` (baocao.apps.orgs.demo), not a real unit's data.
+    synthetic = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -61,10 +66,37 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        """Compute the path; a unit that moved or changed its code carries its subtree along
+        (one UPDATE), so every descendant's path stays true."""
+        old_path = self._stored_path() if self.pk else ""
         parent_path = self.parent.path if self.parent_id else ""
+        if old_path and parent_path.startswith(old_path):
+            raise ValueError(f"{self.code}: a unit cannot move under its own subtree")
         self.path = f"{parent_path}{self.code}{PATH_SEPARATOR}"
         self.depth = self.path.count(PATH_SEPARATOR) - 1
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                old_depth = old_path.count(PATH_SEPARATOR) - 1
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - old_depth),
+                )
+
+    def clean(self) -> None:
+        super().clean()
+        if PATH_SEPARATOR in self.code:
+            raise ValidationError({"code": _("Mã đơn vị không được có dấu “/”.")})
+        if self.pk and self.parent_id and self.parent.is_within_path(self._stored_path()):
+            raise ValidationError(
+                {"parent": _("Không thể chuyển một đơn vị vào dưới đơn vị cấp dưới của nó.")}
+            )
+
+    def _stored_path(self) -> str:
+        return Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+
+    def is_within_path(self, path: str) -> bool:
+        return bool(path) and self.path.startswith(path)
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is `other` or lies under it."""

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from baocao.apps.orgs import scope
 from baocao.apps.outlines.display import outline_view
 from baocao.apps.outlines.forms import OutlineUploadForm
 from baocao.apps.outlines.models import OutlineDocument
@@ -19,8 +20,7 @@ IMPORT_ROLES = {"admin", "consolidator"}
 
 def may_import_outlines(user) -> bool:
     """Outlines are set by the officers who run campaigns: unit admins and consolidators."""
-    membership = getattr(user, "membership", None)
-    return user.is_superuser or bool(membership and IMPORT_ROLES & set(membership.roles))
+    return scope.is_superuser(user) or bool(IMPORT_ROLES & scope.roles(user))
 
 
 def outline_list(request):

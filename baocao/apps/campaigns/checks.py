@@ -1,0 +1,52 @@
+"""What a report still lacks and which of its figures break the outline's rules (read-only).
+
+Submitting refuses a report with hard violations; the editor and the tracking pages show all
+three lists so the writer can fix them before anyone chases the unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from baocao.apps.campaigns.models import Report
+from baocao.indicators.rules import Violation, evaluate
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    # Leaf sections of the outline with no text, and no figure when the section has a table.
+    empty_sections: list[str] = field(default_factory=list)
+    hard_violations: list[Violation] = field(default_factory=list)
+    soft_violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.hard_violations
+
+
+def check_report(report: Report) -> CheckResult:
+    """Two queries: the report's section texts and its figures."""
+    campaign = report.campaign
+    written = {
+        section_id for section_id, text in report.sections.values_list("section_id", "text") if text
+    }
+    filled: set[str] = set()
+    values: dict[str, dict[str, Decimal]] = {}
+    for code, year, value in report.indicator_values.values_list("code", "year", "value"):
+        filled.add(code)
+        if value is not None:
+            values.setdefault(code, {})[str(year)] = value
+    empty = [
+        section.id
+        for section, _ in campaign.outline_tree.walk()
+        if not section.children
+        and section.id not in written
+        and not filled.intersection(section.indicators)
+    ]
+    violations = evaluate(campaign.compiled_rules, values, [str(y) for y in campaign.years])
+    return CheckResult(
+        empty_sections=empty,
+        hard_violations=[v for v in violations if v.severity == "hard"],
+        soft_violations=[v for v in violations if v.severity != "hard"],
+    )

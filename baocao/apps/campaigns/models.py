@@ -1,0 +1,279 @@
+"""A campaign (đợt báo cáo): an outline sent down a subtree, and one report per unit in it.
+
+Rows change only through `baocao.apps.campaigns.actions`, which write the state and its history
+(section versions, indicator changes, report events) together in one transaction.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from baocao.apps.orgs.models import Unit
+from baocao.apps.outlines.models import OutlineDocument
+from baocao.outline.serialize import load_yaml
+
+if TYPE_CHECKING:
+    from baocao.indicators.catalogue import Catalogue
+    from baocao.indicators.rules import CompiledRule
+    from baocao.outline.model import Outline
+
+
+class CampaignStatus(models.TextChoices):
+    OPEN = "open", _("Đang mở")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(_("mã"), max_length=100, unique=True)
+    name = models.CharField(_("tên đợt báo cáo"), max_length=500)
+    outline = models.ForeignKey(
+        OutlineDocument,
+        verbose_name=_("đề cương"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    # The outline as it was when the campaign opened: editing the outline later never moves
+    # the sections or indicators of reports already being written.
+    outline_yaml = models.TextField(_("đề cương khi mở đợt (YAML)"), editable=False)
+    root_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="+"
+    )
+    reporting_kinds = models.JSONField(_("loại đơn vị báo cáo"), default=list)
+    baseline_year = models.PositiveSmallIntegerField(_("năm gốc"))
+    current_year = models.PositiveSmallIntegerField(_("năm hiện tại"))
+    deadline = models.DateField(_("hạn nộp"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.OPEN,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ngày mở"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kết thúc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đợt báo cáo")
+        verbose_name_plural = _("đợt báo cáo")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
+    @property
+    def years(self) -> list[int]:
+        return [self.baseline_year, self.current_year]
+
+    @cached_property
+    def outline_tree(self) -> Outline:
+        """The snapshot, parsed once per instance."""
+        return load_yaml(self.outline_yaml)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        from baocao.indicators.load import catalogue_of
+
+        return catalogue_of(self.outline_tree)
+
+    @cached_property
+    def compiled_rules(self) -> list[CompiledRule]:
+        from baocao.indicators.load import validate_catalogue
+
+        return validate_catalogue(self.catalogue)
+
+    @cached_property
+    def section_ids(self) -> list[str]:
+        return [section.id for section, _ in self.outline_tree.walk()]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã duyệt")
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Report(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("đợt báo cáo"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("ngày duyệt"), null=True, blank=True)
+    # Bumped by every change of status: a submit and a return racing each other cannot both win.
+    version = models.PositiveIntegerField(_("phiên bản trạng thái"), default=1)
+
+    class Meta:
+        ordering = ["campaign_id", "unit__path"]
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="report_one_per_unit"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="report_campaign_status")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} - {self.unit}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES and self.campaign.is_open
+
+    def last_return(self) -> ReportEvent | None:
+        """The latest "returned" event: its reason and section comments guide the rewrite."""
+        return self.events.filter(to_status=ReportStatus.RETURNED).order_by("-at", "-pk").first()
+
+
+class SectionText(models.Model):
+    """The current text of one section of one report; its history is in SectionVersion."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    section_id = models.CharField(_("mục"), max_length=200)
+    text = models.TextField(_("nội dung"), blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nội dung mục")
+        verbose_name_plural = _("nội dung mục")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "section_id"], name="section_text_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.section_id} v{self.version}"
+
+
+class SectionVersion(models.Model):
+    """Every saved version of a section, kept: restore and "who wrote what" read these."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="section_versions")
+    section_id = models.CharField(_("mục"), max_length=200)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    text = models.TextField(_("nội dung"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["report_id", "section_id", "-version"]
+        verbose_name = _("phiên bản nội dung mục")
+        verbose_name_plural = _("phiên bản nội dung mục")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "section_id", "version"], name="section_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.section_id} v{self.version}"
+
+
+class IndicatorValue(models.Model):
+    """One figure of one report for one year, with the text as typed (a row exists only when
+    something was typed; clearing the cell deletes it)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_values")
+    code = models.CharField(_("mã chỉ tiêu"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=4, null=True)
+    raw = models.CharField(_("giá trị đã nhập"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu chỉ tiêu")
+        verbose_name_plural = _("số liệu chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "code", "year"], name="indicator_value_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.code} {self.year}: {self.raw}"
+
+
+class IndicatorChange(models.Model):
+    """The history of a figure: every save or clear, with what was typed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_changes")
+    code = models.CharField(_("mã chỉ tiêu"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=4, null=True)
+    raw = models.CharField(_("giá trị đã nhập"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report_id", "-changed_at", "-pk"]
+        verbose_name = _("lịch sử số liệu")
+        verbose_name_plural = _("lịch sử số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.code} {self.year}: {self.raw}"
+
+
+class ReportEvent(models.Model):
+    """The report's timeline: every change of status, who made it and why."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("từ trạng thái"), max_length=10, choices=ReportStatus.choices)
+    to_status = models.CharField(_("sang trạng thái"), max_length=10, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    # {section_id: comment}: the reviewer's remarks, shown beside each section when returned.
+    section_comments = models.JSONField(_("nhận xét từng mục"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["report_id", "at", "pk"]
+        verbose_name = _("sự kiện báo cáo")
+        verbose_name_plural = _("sự kiện báo cáo")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,240 @@
+"""Changes to the unit tree, shared by the views, the CLI and the demo.
+
+Reading and checking a unit file is `baocao.unitfile` (no Django); here the checked rows meet the
+database: one transaction creates the new units, updates the known ones by code and recomputes
+the path of every unit whose place changed, so a moved subtree follows its top. Either the whole
+file is applied or nothing is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.db import transaction
+
+from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
+from baocao.unitfile import (
+    KnownUnit,
+    RowProblem,
+    UnitFileError,
+    UnitRow,
+    read_units,
+    write_csv,
+    write_xlsx,
+)
+
+BATCH = 500
+CHANGE_LABELS = {
+    "name": "tên",
+    "kind": "loại",
+    "email": "email",
+    "parent": "cấp trên",
+}
+
+
+@dataclass
+class ImportResult:
+    created: list[UnitRow] = field(default_factory=list)
+    # each updated row with what changed in it ("tên", "cấp trên", ...)
+    updated: list[tuple[UnitRow, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    # units whose path changed because they or a unit above them moved (not counting new ones)
+    moved: int = 0
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + self.unchanged
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.created)} đơn vị mới, {len(self.updated)} đơn vị cập nhật, "
+            f"{self.unchanged} đơn vị không đổi"
+        )
+        if self.moved:
+            text += f"; {self.moved} đơn vị đổi vị trí trong cây"
+        return text + (" (chạy thử, chưa lưu)" if self.dry_run else "")
+
+
+@dataclass
+class _Stored:
+    pk: int
+    code: str
+    name: str
+    kind: str
+    email: str
+    parent_id: int | None
+    path: str
+    depth: int
+
+
+def import_units(
+    data: bytes, filename: str, *, within: Unit | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Apply a unit file (CSV or XLSX) in one transaction; UnitFileError leaves the tree as it was.
+
+    `within`: the file may only touch that unit's subtree (a unit admin's import); the unit
+    itself may be renamed but not moved. `dry_run`: check and count, then roll back.
+    """
+    with transaction.atomic():
+        stored = {
+            row[1]: _Stored(*row)
+            for row in Unit.objects.values_list(
+                "pk", "code", "name", "kind", "email", "parent_id", "path", "depth"
+            )
+        }
+        code_of = {unit.pk: code for code, unit in stored.items()}
+        known = {
+            code: KnownUnit(code_of.get(unit.parent_id), unit.kind) for code, unit in stored.items()
+        }
+        rows = read_units(data, filename, known)
+        parent_of = {code: known_unit.parent_code for code, known_unit in known.items()}
+        parent_of.update({row.code: row.parent_code for row in rows})
+        paths = _paths(parent_of)
+        if within is not None:
+            _check_within(rows, stored, known, paths, within, PurePath(filename).name)
+
+        result = ImportResult(dry_run=dry_run)
+        new_rows = [row for row in rows if row.code not in stored]
+        Unit.objects.bulk_create(
+            [
+                Unit(
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    email=row.email or "",
+                    path=paths[row.code],
+                    depth=_depth(paths[row.code]),
+                )
+                for row in new_rows
+            ],
+            batch_size=BATCH,
+        )
+        result.created = new_rows
+        pk_of = (
+            dict(Unit.objects.values_list("code", "pk"))
+            if new_rows
+            else {code: unit.pk for code, unit in stored.items()}
+        )
+
+        by_code = {row.code: row for row in rows}
+        changed: list[Unit] = []
+        for code, path in paths.items():
+            row, old = by_code.get(code), stored.get(code)
+            if row is None and old.path == path:
+                continue  # not in the file and not under a moved unit: nothing to do
+            parent_code = parent_of[code]
+            unit = Unit(
+                pk=pk_of[code],
+                code=code,
+                name=row.name if row else old.name,
+                kind=row.kind if row else old.kind,
+                email=row.email if row and row.email is not None else (old.email if old else ""),
+                parent_id=pk_of[parent_code] if parent_code else None,
+                path=path,
+                depth=_depth(path),
+            )
+            if old is None:
+                if unit.parent_id is not None:
+                    changed.append(unit)
+                continue
+            what = [
+                label
+                for attr, label in CHANGE_LABELS.items()
+                if getattr(unit, f"{attr}_id" if attr == "parent" else attr)
+                != getattr(old, f"{attr}_id" if attr == "parent" else attr)
+            ]
+            if path != old.path:
+                result.moved += 1
+            if what or path != old.path:
+                changed.append(unit)
+            if row is not None:
+                if what:
+                    result.updated.append((row, what))
+                else:
+                    result.unchanged += 1
+        Unit.objects.bulk_update(
+            changed, ["name", "kind", "email", "parent", "path", "depth"], batch_size=BATCH
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _paths(parent_of: dict[str, str | None]) -> dict[str, str]:
+    """Every unit's materialised path from the parent map (which the checks proved loop-free)."""
+    paths: dict[str, str] = {}
+    for start in parent_of:
+        trail = []
+        code: str | None = start
+        while code is not None and code not in paths:
+            trail.append(code)
+            code = parent_of[code]
+        prefix = paths[code] if code is not None else ""
+        for code in reversed(trail):
+            prefix = f"{prefix}{code}{PATH_SEPARATOR}"
+            paths[code] = prefix
+    return paths
+
+
+def _depth(path: str) -> int:
+    return path.count(PATH_SEPARATOR) - 1
+
+
+def _check_within(
+    rows: list[UnitRow],
+    stored: dict[str, _Stored],
+    known: dict[str, KnownUnit],
+    paths: dict[str, str],
+    within: Unit,
+    name: str,
+) -> None:
+    problems = []
+    outside = f"nằm ngoài phạm vi bạn quản lý ({within.name}, mã {within.code})"
+    for row in rows:
+        old = stored.get(row.code)
+        if row.code == within.code:
+            if row.parent_code != known[row.code].parent_code or row.kind != old.kind:
+                problems.append(
+                    RowProblem(
+                        row.row,
+                        f"không thể đổi cấp trên hay loại của chính đơn vị bạn quản lý "
+                        f"(“{row.code}”); chỉ sửa được tên và email.",
+                    )
+                )
+        elif old is not None and not old.path.startswith(within.path):
+            problems.append(RowProblem(row.row, f"đơn vị “{row.code}” {outside}."))
+        elif not paths[row.code].startswith(within.path):
+            problems.append(
+                RowProblem(
+                    row.row,
+                    f"đơn vị “{row.code}” phải nằm dưới {within.name} nhưng mã cấp trên "
+                    f"“{row.parent_code or ''}” {outside}.",
+                )
+            )
+    if problems:
+        raise UnitFileError(problems, name)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def unit_rows(units: Iterable[Unit] | None = None, root: Unit | None = None) -> Iterator[UnitRow]:
+    """Rows for export, parents before children: `root`'s subtree, the given queryset, or all."""
+    queryset = Unit.objects.all() if units is None else units
+    if root is not None:
+        queryset = queryset.filter(path__startswith=root.path)
+    rows = queryset.order_by().values_list("path", "code", "name", "kind", "parent__code", "email")
+    # Sorted here: code-point order of paths is depth-first; a database collation may not be.
+    for _path, code, name, kind, parent_code, email in sorted(rows):
+        yield UnitRow(code, name, kind, parent_code, email)
+
+
+def export_units_csv(root: Unit | None = None, *, units=None) -> bytes:
+    return write_csv(unit_rows(units, root))
+
+
+def export_units_xlsx(root: Unit | None = None, *, units=None) -> bytes:
+    return write_xlsx(unit_rows(units, root))
