@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Campaign URLs: the campaign pages and dashboard, then one report's pages (writing, review)."""
+
+from django.urls import include, path
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("baocao.apps.campaigns.urls_campaign")),
+    path("", include("baocao.apps.campaigns.urls_report")),
+]
