@@ -40,6 +40,9 @@ class Indicator:
     # The row label in a table, where the row sits under its `part_of` parent ("Trong đó: nữ");
     # `name` stays readable on its own ("Số đoàn viên nữ") for messages, charts and spreadsheets.
     label: str = ""
+    # How a report's text names this figure ("đoàn viên", "kết nạp mới"), for checking the
+    # numbers written in a section against its table; empty: derived from `name`.
+    mentions: tuple[str, ...] = ()
 
     @property
     def derived(self) -> bool:
@@ -64,6 +67,8 @@ class Indicator:
             data["description"] = self.description
         if self.label:
             data["label"] = self.label
+        if self.mentions:
+            data["mentions"] = list(self.mentions)
         return data
 
     @classmethod
@@ -79,6 +84,7 @@ class Indicator:
             part_of=data.get("part_of"),
             description=str(data.get("description", "")),
             label=str(data.get("label", "")),
+            mentions=tuple(str(m) for m in data.get("mentions") or ()),
         )
 
 

@@ -1,0 +1,105 @@
+"""Numbers in a section's text are checked against its table, in Vietnamese and English styles."""
+
+from decimal import Decimal
+
+import pytest
+
+from baocao.consolidate.crosscheck import check_numbers, mismatches
+from baocao.outline.builtin import load_builtin
+
+YEARS = (2008, 2017)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_builtin().indicators
+
+
+def values(**figures):
+    table = {}
+    for key, value in figures.items():
+        code, year = key.rsplit("_", 1)
+        table.setdefault(code, {})[int(year)] = Decimal(value)
+    return table
+
+
+TABLE = values(
+    members_2008=10000,
+    members_2017=12345,
+    new_members_2017=780,
+    new_grassroots_unions_2017=19,
+    members_women_2017=6100,
+    workers_2017=13840,
+    unionisation_rate_2017="89.2",
+    collective_agreements_signed_2017=98,
+)
+
+
+def codes(findings):
+    return [(f.code, f.year, f.written, f.agrees) for f in findings]
+
+
+def test_matching_numbers_agree(catalogue):
+    text = (
+        "Toàn tỉnh có 12.345 đoàn viên, tăng 2.345 (23,4%) so với năm 2008; kết nạp mới "
+        "780 đoàn viên, thành lập mới 19 CĐCS. Tỷ lệ đoàn viên đạt 89,2%."
+    )
+    found = codes(check_numbers(text, catalogue, TABLE, YEARS))
+    assert ("members", 2017, Decimal(12345), True) in found
+    assert ("members", None, Decimal(2345), True) in found  # "tăng 2.345": the change
+    assert ("members", None, Decimal("23.4"), True) in found  # its "(23,4%)": 23,45 rounded
+    assert ("new_members", 2017, Decimal(780), True) in found
+    assert ("new_grassroots_unions", 2017, Decimal(19), True) in found
+    assert ("unionisation_rate", 2017, Decimal("89.2"), True) in found
+    assert mismatches(text, catalogue, TABLE, YEARS) == []
+
+
+def test_a_wrong_number_is_reported_with_both_values(catalogue):
+    text = "Đến cuối năm 2017, toàn tỉnh có 12.354 đoàn viên."
+    [finding] = mismatches(text, catalogue, TABLE, YEARS)
+    assert (finding.code, finding.year, finding.written, finding.expected) == (
+        "members",
+        2017,
+        Decimal(12354),
+        Decimal(12345),
+    )
+    message = finding.message(catalogue[2], YEARS)
+    assert "12.354 đoàn viên" in message and "12.345" in message
+
+
+def test_the_year_written_before_the_number_decides(catalogue):
+    text = "Năm 2008 toàn tỉnh có 10.000 đoàn viên. Năm 2017 có 12.345 đoàn viên."
+    found = codes(check_numbers(text, catalogue, TABLE, YEARS))
+    assert found == [
+        ("members", 2008, Decimal(10000), True),
+        ("members", 2017, Decimal(12345), True),
+    ]
+
+
+def test_english_grouping_and_decimal_are_read(catalogue):
+    text = "The province has 12,345 đoàn viên; tỷ lệ đoàn viên đạt 89.2%."
+    assert mismatches(text, catalogue, TABLE, YEARS) == []
+    assert len(check_numbers(text, catalogue, TABLE, YEARS)) == 2
+
+
+def test_the_most_specific_name_wins_and_women_are_not_members(catalogue):
+    text = "Có 6.100 đoàn viên nữ và 98 bản thoả ước lao động tập thể."
+    found = codes(check_numbers(text, catalogue, TABLE, YEARS))
+    assert found == [
+        ("members_women", 2017, Decimal(6100), True),
+        ("collective_agreements_signed", 2017, Decimal(98), True),
+    ]
+
+
+def test_dates_document_numbers_and_unnamed_numbers_are_left_alone(catalogue):
+    text = (
+        "Thực hiện Kế hoạch số 25/KH-LĐLĐ ngày 05/8/2014, tổ chức 45 hội nghị; "
+        "giai đoạn 2013-2018 có nhiều chuyển biến."
+    )
+    assert check_numbers(text, catalogue, TABLE, YEARS) == []
+
+
+def test_a_number_with_no_table_value_is_reported(catalogue):
+    text = "Có 12 cuộc đình công, ngừng việc tập thể."
+    [finding] = mismatches(text, catalogue, TABLE, YEARS)
+    assert finding.code == "strikes" and finding.expected is None
