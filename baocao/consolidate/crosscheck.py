@@ -149,16 +149,17 @@ def check_numbers(
         previous = (indicator, match.end(), is_change)
         row = values.get(indicator.code, {})
         if as_growth_percent:
-            _, expected = growth(row.get(years[0]), row.get(years[1]))
-            year = None
+            _, share = growth(row.get(years[0]), row.get(years[1]))
+            year, expected = None, (abs(share) if share is not None else None)
         elif is_change:
             change, _ = growth(row.get(years[0]), row.get(years[1]))
             year, expected = None, (abs(change) if change is not None else None)
         else:
             year = _year_before(text, match.start(), years)
             expected = row.get(year)
-        if expected is not None and percent:  # "89,2%" against 89.24: as precise as written
-            places = max(0, -readings[0].as_tuple().exponent)
+        places = max(0, -readings[0].as_tuple().exponent)
+        if expected is not None and (percent or places):
+            # "89,2%" against 89.24, "4,3 điểm" against 4.33: as precise as written.
             half_unit = Decimal(5).scaleb(-places - 1)
             exact = Decimal(expected)
             close = abs(readings[0] - exact) <= half_unit
