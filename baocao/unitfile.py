@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from baocao.errors import InputError
+from baocao.spreadsheet import neutralise, text_cell
 from baocao.text import clean_line, fold
 
 MAX_BYTES = 30 * 1024 * 1024
@@ -101,7 +102,6 @@ HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in Exc
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # UTF-8 Vietnamese read as Windows-1252 and saved again ("Ä‘" for "đ", "Æ°" for "ư").
 _MOJIBAKE = re.compile(r"Ä‘|Ä\u0090|Æ°|Æ¡|áº|á»|Ã¡|Ã³|Ãª|Ã´|Ã¢")
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -574,11 +574,6 @@ def _loops(by_code: dict[str, UnitRow], parent_of: dict[str, str | None]) -> lis
 # --- writing ---------------------------------------------------------------------------------
 
 
-def neutralise(value: str) -> str:
-    """A value a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 def _export_cells(row: UnitRow) -> list[str]:
     return [
         neutralise(value)
@@ -614,12 +609,12 @@ def write_xlsx(rows: Iterable[UnitRow], title: str = "Đơn vị") -> bytes:
         sheet.column_dimensions[letter].width = width
     header = []
     for column in COLUMNS:
-        cell = _text_cell(sheet, COLUMN_LABELS[column])
+        cell = text_cell(sheet, COLUMN_LABELS[column])
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in _export_cells(row)])
+        sheet.append([text_cell(sheet, value) for value in _export_cells(row)])
     kinds = workbook.create_sheet("Loại đơn vị")
     kinds.append(["Loại (ghi vào cột Loại)", "Mã loại"])
     for code, label in KIND_LABELS.items():
@@ -627,12 +622,3 @@ def write_xlsx(rows: Iterable[UnitRow], title: str = "Đơn vị") -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _text_cell(sheet, value: str):
-    """A cell that holds text as text: openpyxl would otherwise store "=..." as a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell

@@ -1,0 +1,69 @@
+"""The indicators workbook: values where they belong, totals as formulas that add up."""
+
+import io
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from baocao.consolidate.rollup import UnitReport, rollup
+from baocao.outline.builtin import load_builtin
+from baocao.xlsx_out import FigureRow, indicators_workbook
+
+YEARS = (2008, 2017)
+
+
+def rows():
+    def figures(members, workers):
+        return {("members", 2017): Decimal(members), ("workers", 2017): Decimal(workers)}
+
+    return [
+        FigureRow("KT", "LĐLĐ tỉnh Kon Tum", "KT/", False),
+        FigureRow("KT-DH", "LĐLĐ huyện Đăk Hà", "KT/KT-DH/", True, figures(185, 200)),
+        FigureRow("KT-DH-001", "CĐCS A", "KT/KT-DH/KT-DH-001/", True, figures(100, 110)),
+        FigureRow("KT-DH-002", "CĐCS B", "KT/KT-DH/KT-DH-002/", True, figures(85, 90)),
+        FigureRow("KT-DT-001", '=HYPERLINK("x")', "KT/KT-DT/KT-DT-001/", True, figures(50, 60)),
+        FigureRow("KT-DT-002", "CĐCS chưa duyệt", "KT/KT-DT/KT-DT-002/", False, figures(7, 9)),
+    ]
+
+
+def test_totals_are_sumif_formulas_over_the_units_that_stand_for_their_branch():
+    outline = load_builtin()
+    data = indicators_workbook(rows(), outline.indicators, YEARS)
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    members_col = header.index("Số đoàn viên công đoàn (người)") + 1
+    current = members_col + 1  # 2008, then 2017
+    assert sheet.cell(row=2, column=current).value == "Năm 2017"
+    flags = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=4).value for r in range(3, 9)
+    }
+    assert flags == {
+        "KT": 0,
+        "KT-DH": 1,
+        "KT-DH-001": 0,
+        "KT-DH-002": 0,
+        "KT-DT-001": 1,
+        "KT-DT-002": 0,
+    }
+    total = sheet.cell(row=9, column=current).value
+    assert total.startswith("=SUMIF($D$3:$D$8,1,")
+    # What Excel will compute equals the roll-up's figure for the province.
+    counted = sum(
+        sheet.cell(row=r, column=current).value or 0
+        for r in range(3, 9)
+        if sheet.cell(row=r, column=4).value == 1
+    )
+    result = rollup(
+        [UnitReport(row.path, row.counted, row.values) for row in rows()], outline.indicators
+    )
+    assert counted == result.figures("KT/")[("members", 2017)] == 235
+
+
+def test_ratios_are_formulas_of_the_row_and_names_cannot_run_as_formulas():
+    outline = load_builtin()
+    sheet = load_workbook(io.BytesIO(indicators_workbook(rows(), outline.indicators, YEARS))).active
+    header = [c.value for c in sheet[1]]
+    rate_col = header.index("Tỷ lệ đoàn viên trên tổng số CNVCLĐ (%)") + 2
+    formula = sheet.cell(row=4, column=rate_col).value
+    assert formula.startswith("=IF(N(") and formula.endswith("*100)")
+    assert sheet.cell(row=7, column=2).value == '\'=HYPERLINK("x")'
