@@ -2,7 +2,7 @@
 
 import typer
 
-from baocao.cli import outline_cmd, units_cmd, web_cmd
+from baocao.cli import export_cmd, outline_cmd, units_cmd, web_cmd
 
 app = typer.Typer(
     help="baocao: chiến dịch báo cáo của tổ chức Công đoàn (report campaigns for trade unions).",
@@ -14,3 +14,4 @@ app.add_typer(
     units_cmd.app, name="units", help="Đơn vị: nhập và xuất cây đơn vị (units import/export)."
 )
 web_cmd.register(app)
+export_cmd.register(app)

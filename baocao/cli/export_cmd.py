@@ -1,0 +1,118 @@
+"""`baocao consolidate` and `baocao export`: a unit's report as DOCX, XLSX or PDF."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from baocao.cli.web_cmd import setup_django
+from baocao.errors import InputError
+
+err = Console(stderr=True)
+
+CampaignOption = Annotated[str, typer.Option("--campaign", help="Mã đợt báo cáo (slug).")]
+UnitOption = Annotated[str, typer.Option("--unit", help="Mã đơn vị.")]
+OutOption = Annotated[Path, typer.Option("-o", "--out", help="Tệp kết quả.")]
+SubmittedOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-submitted", help="Tính cả báo cáo đã gửi chưa duyệt (mặc định: chỉ đã duyệt)."
+    ),
+]
+
+
+class Format(enum.StrEnum):
+    docx = "docx"
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+def _load(campaign_slug: str, unit_code: str):
+    setup_django()
+    from baocao.apps.campaigns.models import Campaign
+    from baocao.apps.orgs.models import Unit
+
+    campaign = Campaign.objects.filter(slug=campaign_slug).first()
+    if campaign is None:
+        raise InputError(f"Không có đợt báo cáo mã “{campaign_slug}”.")
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None or not unit.is_within(campaign.root_unit):
+        raise InputError(f"Đơn vị “{unit_code}” không thuộc đợt báo cáo “{campaign.name}”.")
+    return campaign, unit
+
+
+def _summary(subtree, unit) -> None:
+    counted = subtree.rollup.counted.get(unit.path, 0)
+    expected = subtree.rollup.expected.get(unit.path, 0)
+    err.print(
+        f"Đã tính {counted}/{expected} báo cáo của {escape(unit.name)} và các đơn vị trực thuộc."
+    )
+    missing = subtree.rollup.missing(unit.path)
+    if missing:
+        err.print(f"[yellow]Chưa tính {len(missing)} báo cáo[/yellow] (chưa duyệt hoặc chưa gửi).")
+    for difference in subtree.rollup.differences[:20]:
+        err.print(
+            f"[yellow]Chênh lệch[/yellow] {escape(difference.path)} {difference.code} "
+            f"{difference.year}: đơn vị báo {difference.reported}, "
+            f"các đơn vị trực thuộc cộng lại {difference.children_sum}"
+        )
+
+
+def export(
+    campaign: CampaignOption,
+    unit: UnitOption,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.docx,
+    out: OutOption = Path("bao-cao.docx"),
+    include_submitted: SubmittedOption = False,
+) -> None:
+    """Xuất báo cáo của một đơn vị (số liệu tổng hợp từ các đơn vị trực thuộc): DOCX, XLSX, PDF."""
+    try:
+        campaign_obj, unit_obj = _load(campaign, unit)
+        from baocao.apps.campaigns.consolidation import report_document, subtree_figures
+
+        if format is Format.xlsx:
+            from baocao.xlsx_out import indicators_workbook
+
+            subtree = subtree_figures(campaign_obj, unit_obj, include_submitted=include_submitted)
+            data = indicators_workbook(
+                subtree.rows(),
+                campaign_obj.catalogue.indicators,
+                (campaign_obj.baseline_year, campaign_obj.current_year),
+            )
+        else:
+            from baocao.docx_out.render import render_docx
+
+            document, subtree = report_document(
+                campaign_obj, unit_obj, include_submitted=include_submitted
+            )
+            data = render_docx(document)
+            if format is Format.pdf:
+                from baocao.docx_out.pdf import docx_to_pdf
+
+                data = docx_to_pdf(data)
+    except InputError as exc:
+        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    out.write_bytes(data)
+    _summary(subtree, unit_obj)
+    err.print(f"Đã ghi {out} ({len(data):,} byte).")
+
+
+def consolidate(
+    campaign: CampaignOption,
+    unit: UnitOption,
+    out: OutOption = Path("tong-hop.docx"),
+    include_submitted: SubmittedOption = False,
+) -> None:
+    """Báo cáo tổng hợp của một đơn vị (DOCX), kèm số báo cáo đã tính, còn thiếu, chênh lệch."""
+    export(campaign, unit, Format.docx, out, include_submitted)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("consolidate")(consolidate)
+    app.command("export")(export)

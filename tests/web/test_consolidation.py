@@ -1,0 +1,114 @@
+"""Consolidation from the database: figures of accepted reports rolled up, differences shown,
+the DOCX and XLSX written, and the `consolidate`/`export` commands as a user runs them."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.consolidation import place_of, report_document, subtree_figures
+from baocao.apps.campaigns.models import Report
+from baocao.apps.orgs.models import Role, UnitKind
+from baocao.apps.outlines.services import install_builtin_outlines
+from baocao.cli import app
+from baocao.outline.builtin import DEFAULT_SLUG
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(tree, member):
+    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    officer = member("tinh", tree.province, Role.CONSOLIDATOR, Role.REVIEWER)
+    campaign = actions.open_campaign(
+        nq20,
+        tree.province,
+        kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS],
+        deadline=datetime.date(2017, 10, 30),
+        actor=officer,
+        name="Tổng kết 10 năm Nghị quyết 20",
+        slug="nq20",
+    )
+    admin = member("quantri", tree.national)
+    admin.is_superuser = True
+    admin.save()
+    figures = {
+        tree.cdcs_dh1: {"members": (40, 100), "workers": (50, 110)},
+        tree.cdcs_dh2: {"members": (30, 85), "workers": (35, 90)},
+        tree.dakha: {"members": (70, 190)},  # its own total: the CĐCS add up to 185
+        tree.cdcs_dt1: {"members": (20, 50), "workers": (25, 60)},
+    }
+    for unit, values in figures.items():
+        report = Report.objects.get(campaign=campaign, unit=unit)
+        for code, (old, new) in values.items():
+            actions.save_indicator(report, code, 2008, str(old), admin)
+            actions.save_indicator(report, code, 2017, str(new), admin)
+        actions.save_section(report, "P1/I/1", f"<p>Báo cáo của {unit.name}.</p>", 0, admin)
+        actions.submit(report, admin, report.version)
+        if unit != tree.cdcs_dt1:  # Đăk Tô's CĐCS stays submitted, not accepted
+            report.refresh_from_db()
+            actions.accept(report, admin, report.version)
+    return campaign
+
+
+def test_accepted_reports_roll_up_and_a_district_total_is_compared(campaign, tree):
+    subtree = subtree_figures(campaign, tree.province)
+    province = subtree.figures(tree.province)
+    assert province["members"] == {2008: Decimal(70), 2017: Decimal(190)}  # Đăk Hà's own total
+    assert province["workers"][2017] == Decimal(200)  # Đăk Hà gave none: its CĐCS' sum
+    [difference] = subtree.rollup.differences
+    assert (difference.path, difference.reported, difference.children_sum) == (
+        tree.dakha.path,
+        Decimal(190),
+        Decimal(185),
+    )
+    assert subtree.rollup.counted[tree.province.path] == 3
+    assert tree.cdcs_dt1.path in subtree.rollup.missing(tree.province.path)
+
+
+def test_submitted_reports_count_when_asked(campaign, tree):
+    subtree = subtree_figures(campaign, tree.province, include_submitted=True)
+    assert subtree.figures(tree.province)["members"][2017] == Decimal(240)
+
+
+def test_report_document_has_the_header_of_the_issuing_unit(campaign, tree):
+    document, _ = report_document(campaign, tree.dakha, date=datetime.date(2017, 11, 5))
+    assert document.header.superior_unit == "LĐLĐ TỈNH KON TUM"
+    assert document.header.issuing_unit == "LĐLĐ HUYỆN ĐĂK HÀ"
+    assert document.header.number.endswith("/BC-LĐLĐ")
+    assert document.header.place == "Kon Tum" == place_of(tree.cdcs_dh1)
+    assert document.section_texts["P1/I/1"] == "<p>Báo cáo của LĐLĐ huyện Đăk Hà.</p>"
+    assert document.indicator_values["members"][2017] == Decimal(190)
+
+
+def test_consolidate_and_export_commands_write_real_files(campaign, tree, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "tong-hop.docx"
+    result = runner.invoke(
+        app, ["consolidate", "--campaign", "nq20", "--unit", "KT", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Đã tính 3/" in result.output and "Chênh lệch" in result.output
+    text = "\n".join(p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs)
+    assert "BÁO CÁO" in text and "Tổng kết 10 năm" in text
+
+    xlsx = tmp_path / "chi-tieu.xlsx"
+    result = runner.invoke(
+        app,
+        ["export", "--campaign", "nq20", "--unit", "KT", "--format", "xlsx", "-o", str(xlsx)],
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(xlsx).active
+    codes = [sheet.cell(row=r, column=1).value for r in range(3, 3 + 6)]
+    assert codes[:2] == ["KT", "KT-DH"]
+
+
+def test_export_of_an_unknown_unit_gives_a_message(campaign):
+    result = CliRunner().invoke(app, ["export", "--campaign", "nq20", "--unit", "GL"])
+    assert result.exit_code == 2
+    assert "không thuộc đợt báo cáo" in result.output
