@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-sqlite test-postgres lint format bench browser-deps clean
+.PHONY: help run test test-sqlite test-postgres lint format bench system-deps clean
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
@@ -31,12 +31,17 @@ run: $(BIN)/.installed
 	$(BIN)/baocao serve --host $(HOST) --port $(PORT)
 
 ## test: set up and run lint and the whole suite on SQLite, then on PostgreSQL where one answers
-test: $(BIN)/.installed browser-deps lint test-sqlite test-postgres
+test: $(BIN)/.installed system-deps lint test-sqlite test-postgres
 
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# What the tests drive besides Python: Debian's chromium (browser journeys) and LibreOffice
+# with a Vietnamese-complete Times New Roman look-alike (DOCX -> PDF -> PNG checks).
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the tests: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; fi
 
 ## lint: ruff check and format check
 lint: $(BIN)/.installed

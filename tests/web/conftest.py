@@ -61,7 +61,7 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium is missing at {CHROMIUM}: the browser tests need it. "
-            "Install it with `make browser-deps` (apt-get install chromium)."
+            "Install it with `make system-deps` (apt-get install chromium)."
         )
     from playwright.sync_api import sync_playwright
 
