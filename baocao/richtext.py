@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -53,6 +54,81 @@ def plain_text(text: str) -> str:
     """The words of a stored text, tags dropped and spaces folded (for emptiness and search)."""
     spaced = _ANY_TAG.sub(" ", text or "")
     return _SPACES.sub(" ", html.unescape(spaced)).strip()
+
+
+def from_plain_lines(text: str | None) -> str:
+    """Lines typed in the plain-text editor as stored HTML: a paragraph per line, "- " lines as
+    bullets. Every "<" typed is text here, never a tag, so "a<b" keeps its line breaks."""
+    text = nfc(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _from_plain(text)
+
+
+def editable_lines(text: str | None) -> str:
+    """A stored text as plain lines for a <textarea>: one paragraph per line, "- " before each
+    bullet, "1. " before each numbered item; bold and italics are dropped, entities decoded.
+
+    `clean_section_text(from_plain_lines(editable_lines(t)))` gives `t` back for any text that
+    was typed as lines.
+    """
+    if not text:
+        return ""
+    if not _TAG.search(text):
+        return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    reader = _LineReader()
+    reader.feed(text)
+    reader.close()
+    return "\n".join(reader.finish())
+
+
+def word_count(text: str | None) -> int:
+    """Words of a stored text, as a writer counts them (runs of non-space characters)."""
+    return len(plain_text(text or "").split())
+
+
+class _LineReader(HTMLParser):
+    """Stored HTML → lines: a line per p/li/br, a prefix per list item."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.prefix = ""
+        self.lists: list[list[int]] = []  # per open list: [is_ordered, items so far]
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("p", "div", "br") or tag in ("ul", "ol", "li"):
+            self._end_line()
+        if tag in ("ul", "ol"):
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            if self.lists and self.lists[-1][0]:
+                self.lists[-1][1] += 1
+                self.prefix = f"{self.lists[-1][1]}. "
+            else:
+                self.prefix = "- "
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("p", "div", "li", "ul", "ol"):
+            self._end_line()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data)
+
+    def _end_line(self) -> None:
+        line = _SPACES.sub(" ", "".join(self.current)).strip()
+        if line:
+            self.lines.append(self.prefix + line)
+        self.current = []
+        self.prefix = ""
+
+    def finish(self) -> list[str]:
+        self._end_line()
+        return self.lines
 
 
 def _from_plain(text: str) -> str:

@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401
+"""One report's pages, under /dot-bao-cao/<campaign>/bao-cao/<unit code>/.
 
-urlpatterns: list = []
+Section ids hold "/" ("P1/II/4/4.1"), so they travel as a path and each route ends with a
+word that no section id ends with.
+"""
+
+from django.urls import path
+
+from baocao.apps.campaigns import views_report as views
+
+REPORT = "<slug:slug>/bao-cao/<str:unit_code>/"
+SECTION = REPORT + "muc/<path:section_id>/"
+
+urlpatterns = [
+    path(REPORT, views.report_page, name="report"),
+    path(REPORT + "gui/", views.report_submit, name="report_submit"),
+    path(REPORT + "tra-lai/", views.report_return, name="report_return"),
+    path(REPORT + "chap-nhan/", views.report_accept, name="report_accept"),
+    path(REPORT + "mo-lai/", views.report_reopen, name="report_reopen"),
+    path(
+        REPORT + "chi-tieu/<str:code>/<int:year>/luu/",
+        views.indicator_save,
+        name="indicator_save",
+    ),
+    path(SECTION + "luu/", views.section_save, name="section_save"),
+    path(SECTION + "so-lieu/", views.indicators_save, name="indicators_save"),
+    path(SECTION + "lich-su/", views.section_history, name="section_history"),
+    path(SECTION + "khoi-phuc/", views.section_restore, name="section_restore"),
+]

@@ -1,0 +1,1000 @@
+"""One report's pages: writing (sections and figures, with autosave), history, submit, review.
+
+Every change goes through `baocao.apps.campaigns.actions`; these views only read, call an
+action and show its answer. Each page works without JavaScript (plain forms, redirect after
+POST) and better with HTMX: a section saves itself while the writer types, a figure when its
+cell is left, and only the piece of the page that changed comes back over a slow line.
+
+Nothing typed is lost: a refused save (a conflict, a figure that is not a number, a report
+sent meanwhile) answers with the typed text in the form, never with the stored one alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.checks import CheckResult, check_report
+from baocao.apps.campaigns.models import (
+    IndicatorValue,
+    Report,
+    ReportStatus,
+    SectionText,
+    SectionVersion,
+)
+from baocao.apps.campaigns.permissions import (
+    can_edit_report,
+    can_review_report,
+    can_view_report,
+)
+from baocao.apps.outlines.display import IndicatorRow, SectionView, outline_view, section_anchor
+from baocao.errors import InputError
+from baocao.indicators.catalogue import Indicator
+from baocao.indicators.maths import derive, growth
+from baocao.indicators.numbers import format_number, format_percent
+from baocao.indicators.rules import Violation
+from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
+
+STATUS_LABELS = {
+    ReportStatus.DRAFT: gettext_lazy("Bản nháp"),
+    ReportStatus.SUBMITTED: gettext_lazy("Đã gửi"),
+    ReportStatus.RETURNED: gettext_lazy("Bị trả lại"),
+    ReportStatus.ACCEPTED: gettext_lazy("Đã duyệt"),
+}
+NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
+NOTE_MERGE = "Gộp sau khi trùng sửa"
+SAVED_EVENT = "baocao-saved"  # the editor's script marks the text as safe to leave
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def _local(moment):
+    return timezone.localtime(moment) if moment else None
+
+
+# --- Loading and permissions -----------------------------------------------------------------
+
+
+def _forbidden(request, report: Report | None = None, message: str = "") -> HttpResponse:
+    return render(
+        request,
+        "campaigns/report/forbidden.html",
+        {"report": report, "message": message},
+        status=403,
+    )
+
+
+def report_view(view):
+    """Load the report of <slug>/<unit_code> (404), check the user may see it (403 page), and
+    answer NotAllowed from an action with the same 403 page."""
+
+    @wraps(view)
+    def wrapper(request, slug: str, unit_code: str, **kwargs: Any) -> HttpResponse:
+        report = get_object_or_404(
+            Report.objects.select_related("campaign", "unit", "unit__parent"),
+            campaign__slug=slug,
+            unit__code=unit_code,
+        )
+        if not can_view_report(request.user, report):
+            return _forbidden(request, report)
+        try:
+            return view(request, report, **kwargs)
+        except actions.NotAllowed as error:
+            return _forbidden(request, report, error.message)
+
+    return wrapper
+
+
+def _checked_section(report: Report, section_id: str) -> str:
+    if section_id not in report.campaign.section_ids:
+        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+    return section_id
+
+
+def _report_url(report: Report) -> str:
+    return reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
+
+
+def _section_url(name: str, report: Report, section_id: str) -> str:
+    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, section_id])
+
+
+def _back_to(report: Report, anchor: str = "") -> HttpResponse:
+    return redirect(_report_url(report) + (f"#{anchor}" if anchor else ""))
+
+
+# --- What the page shows, computed once ------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One year's figure of one indicator, in one section's table."""
+
+    year: int
+    dom: str  # id prefix, unique on the page
+    name: str  # form field: v-<code>-<year>
+    label: str  # for screen readers: "Số đoàn viên, năm 2017"
+    raw: str = ""
+    stored: str = ""  # what the database holds: the whole-table form saves only changed cells
+    shown: str = ""  # the number as understood, when it reads differently from what was typed
+    note: str = ""
+    error: str = ""
+    saved: bool = False  # just saved: say so
+    url: str = ""
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    label: str
+    unit: str
+    part: bool
+    dom: str
+    cells: list[Cell]
+    change: str = ""
+    percent: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return self.indicator.derived
+
+    @property
+    def numeric(self) -> bool:
+        return self.indicator.numeric
+
+
+@dataclass
+class Table:
+    section_id: str
+    dom: str
+    rows: list[Row]
+    hard: list[Violation]
+    soft: list[Violation]
+    save_url: str
+    has_errors: bool = False
+
+
+@dataclass
+class Block:
+    """A section of the report as the page shows it: the outline's part and the unit's part."""
+
+    view: SectionView
+    dom: str  # "m12": safe in CSS selectors (section ids hold "/" and ".")
+    leaf: bool
+    text: str = ""  # stored HTML, cleaned again before it is shown
+    lines: str = ""  # the text as editable plain lines
+    version: int = 0
+    saved_at: Any = None
+    saved_by: str = ""
+    filled: bool = False
+    writable: bool = False  # an editor is shown
+    show_editor_area: bool = False  # an editor or the read-only text
+    comment: str = ""  # the reviewer's remark from the last return
+    review_comment: str = ""  # what the reviewer is typing (kept when a return is refused)
+    error: str = ""
+    draft: bool = False  # `lines` is what was typed, not what is stored
+    table: Table | None = None
+    where: str = ""  # the number in the tree, "II.4.1", for labels that stand alone
+    children: list[Block] = field(default_factory=list)
+    save_url: str = ""
+    history_url: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.view.section.id
+
+    @property
+    def anchor(self) -> str:
+        return self.view.anchor
+
+    @property
+    def label(self) -> str:
+        return self.view.section.label
+
+    @property
+    def has_guide(self) -> bool:
+        section = self.view.section
+        return bool(section.guidance or self.view.prompts or self.view.notes)
+
+    @property
+    def number(self) -> str:
+        return self.view.section.number
+
+
+def _dom_keys(report: Report) -> dict[str, str]:
+    return {section_id: f"m{index}" for index, section_id in enumerate(report.campaign.section_ids)}
+
+
+def _figures(report: Report) -> dict[tuple[str, int], IndicatorValue]:
+    return {
+        (value.code, value.year): value
+        for value in IndicatorValue.objects.filter(report=report).only(
+            "code", "year", "value", "raw"
+        )
+    }
+
+
+def _section_violations(
+    check: CheckResult, codes: list[str]
+) -> tuple[list[Violation], list[Violation]]:
+    wanted = set(codes)
+    return (
+        [v for v in check.hard_violations if wanted.intersection(v.codes)],
+        [v for v in check.soft_violations if wanted.intersection(v.codes)],
+    )
+
+
+def _shown(indicator: Indicator, value: Decimal | None, raw: str) -> str:
+    """The number as the report will print it, when that reads differently from the typing."""
+    if value is None or not indicator.numeric:
+        return ""
+    shown = format_number(value)
+    return "" if shown == raw else shown
+
+
+def _reading_note(indicator: Indicator, raw: str) -> str:
+    """How a stored figure was understood, when it could be read two ways ("1,234")."""
+    try:
+        return actions.read_figure(indicator, raw)[1]
+    except InputError:
+        return ""
+
+
+def _derived_text(indicator: Indicator, value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    if indicator.type == "percent":
+        return format_percent(value, 1)
+    return format_number(value, 2)
+
+
+def build_table(
+    report: Report,
+    section_id: str,
+    rows_shown: list[IndicatorRow],
+    dom: str,
+    figures: dict[tuple[str, int], IndicatorValue],
+    check: CheckResult,
+    *,
+    typed: dict[tuple[str, int], tuple[str, str]] | None = None,
+    saved: set[tuple[str, int]] | None = None,
+) -> Table:
+    """A section's indicator table; `typed` overrides cells with what was typed and its error
+    ((code, year) → (text, message)), so a refused figure stays in its input."""
+    campaign = report.campaign
+    catalogue = campaign.catalogue.by_code
+    years = campaign.years
+    typed = typed or {}
+    saved = saved or set()
+    by_year: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    for (code, year), figure in figures.items():
+        if figure.value is not None and year in by_year:
+            by_year[year][code] = figure.value
+    slug, unit_code = campaign.slug, report.unit.code
+    rows = []
+    for shown_row in rows_shown:
+        indicator = catalogue.get(shown_row.code)
+        if indicator is None:
+            continue
+        row_dom = f"{dom}-{indicator.code}"
+        cells = []
+        values: list[Decimal | None] = []
+        for year in years:
+            cell = Cell(
+                year=year,
+                dom=f"{row_dom}-{year}",
+                name=f"v-{indicator.code}-{year}",
+                label=_("%(name)s, năm %(year)d") % {"name": indicator.name, "year": year},
+            )
+            if indicator.derived:
+                value = derive(indicator, by_year[year])
+                cell.shown = _derived_text(indicator, value)
+            else:
+                figure = figures.get((indicator.code, year))
+                value = figure.value if figure else None
+                cell.raw = cell.stored = figure.raw if figure else ""
+                cell.shown = _shown(indicator, value, cell.raw)
+                if figure is not None and indicator.numeric and figure.value is not None:
+                    cell.note = _reading_note(indicator, figure.raw)
+                if (indicator.code, year) in typed:
+                    cell.raw, cell.error = typed[(indicator.code, year)]
+                    if cell.error:
+                        cell.shown = cell.note = ""
+                cell.saved = (indicator.code, year) in saved and not cell.error
+                cell.url = (
+                    reverse(
+                        "campaigns:indicator_save", args=[slug, unit_code, indicator.code, year]
+                    )
+                    + "?"
+                    + urlencode({"muc": section_id})
+                )
+            values.append(value)
+            cells.append(cell)
+        row = Row(
+            indicator=indicator,
+            label=shown_row.name,
+            unit=shown_row.unit,
+            part=shown_row.part,
+            dom=row_dom,
+            cells=cells,
+        )
+        if indicator.numeric and len(values) == 2:
+            change, percent = growth(values[0], values[1])
+            if change is not None:
+                decimals = 1 if indicator.type == "percent" or indicator.derived else None
+                text = format_number(change, decimals)
+                row.change = f"+{text}" if change > 0 else text
+            if percent is not None and indicator.type != "percent":
+                row.percent = format_percent(percent, 1)
+        rows.append(row)
+    hard, soft = _section_violations(check, [row.indicator.code for row in rows])
+    return Table(
+        section_id=section_id,
+        dom=dom,
+        rows=rows,
+        hard=hard,
+        soft=soft,
+        save_url=reverse("campaigns:indicators_save", args=[slug, unit_code, section_id]),
+        has_errors=any(cell.error for row in rows for cell in row.cells),
+    )
+
+
+def _may_write(user: Any, report: Report) -> bool:
+    return report.is_editable and can_edit_report(user, report)
+
+
+def _review_open(user: Any, report: Report) -> bool:
+    return (
+        report.campaign.is_open
+        and report.status == ReportStatus.SUBMITTED
+        and can_review_report(user, report)
+    )
+
+
+@dataclass
+class PageState:
+    """What a refused POST typed, shown again instead of the stored values."""
+
+    drafts: dict[str, str] = field(default_factory=dict)  # section id → typed lines
+    errors: dict[str, str] = field(default_factory=dict)  # section id → message
+    typed: dict[str, dict[tuple[str, int], tuple[str, str]]] = field(default_factory=dict)
+    reason: str = ""
+    comments: dict[str, str] = field(default_factory=dict)
+    reopen_reason: str = ""
+    review_error: str = ""
+    submit_error: str = ""
+
+
+def section_labels(outline: Any) -> dict[str, tuple[str, str]]:
+    """{section id: (anchor, label)}, labels placed in the tree for lists out of it: "1. Ưu điểm"
+    is one of many "1." sections, so it reads "Phần thứ nhất › III.1. Ưu điểm"."""
+    return {sid: (anchor, label) for sid, (anchor, label, _where) in _placed(outline).items()}
+
+
+def _placed(outline: Any) -> dict[str, tuple[str, str, str]]:
+    """{section id: (anchor, label in the tree, number in the tree: "III.1")}."""
+    labels: dict[str, tuple[str, str, str]] = {}
+
+    def walk(sections: list, part: str, numbers: list[str]) -> None:
+        for section in sections:
+            number = section.number.strip().rstrip(".")
+            if not number or number.lower().startswith("phần"):
+                label, inner_part, path = section.label, section.number or part, []
+            else:
+                own = number.split(".")  # "4.1" under "4" already carries its parent's number
+                path = numbers[: len(numbers) - len(own) + 1] + own
+                label = ".".join(path) + (f". {section.title}" if section.title else "")
+                if part:
+                    label = f"{part[:1].upper()}{part[1:].lower()} › {label}"
+                inner_part = part
+            labels[section.id] = (section_anchor(section), label, ".".join(path))
+            walk(section.children, inner_part, path)
+
+    walk(outline.sections, "", [])
+    return labels
+
+
+def _deadline(report: Report) -> dict[str, Any]:
+    deadline = report.campaign.deadline
+    days = (deadline - timezone.localdate()).days
+    if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+        when = ""
+    elif days > 0:
+        when = _("còn %(days)d ngày") % {"days": days}
+    elif days == 0:
+        when = _("hạn chót là hôm nay")
+    else:
+        when = _("đã quá hạn %(days)d ngày") % {"days": -days}
+    return {"date": deadline, "days": days, "text": when, "late": days < 0 and bool(when)}
+
+
+def _section_links(
+    report: Report, labels: dict[str, tuple[str, str]], codes: tuple[str, ...]
+) -> tuple[str, str]:
+    """(anchor, label) of the first section whose table shows one of `codes`."""
+    for section_id, attached in report.campaign.catalogue.attach.items():
+        if set(attached).intersection(codes) and section_id in labels:
+            return labels[section_id]
+    return ("", "")
+
+
+def report_context(request, report: Report, state: PageState | None = None) -> dict[str, Any]:
+    """Everything the report page shows: about ten queries whatever the outline's size."""
+    state = state or PageState()
+    user = request.user
+    campaign = report.campaign
+    writable = _may_write(user, report)
+    reviewing = _review_open(user, report)
+    texts = {
+        text.section_id: text
+        for text in SectionText.objects.filter(report=report).select_related("updated_by")
+    }
+    figures = _figures(report)
+    check = check_report(report)
+    empty = set(check.empty_sections)
+    timeline_events = list(report.events.select_related("actor").order_by("at", "pk"))
+    last_return = next(
+        (e for e in reversed(timeline_events) if e.to_status == ReportStatus.RETURNED), None
+    )
+    show_comments = last_return is not None and report.status in (
+        ReportStatus.RETURNED,
+        ReportStatus.SUBMITTED,
+    )
+    comments = (last_return.section_comments or {}) if show_comments else {}
+    dom_keys = _dom_keys(report)
+    view = outline_view(campaign.outline_tree)
+    slug, unit_code = campaign.slug, report.unit.code
+    placed = _placed(campaign.outline_tree)
+    labels = {sid: (anchor, label) for sid, (anchor, label, _where) in placed.items()}
+
+    def block(section_view: SectionView) -> Block:
+        section = section_view.section
+        sid = section.id
+        stored = texts.get(sid)
+        item = Block(
+            view=section_view,
+            dom=dom_keys[sid],
+            leaf=not section.children,
+            where=placed[sid][2],
+            children=[block(child) for child in section_view.children],
+        )
+        if stored is not None:
+            item.text = clean_section_text(stored.text)
+            item.lines = editable_lines(stored.text)
+            item.version = stored.version
+            item.saved_at = _local(stored.updated_at)
+            item.saved_by = actions.display_name(stored.updated_by)
+        item.filled = sid not in empty if item.leaf else bool(item.text)
+        item.writable = writable and (item.leaf or bool(item.text))
+        item.show_editor_area = item.leaf or bool(item.text)
+        if sid in state.drafts:
+            item.lines, item.draft = state.drafts[sid], True
+        item.error = state.errors.get(sid, "")
+        item.comment = comments.get(sid, "")
+        item.review_comment = state.comments.get(sid, "")
+        if item.writable:
+            item.save_url = reverse("campaigns:section_save", args=[slug, unit_code, sid])
+        if item.version:
+            item.history_url = reverse("campaigns:section_history", args=[slug, unit_code, sid])
+        if section_view.indicators:
+            item.table = build_table(
+                report,
+                sid,
+                section_view.indicators,
+                item.dom,
+                figures,
+                check,
+                typed=state.typed.get(sid),
+            )
+        return item
+
+    blocks = [block(section_view) for section_view in view.tree]
+    todo = [labels[sid] for sid in check.empty_sections if sid in labels]
+    hard = [
+        {"violation": v, "link": _section_links(report, labels, v.codes)}
+        for v in check.hard_violations
+    ]
+    soft = [
+        {"violation": v, "link": _section_links(report, labels, v.codes)}
+        for v in check.soft_violations
+    ]
+    return {
+        "report": report,
+        "campaign": campaign,
+        "unit": report.unit,
+        "status_label": status_label(report.status),
+        "deadline": _deadline(report),
+        "words": sum(word_count(text.text) for text in texts.values()),
+        "todo": todo,
+        "blocks": blocks,
+        "root_notes": view.root_notes,
+        "check": check,
+        "hard": hard,
+        "soft": soft,
+        "writable": writable,
+        "may_write": can_edit_report(user, report),
+        "reviewing": reviewing,
+        "may_reopen": (
+            campaign.is_open
+            and report.status == ReportStatus.ACCEPTED
+            and can_review_report(user, report)
+        ),
+        "may_review": can_review_report(user, report),
+        "last_return": last_return if show_comments else None,
+        "timeline": _timeline_from(timeline_events, labels),
+        "state": state,
+        "submitted_at": _local(report.submitted_at),
+        "accepted_at": _local(report.accepted_at),
+        "parent": report.unit.parent,
+    }
+
+
+def _timeline_from(events: list, labels: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    shown = []
+    for event in events:
+        comments = []
+        for section_id, comment in (event.section_comments or {}).items():
+            anchor, label = labels.get(section_id, ("", section_id))
+            comments.append({"anchor": anchor, "label": label, "text": comment})
+        shown.append(
+            {
+                "event": event,
+                "actor": actions.display_name(event.actor) or _("Không rõ"),
+                "from": status_label(event.from_status),
+                "to": status_label(event.to_status),
+                "to_status": event.to_status,
+                "comments": comments,
+            }
+        )
+    return shown
+
+
+def _render_page(
+    request, report: Report, state: PageState | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/report/page.html",
+        report_context(request, report, state),
+        status=status,
+    )
+
+
+# --- The report page -------------------------------------------------------------------------
+
+
+@require_GET
+@report_view
+def report_page(request, report: Report) -> HttpResponse:
+    return _render_page(request, report)
+
+
+# --- Sections: save (autosave and the Save button), conflicts, history, restore ------------
+
+
+def _one_block(request, report: Report, section_id: str, **extra: Any) -> Block:
+    """The editor's part of one section, read fresh (one query)."""
+    campaign = report.campaign
+    section = campaign.outline_tree.section(section_id)
+    stored = (
+        SectionText.objects.filter(report=report, section_id=section_id)
+        .select_related("updated_by")
+        .first()
+    )
+    item = Block(
+        view=SectionView(section=section, depth=0, anchor=section_anchor(section)),
+        dom=_dom_keys(report)[section_id],
+        leaf=not section.children,
+        where=_placed(campaign.outline_tree)[section_id][2],
+        writable=_may_write(request.user, report),
+        save_url=_section_url("section_save", report, section_id),
+    )
+    if stored is not None:
+        item.text = clean_section_text(stored.text)
+        item.lines = editable_lines(stored.text)
+        item.version = stored.version
+        item.saved_at = _local(stored.updated_at)
+        item.saved_by = actions.display_name(stored.updated_by)
+        item.history_url = _section_url("section_history", report, section_id)
+    for name, value in extra.items():
+        setattr(item, name, value)
+    return item
+
+
+def _progress(report: Report, item: Block) -> dict[str, Any]:
+    """The page's counters after a save (marks in the tree, sections left, words): three
+    queries, so the writer sees "còn N mục chưa viết" go down while writing."""
+    check = check_report(report)
+    texts = list(SectionText.objects.filter(report=report).values_list("text", flat=True))
+    labels = section_labels(report.campaign.outline_tree)
+    item.filled = item.id not in check.empty_sections if item.leaf else bool(item.text)
+    return {
+        "todo": [labels[sid] for sid in check.empty_sections if sid in labels],
+        "words": sum(word_count(text) for text in texts),
+    }
+
+
+def _conflict_response(
+    request, report: Report, section_id: str, result: actions.SaveResult, typed: str
+) -> HttpResponse:
+    conflict = result.conflict
+    item = _one_block(request, report, section_id)
+    mine = actions.display_name(request.user)
+    context = {
+        "s": item,
+        "conflict": conflict,
+        "their_lines": editable_lines(conflict.their_text),
+        "their_saved_at": _local(conflict.their_saved_at),
+        "same_person": bool(conflict.their_author) and conflict.their_author == mine,
+        "yours": typed,
+        "report": report,
+        "campaign": report.campaign,
+        "unit": report.unit,
+    }
+    if request.htmx:
+        response = render(request, "campaigns/report/_conflict.html", context)
+        response = retarget(response, f"#editor-{item.dom}")
+        return reswap(response, "outerHTML")
+    return render(request, "campaigns/report/conflict.html", context, status=409)
+
+
+@require_POST
+@report_view
+def section_save(request, report: Report, section_id: str) -> HttpResponse:
+    section_id = _checked_section(report, section_id)
+    typed = request.POST.get("text", "")
+    choice = request.POST.get("choice", "")
+    try:
+        base_version = int(request.POST.get("base_version") or 0)
+    except ValueError:
+        base_version = 0
+    dom = _dom_keys(report)[section_id]
+    anchor = _one_anchor(report, section_id)
+
+    if choice == "theirs":  # after a conflict: drop mine, show what is stored
+        if request.htmx:
+            item = _one_block(request, report, section_id)
+            return render(request, "campaigns/report/_editor.html", {"s": item})
+        return _back_to(report, anchor)
+
+    note = {"mine": NOTE_MINE, "merge": NOTE_MERGE}.get(choice, "")
+    try:
+        result = actions.save_section(
+            report, section_id, from_plain_lines(typed), base_version, request.user, note=note
+        )
+    except actions.NotAllowed as error:
+        if request.htmx:
+            return _save_error(request, dom, error.message)
+        raise
+    except actions.ActionError as error:
+        if request.htmx:
+            return _save_error(request, dom, error.message)
+        state = PageState(drafts={section_id: typed}, errors={section_id: error.message})
+        return _render_page(request, report, state, status=400)
+
+    if result.conflict is not None:
+        return _conflict_response(request, report, section_id, result, typed)
+
+    if not request.htmx:
+        messages.success(
+            request,
+            _("Đã lưu mục %(section)s (phiên bản %(version)d).")
+            % {"section": _short_label(report, section_id), "version": result.version},
+        )
+        return _back_to(report, anchor)
+    item = _one_block(request, report, section_id)
+    progress = _progress(report, item)
+    # A conflict resolved: the whole editor comes back, fresh; else only the status changes.
+    template = "_resolved.html" if choice else "_saved.html"
+    response = render(request, f"campaigns/report/{template}", {"s": item, **progress})
+    return trigger_client_event(response, SAVED_EVENT, {"form": f"editor-{dom}"})
+
+
+def _save_error(request, dom: str, message: str) -> HttpResponse:
+    return render(request, "campaigns/report/_save_error.html", {"dom": dom, "message": message})
+
+
+def _one_anchor(report: Report, section_id: str) -> str:
+    return section_anchor(report.campaign.outline_tree.section(section_id))
+
+
+def _short_label(report: Report, section_id: str) -> str:
+    section = report.campaign.outline_tree.section(section_id)
+    return f"“{section.label}”"
+
+
+@require_GET
+@report_view
+def section_history(request, report: Report, section_id: str) -> HttpResponse:
+    section_id = _checked_section(report, section_id)
+    section = report.campaign.outline_tree.section(section_id)
+    versions = list(
+        SectionVersion.objects.filter(report=report, section_id=section_id)
+        .select_related("saved_by")
+        .order_by("version")
+    )
+    current = versions[-1].version if versions else 0
+    shown = []
+    previous: list[str] = []
+    for version in versions:
+        lines = editable_lines(version.text).splitlines()
+        diff = []
+        for line in difflib.ndiff(previous, lines):
+            if line.startswith("+ "):
+                diff.append(("added", line[2:]))
+            elif line.startswith("- "):
+                diff.append(("removed", line[2:]))
+        shown.append(
+            {
+                "version": version,
+                "author": actions.display_name(version.saved_by) or _("Không rõ"),
+                "saved_at": _local(version.saved_at),
+                "diff": diff,
+                "text": clean_section_text(version.text),
+                "current": version.version == current,
+            }
+        )
+        previous = lines
+    shown.reverse()
+    return render(
+        request,
+        "campaigns/report/history.html",
+        {
+            "report": report,
+            "campaign": report.campaign,
+            "unit": report.unit,
+            "section": section,
+            "anchor": section_anchor(section),
+            "versions": shown,
+            "writable": _may_write(request.user, report),
+            "restore_url": _section_url("section_restore", report, section_id),
+        },
+    )
+
+
+@require_POST
+@report_view
+def section_restore(request, report: Report, section_id: str) -> HttpResponse:
+    section_id = _checked_section(report, section_id)
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        version = 0
+    try:
+        result = actions.restore_section_version(report, section_id, version, request.user)
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        messages.error(request, error.message)
+        return redirect(_section_url("section_history", report, section_id))
+    if result.conflict is not None:  # someone saved between the lock and now: say so
+        messages.error(request, _("Mục này vừa được lưu ở nơi khác; hãy xem lại rồi khôi phục."))
+        return redirect(_section_url("section_history", report, section_id))
+    messages.success(
+        request,
+        _("Đã khôi phục phiên bản %(old)d, thành phiên bản %(new)d.")
+        % {"old": version, "new": result.version},
+    )
+    return _back_to(report, _one_anchor(report, section_id))
+
+
+# --- Figures: one cell (HTMX) or a whole table (plain form) ---------------------------------
+
+
+def _section_with_table(report: Report, section_id: str) -> SectionView:
+    view = outline_view(report.campaign.outline_tree)
+    for section_view in _walk_views(view.tree):
+        if section_view.section.id == section_id:
+            if not section_view.indicators:
+                raise Http404("Mục này không có bảng số liệu.")
+            return section_view
+    raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+
+
+def _walk_views(views: list[SectionView]):
+    for section_view in views:
+        yield section_view
+        yield from _walk_views(section_view.children)
+
+
+@require_POST
+@report_view
+def indicator_save(request, report: Report, code: str, year: int) -> HttpResponse:
+    section_id = _checked_section(report, request.GET.get("muc", ""))
+    section_view = _section_with_table(report, section_id)
+    if code not in section_view.section.indicators:
+        raise Http404("Mục này không có chỉ tiêu đó.")
+    name = f"v-{code}-{year}"
+    typed = request.POST.get(name, "")
+    error = ""
+    try:
+        actions.save_indicator(report, code, year, typed, request.user)
+    except actions.NotAllowed:
+        raise
+    except InputError as error_raised:
+        error = error_raised.message
+    if not request.htmx:
+        if error:
+            state = PageState(typed={section_id: {(code, year): (typed, error)}})
+            return _render_page(request, report, state, status=400)
+        return _back_to(report, section_view.anchor)
+    table = build_table(
+        report,
+        section_id,
+        section_view.indicators,
+        _dom_keys(report)[section_id],
+        _figures(report),
+        check_report(report),
+        typed={(code, year): (typed, error)} if error else None,
+        saved=set() if error else {(code, year)},
+    )
+    row = next(row for row in table.rows if row.indicator.code == code)
+    cell = next(cell for cell in row.cells if cell.year == year)
+    return render(
+        request,
+        "campaigns/report/_cell_response.html",
+        {"table": table, "row": row, "cell": cell, "writable": True, "report": report},
+    )
+
+
+@require_POST
+@report_view
+def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
+    """The whole table at once: the form without JavaScript, or Enter in a cell."""
+    section_id = _checked_section(report, section_id)
+    section_view = _section_with_table(report, section_id)
+    catalogue = report.campaign.catalogue.by_code
+    typed: dict[tuple[str, int], tuple[str, str]] = {}
+    saved: set[tuple[str, int]] = set()
+    for code in section_view.section.indicators:
+        indicator = catalogue.get(code)
+        if indicator is None or indicator.derived:
+            continue
+        for year in report.campaign.years:
+            name = f"v-{code}-{year}"
+            if name not in request.POST:
+                continue
+            text = request.POST[name]
+            if request.POST.get(f"o-{name}") == text:
+                continue  # unchanged here: never overwrite what someone else saved meanwhile
+            try:
+                actions.save_indicator(report, code, year, text, request.user)
+            except actions.NotAllowed:
+                raise
+            except InputError as error:
+                typed[(code, year)] = (text, error.message)
+            else:
+                saved.add((code, year))
+    if request.htmx:
+        table = build_table(
+            report,
+            section_id,
+            section_view.indicators,
+            _dom_keys(report)[section_id],
+            _figures(report),
+            check_report(report),
+            typed=typed,
+            saved=saved,
+        )
+        return render(
+            request,
+            "campaigns/report/_table.html",
+            {"table": table, "writable": _may_write(request.user, report), "report": report},
+        )
+    if typed:
+        messages.error(request, _("Một số ô chưa lưu được; xem lời nhắn ở từng ô."))
+        return _render_page(request, report, PageState(typed={section_id: typed}), status=400)
+    messages.success(request, _("Đã lưu số liệu."))
+    return _back_to(report, section_view.anchor)
+
+
+# --- Submit and review -----------------------------------------------------------------------
+
+
+def _expected_version(request) -> int:
+    try:
+        return int(request.POST.get("expected_version") or 0)
+    except ValueError:
+        return 0
+
+
+@require_POST
+@report_view
+def report_submit(request, report: Report) -> HttpResponse:
+    try:
+        actions.submit(report, request.user, _expected_version(request))
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        for line in error.message.splitlines():
+            messages.error(request, line)
+        return _back_to(report, "gui-bao-cao")
+    parent = report.unit.parent
+    if parent is not None:
+        sent = _("Đã gửi báo cáo tới %(parent)s.") % {"parent": parent.name}
+    else:
+        sent = _("Đã gửi báo cáo.")
+    messages.success(request, sent + " " + _("Báo cáo không sửa được nữa trừ khi bị trả lại."))
+    return _back_to(report)
+
+
+def _comments_from(request) -> dict[str, str]:
+    return {
+        key.removeprefix("comment:"): value
+        for key, value in request.POST.items()
+        if key.startswith("comment:")
+    }
+
+
+@require_POST
+@report_view
+def report_return(request, report: Report) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    comments = _comments_from(request)
+    try:
+        actions.return_report(
+            report,
+            request.user,
+            reason,
+            comments,
+            expected_version=_expected_version(request),
+        )
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        state = PageState(reason=reason, comments=comments, review_error=error.message)
+        status = 409 if isinstance(error, actions.StaleReport) else 400
+        report.refresh_from_db()
+        return _render_page(request, report, state, status=status)
+    messages.success(request, _("Đã trả lại báo cáo cho %(unit)s.") % {"unit": report.unit.name})
+    return _back_to(report)
+
+
+@require_POST
+@report_view
+def report_accept(request, report: Report) -> HttpResponse:
+    try:
+        actions.accept(report, request.user, _expected_version(request))
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        messages.error(request, error.message)
+        return _back_to(report, "duyet-bao-cao")
+    messages.success(request, _("Đã chấp nhận báo cáo của %(unit)s.") % {"unit": report.unit.name})
+    return _back_to(report)
+
+
+@require_POST
+@report_view
+def report_reopen(request, report: Report) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    try:
+        actions.reopen(report, request.user, reason, expected_version=_expected_version(request))
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        state = PageState(reopen_reason=reason, review_error=error.message)
+        status = 409 if isinstance(error, actions.StaleReport) else 400
+        report.refresh_from_db()
+        return _render_page(request, report, state, status=status)
+    messages.success(
+        request, _("Đã mở lại báo cáo của %(unit)s để sửa.") % {"unit": report.unit.name}
+    )
+    return _back_to(report)

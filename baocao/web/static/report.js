@@ -1,0 +1,115 @@
+/* The report page's few duties that HTML and htmx attributes cannot do alone. The page works
+   without this file; with it: the sections' tree folds away on a phone, leaving the page with
+   unsaved text asks first, and a save that did not reach the server says so. */
+(function () {
+  "use strict";
+
+  var FAILED = "Chưa lưu được (mất kết nối hoặc máy chủ lỗi). Nội dung vẫn còn trong ô; " +
+    "bấm “Lưu” để thử lại.";
+
+  function textOf(form) {
+    return form ? form.querySelector("textarea[name=text]") : null;
+  }
+
+  // What the server holds for each editor: the text at load, then the text of each save.
+  function remember(root) {
+    root.querySelectorAll("form.editor:not([data-unsaved])").forEach(function (form) {
+      var text = textOf(form);
+      if (text && text.dataset.saved === undefined) { text.dataset.saved = text.value; }
+    });
+  }
+
+  function unsaved() {
+    if (document.querySelector("form[data-unsaved], .figures input[data-dirty]")) { return true; }
+    return Array.prototype.some.call(
+      document.querySelectorAll("form.editor textarea[name=text]"),
+      function (text) { return text.dataset.saved !== undefined && text.value !== text.dataset.saved; }
+    );
+  }
+
+  function start() {
+    if (window.matchMedia("(max-width: 59.99rem)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (details) {
+        details.open = false;
+      });
+    }
+    remember(document);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  document.addEventListener("htmx:load", function (event) { remember(event.detail.elt.parentNode || document); });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(".figures input")) {
+      event.target.dataset.dirty = "1";
+    }
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("form.editor");
+    var text = textOf(form);
+    if (text) { form.dataset.sending = text.value; }
+  });
+
+  // Sent by the server (HX-Trigger) when a section's text is stored.
+  document.addEventListener("baocao-saved", function (event) {
+    var form = event.target.closest && event.target.closest("form.editor");
+    var text = textOf(form);
+    if (text && form.dataset.sending !== undefined) { text.dataset.saved = form.dataset.sending; }
+  });
+
+  // A conflict panel arriving while the writer still types: the panel holds the text as it was
+  // sent; put back what is in the box now, so keys pressed during the round trip are kept.
+  var typing = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var text = target && target.matches && target.matches("form.editor") ? textOf(target) : null;
+    if (text) { typing[target.id] = text.value; }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    Object.keys(typing).forEach(function (id) {
+      var form = document.getElementById(id);
+      var text = textOf(form);
+      if (form && form.hasAttribute("data-unsaved") && text && text.value !== typing[id]) {
+        text.value = typing[id];
+      }
+    });
+    typing = {};
+  });
+
+  function failed(event) {
+    var elt = event.detail.elt;
+    var form = elt.closest && elt.closest("form.editor");
+    var place = form ? form.querySelector(".editor__status") : null;
+    if (!place && elt.matches && elt.matches(".figures input")) {
+      place = elt.parentNode.querySelector(".cell-msg");
+      if (!place) {
+        place = document.createElement("span");
+        place.className = "cell-msg cell-msg--error";
+        elt.parentNode.appendChild(place);
+      }
+      place.setAttribute("role", "alert");
+    }
+    if (place) {
+      place.innerHTML = "";
+      var message = document.createElement("span");
+      message.className = "save-error";
+      message.textContent = FAILED;
+      place.appendChild(message);
+    }
+  }
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:responseError", failed);
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

@@ -1,0 +1,259 @@
+"""A report written, sent, returned, fixed and accepted in a real Chromium; two people editing
+one section at once; screenshots of the editor at desktop and phone width."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.models import IndicatorValue, Report, ReportStatus, SectionVersion
+from baocao.apps.orgs.models import UnitKind
+from baocao.apps.outlines.services import install_builtin_outlines
+from baocao.outline.builtin import DEFAULT_SLUG
+
+from .samples import PASSWORD
+
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAVE_WAIT = 8_000  # autosave waits 1.5 s after the last key, then the round trip
+
+
+@pytest.fixture
+def report(tree, member, django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri")
+    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    campaign = actions.open_campaign(
+        nq20,
+        tree.province,
+        kinds=[UnitKind.GRASSROOTS],
+        deadline=datetime.date.today() + datetime.timedelta(days=10),
+        actor=admin,
+        name="Tổng kết 10 năm Nghị quyết 20",
+        slug="nq20-2017",
+    )
+    return Report.objects.select_related("campaign", "unit").get(
+        campaign=campaign, unit=tree.cdcs_dh1
+    )
+
+
+@pytest.fixture
+def writer(tree, member):
+    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
+
+
+@pytest.fixture
+def reviewer(tree, member):
+    return member("dakha_duyet", tree.dakha, "reviewer", password=PASSWORD)
+
+
+def report_path(report):
+    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
+
+
+def section(page, section_id):
+    return page.locator(f'[id="muc-{section_id}"]')
+
+
+def new_page(browser, width=360, height=760):
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def shots_dir():
+    shots = settings.VAR_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def test_write_submit_return_fix_and_accept(
+    browser, browser_page, log_in, live_server, report, writer, reviewer
+):
+    page = browser_page
+    path = report_path(report)
+    log_in(page, writer.username, PASSWORD, next_path=path)
+    assert page.url.endswith(path), page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CĐCS UBND xã Đăk Mar")
+    expect(page.locator(".status")).to_have_text("Bản nháp")
+    # nothing on the phone is wider than the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Section 1: typed, then left alone: autosave after the pause.
+    first = section(page, "P1/I/1")
+    first.locator("textarea[name=text]").fill(
+        "Ban Thường vụ đã ban hành kế hoạch thực hiện Nghị quyết.\n- Tổ chức 12 buổi học tập"
+    )
+    expect(first.locator(".editor__status")).to_contain_text("Đã lưu lúc", timeout=SAVE_WAIT)
+    expect(first.locator(".editor__status")).to_contain_text("phiên bản 1")
+    expect(page.locator(f'[id="{_mark_id(page, "P1/I/1")}"]')).to_contain_text("đã viết")
+
+    # Section 2 with the keyboard alone: type, Tab away (saves at once), Enter on "Lưu".
+    second = section(page, "P1/I/2")
+    second_text = second.locator("textarea[name=text]")
+    second_text.focus()
+    page.keyboard.type("Các CĐCS đã quán triệt Nghị quyết đến 100% đoàn viên.")
+    page.keyboard.press("Tab")
+    expect(second.get_by_role("button", name="Lưu")).to_be_focused()
+    expect(second.locator(".editor__status")).to_contain_text("phiên bản 1", timeout=SAVE_WAIT)
+    page.keyboard.press("Enter")  # saving the same text again changes nothing
+    expect(second.locator(".editor__status")).to_contain_text("phiên bản 1")
+
+    # A figure: typed Vietnamese style, saved when the cell is left, shown as printed.
+    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
+    members.fill("1.234")
+    members.press("Tab")
+    cell = page.locator("td", has=page.get_by_label("Số đoàn viên công đoàn, năm 2017"))
+    expect(cell).to_contain_text("Đã lưu: 1.234")
+    expect(page.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_have_value("1.234")
+    expect(page.get_by_label("Số đoàn viên nữ, năm 2008")).to_be_focused()  # Tab went on
+    # Not a number: said next to the cell, and the typing stays in it.
+    women = page.get_by_label("Số đoàn viên nữ, năm 2017")
+    women.fill("khoảng 300")
+    women.press("Tab")
+    women_cell = page.locator("td", has=page.get_by_label("Số đoàn viên nữ, năm 2017"))
+    expect(women_cell.get_by_role("alert")).to_contain_text("Không đọc được số")
+    expect(page.get_by_label("Số đoàn viên nữ, năm 2017")).to_have_value("khoảng 300")
+    women = page.get_by_label("Số đoàn viên nữ, năm 2017")
+    women.fill("600")
+    women.press("Tab")
+    expect(women_cell).to_contain_text("Đã lưu: 600")
+    assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
+
+    _screenshots(page, browser, live_server, writer)
+
+    # Submit: the checks first, then the button.
+    page.get_by_role("link", name="Đến phần gửi báo cáo").click()
+    submit_area = page.locator("#gui-bao-cao")
+    expect(submit_area).to_contain_text("Còn")
+    submit_area.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".status")).to_have_text("Đã gửi")
+    expect(page.locator("textarea[name=text]")).to_have_count(0)
+
+    # The reviewer returns it with a remark on section 1.
+    review_page = new_page(browser, 1280, 900)
+    log_in(review_page, reviewer.username, PASSWORD, next_path=path)
+    review_page.locator('[id="muc-P1/I/1"] .review-comment textarea').fill(
+        "Nêu rõ số đoàn viên được học tập."
+    )
+    review_page.get_by_label("Lý do trả lại").fill("Bổ sung số liệu học tập.")
+    review_page.get_by_role("button", name="Trả lại").click()
+    expect(review_page.locator(".status")).to_have_text("Bị trả lại")
+
+    # The writer sees the remark beside the section, fixes it and sends again.
+    page.reload()
+    expect(page.locator(".status")).to_have_text("Bị trả lại")
+    expect(first.locator(".review-note")).to_contain_text("Nêu rõ số đoàn viên được học tập.")
+    text = first.locator("textarea[name=text]")
+    text.fill(text.input_value() + "\n- 1.234 đoàn viên được học tập")
+    first.get_by_role("button", name="Lưu").click()
+    expect(first.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    page.locator("#gui-bao-cao").get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".status")).to_have_text("Đã gửi")
+
+    # The reviewer accepts.
+    review_page.reload()
+    review_page.get_by_role("button", name="Chấp nhận").click()
+    expect(review_page.locator(".status")).to_have_text("Đã duyệt")
+    expect(review_page.locator(".timeline__item")).to_have_count(4)
+    review_page.context.close()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+
+
+def _mark_id(page, section_id):
+    """The id of a section's mark in the tree (its editor's key, "m3")."""
+    form_id = section(page, section_id).locator("form.editor").get_attribute("id")
+    return "mark-" + form_id.removeprefix("editor-")
+
+
+def _screenshots(page, browser, live_server, writer):
+    """The editor with text and figures, at phone width and on a desktop."""
+    shots = shots_dir()
+    section(page, "P1/I/1").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('[id=\"muc-P1/I/1\"]').scrollIntoView()")
+    page.screenshot(path=shots / "editor-phone.png")
+    section(page, "P1/II/1").locator("table").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "editor-phone-figures.png")
+    desktop = new_page(browser, 1280, 900)
+    desktop.context.add_cookies(page.context.cookies())
+    desktop.goto(page.url.split("#")[0])
+    desktop.screenshot(path=shots / "editor.png")
+    desktop.evaluate("document.querySelector('[id=\"muc-P1/II/1\"]').scrollIntoView()")
+    desktop.screenshot(path=shots / "editor-figures.png")
+    desktop.context.close()
+
+
+def test_two_people_editing_one_section_merge_and_lose_nothing(
+    browser, log_in, live_server, report, writer, member, tree
+):
+    colleague = member("truong_viet2", report.unit, "writer", password=PASSWORD)
+    path = report_path(report)
+    mine, theirs = new_page(browser, 1280, 900), new_page(browser, 1280, 900)
+    log_in(mine, writer.username, PASSWORD, next_path=path)
+    log_in(theirs, colleague.username, PASSWORD, next_path=path)
+
+    their_section = section(theirs, "P1/I/3")
+    their_section.locator("textarea[name=text]").fill("Nhận thức của đoàn viên chuyển biến rõ.")
+    their_section.get_by_role("button", name="Lưu").click()
+    expect(their_section.locator(".editor__status")).to_contain_text(
+        "phiên bản 1", timeout=SAVE_WAIT
+    )
+
+    # My page still has version 0: my autosave meets their version and shows both. On a slow
+    # line I go on typing while it travels: those keys are kept too.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    mine.route("**/muc/P1/I/3/luu/", hold)
+    my_section = section(mine, "P1/I/3")
+    my_text = my_section.locator("textarea[name=text]")
+    my_text.fill("Cán bộ công đoàn nắm chắc Nghị quyết")
+    while not held:
+        mine.wait_for_timeout(100)
+    my_text.press("End")
+    mine.keyboard.type(".")
+    held[0].continue_()
+    mine.unroute("**/muc/P1/I/3/luu/", hold)
+    panel = my_section.locator(".conflict")
+    expect(panel).to_be_visible(timeout=SAVE_WAIT)
+    expect(panel).to_contain_text("Người khác (truong_viet2, lúc")
+    expect(panel.get_by_label("Bản của họ (phiên bản 1, chỉ đọc)")).to_have_value(
+        "Nhận thức của đoàn viên chuyển biến rõ."
+    )
+    yours = panel.get_by_label("Bản của bạn (sửa được)")
+    expect(yours).to_have_value("Cán bộ công đoàn nắm chắc Nghị quyết.")
+    shots = shots_dir()
+    panel.scroll_into_view_if_needed()
+    mine.screenshot(path=shots / "conflict.png")
+
+    # Keep both: merge them in my box and save the merge.
+    yours.fill("Nhận thức của đoàn viên chuyển biến rõ.\nCán bộ công đoàn nắm chắc Nghị quyết.")
+    panel.get_by_role("button", name="Lưu bản đã gộp").click()
+    status = my_section.locator(".editor__status")
+    expect(status).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    expect(my_section.locator(".conflict")).to_have_count(0)
+    merged = SectionVersion.objects.get(report=report, section_id="P1/I/3", version=2)
+    assert merged.note == "Gộp sau khi trùng sửa"
+    assert merged.text == (
+        "<p>Nhận thức của đoàn viên chuyển biến rõ.</p><p>Cán bộ công đoàn nắm chắc Nghị quyết.</p>"
+    )
+    # After the merge my editor carries on from version 2: the next autosave is not a conflict.
+    text = my_section.locator("textarea[name=text]")
+    text.fill(text.input_value() + "\nThêm một dòng.")
+    expect(status).to_contain_text("phiên bản 3", timeout=SAVE_WAIT)
+    # ...and the next one carries on from version 3 (the save answered with the new version).
+    text.fill(text.input_value() + "\nDòng cuối.")
+    expect(status).to_contain_text("phiên bản 4", timeout=SAVE_WAIT)
+    assert not SectionVersion.objects.filter(report=report, section_id="P1/I/3", version=5).exists()
+    mine.context.close()
+    theirs.context.close()
