@@ -419,6 +419,21 @@ def test_a_hard_rule_blocks_submit_with_a_message_and_a_link(client, school, peo
     assert school.status == ReportStatus.DRAFT
 
 
+def test_a_number_in_the_text_that_differs_from_the_table_is_flagged_before_submit(
+    client, school, people
+):
+    writer = people["school_writer"]
+    actions.save_indicator(school, "members", 2017, "1.234", writer)
+    actions.save_section(school, "P1/II/1", "Đơn vị có 1.243 đoàn viên.", 0, writer)
+    as_user(client, writer)
+    html = page(client, school)
+    submit_area = html[html.index('id="gui-bao-cao"') :]
+    assert "Số trong bài viết khác với bảng số liệu" in submit_area
+    assert "1.243 đoàn viên" in submit_area and "là 1.234" in submit_area
+    assert 'href="#muc-P1/II/1"' in submit_area
+    assert 'action="' + url("report_submit", school) + '"' in submit_area  # a warning only
+
+
 def test_submit_makes_the_report_read_only_for_the_writer(client, school, people):
     writer = people["school_writer"]
     actions.save_section(school, SECTION, "Nội dung đã viết", 0, writer)

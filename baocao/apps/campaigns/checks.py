@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from baocao.apps.campaigns.models import Report
+from baocao.consolidate.crosscheck import mismatches
 from baocao.indicators.rules import Violation, evaluate
+from baocao.richtext import plain_text
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class CheckResult:
     empty_sections: list[str] = field(default_factory=list)
     hard_violations: list[Violation] = field(default_factory=list)
     soft_violations: list[Violation] = field(default_factory=list)
+    # (section id, message): a number written in a section's text that its table contradicts.
+    number_mismatches: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def can_submit(self) -> bool:
@@ -28,9 +32,8 @@ class CheckResult:
 def check_report(report: Report) -> CheckResult:
     """Two queries: the report's section texts and its figures."""
     campaign = report.campaign
-    written = {
-        section_id for section_id, text in report.sections.values_list("section_id", "text") if text
-    }
+    texts = dict(report.sections.values_list("section_id", "text"))
+    written = {section_id for section_id, text in texts.items() if text}
     filled: set[str] = set()
     values: dict[str, dict[str, Decimal]] = {}
     for code, year, value in report.indicator_values.values_list("code", "year", "value"):
@@ -49,4 +52,20 @@ def check_report(report: Report) -> CheckResult:
         empty_sections=empty,
         hard_violations=[v for v in violations if v.severity == "hard"],
         soft_violations=[v for v in violations if v.severity != "hard"],
+        number_mismatches=_number_mismatches(campaign, texts, values),
     )
+
+
+def _number_mismatches(campaign, texts: dict[str, str], values) -> list[tuple[str, str]]:
+    """Numbers in each section's text against that section's own table."""
+    years = (campaign.baseline_year, campaign.current_year)
+    table = {code: {int(y): v for y, v in by_year.items()} for code, by_year in values.items()}
+    found = []
+    for section_id, text in texts.items():
+        indicators = campaign.catalogue.for_section(section_id)
+        if not text or not indicators:
+            continue
+        for finding in mismatches(plain_text(text), indicators, table, years):
+            indicator = campaign.catalogue.get(finding.code)
+            found.append((section_id, finding.message(indicator, years)))
+    return found

@@ -515,10 +515,15 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         {"violation": v, "link": _section_links(report, labels, v.codes)}
         for v in check.soft_violations
     ]
+    numbers = [
+        {"message": message, "link": labels.get(sid, ("", ""))}
+        for sid, message in check.number_mismatches
+    ]
     return {
         "report": report,
         "campaign": campaign,
         "unit": report.unit,
+        "numbers": numbers,
         "status_label": status_label(report.status),
         "deadline": _deadline(report),
         "words": sum(word_count(text.text) for text in texts.values()),
