@@ -123,3 +123,140 @@ def _ratio_formula(
     num, den = (cell.format(col=get_column_letter(column)) for column in parts)
     scale = "*100" if indicator.type == "percent" else ""
     return f'=IF(N({den})=0,"",{num}/{den}{scale})'
+
+
+# --- the indicators template a unit fills ----------------------------------------------------
+
+TEMPLATE_SHEET = "Chỉ tiêu"
+MARK_SHEET = "baocao"
+TEMPLATE_HEADER_ROW = 5
+_LABEL_FILL = "D9D9D9"
+_GROUP_FILL = "BFBFBF"
+
+
+def indicators_template_xlsx(
+    outline, *, unit_code: str, unit_name: str, campaign: str = ""
+) -> bytes:
+    """The XLSX a unit fills with its figures: a row per indicator, a column per year.
+
+    Label cells are grey and locked (the sheet is protected without a password, so a person
+    who must can still unprotect it); value cells are white, unlocked, and accept only numbers
+    ≥ 0 (percentages 0-100). The hidden column A holds each row's indicator code and the hidden
+    sheet "baocao" the unit's code and the outline's key, so the file finds its report when it
+    comes back (`baocao.ingest.ingest_xlsx`). Derived ratios are left out: they are computed.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from baocao.templatemark import INDICATORS_TEMPLATE, TemplateMark, outline_key
+
+    years = [int(year) for year in outline.years.values()]
+    catalogue = {i.code: i for i in outline.indicators if i.numeric and not i.derived}
+    groups: list[tuple[str, list]] = []
+    placed: set[str] = set()
+    for section, _ in outline.walk():
+        codes = [c for c in section.indicators if c in catalogue and c not in placed]
+        if codes:
+            placed.update(codes)
+            groups.append((section.label, [catalogue[c] for c in codes]))
+    rest = [i for code, i in catalogue.items() if code not in placed]
+    if rest:
+        groups.append(("Chỉ tiêu khác", rest))
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    bold = Font(bold=True)
+    grey = PatternFill("solid", fgColor=_LABEL_FILL)
+    darker = PatternFill("solid", fgColor=_GROUP_FILL)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    sheet["B1"] = neutralise(
+        f"Số liệu chỉ tiêu: {unit_name}" + (f" (mã {unit_code})" if unit_code else "")
+    )
+    sheet["B1"].font = Font(bold=True, size=13)
+    sheet["B2"] = neutralise(outline.title[:250])
+    sheet["B2"].alignment = Alignment(wrap_text=False)
+    sheet["B3"] = (
+        "Ghi số liệu vào các ô trắng (số không âm); để trống ô không có số liệu. "
+        "Không sửa các ô màu xám."
+    )
+    sheet["B3"].font = Font(italic=True, color="808080")
+    headers = ["Mã chỉ tiêu", "TT", "Chỉ tiêu", "Đơn vị tính"] + [f"Năm {y}" for y in years]
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column, value=text)
+        cell.font = bold
+        cell.fill = grey
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    counts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số liệu không hợp lệ",
+        error="Hãy nhập một số không âm, ví dụ 1234 hoặc 12,5.",
+    )
+    percents = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số liệu không hợp lệ",
+        error="Hãy nhập một tỷ lệ phần trăm từ 0 đến 100.",
+    )
+    sheet.add_data_validation(counts)
+    sheet.add_data_validation(percents)
+    row = TEMPLATE_HEADER_ROW
+    number = 0
+    for label, indicators in groups:
+        row += 1
+        group = sheet.cell(row=row, column=3, value=neutralise(label[:250]))
+        group.font = bold
+        for column in range(1, len(headers) + 1):
+            sheet.cell(row=row, column=column).fill = darker
+        for indicator in indicators:
+            row += 1
+            number += 1
+            sheet.cell(row=row, column=1, value=indicator.code)
+            sheet.cell(row=row, column=2, value=number)
+            sheet.cell(row=row, column=3, value=neutralise(indicator.name)).alignment = wrap
+            sheet.cell(row=row, column=4, value=neutralise(indicator.unit))
+            for column in range(1, 5):
+                sheet.cell(row=row, column=column).fill = grey
+            for offset in range(len(years)):
+                cell = sheet.cell(row=row, column=5 + offset)
+                cell.protection = Protection(locked=False)
+                cell.number_format = "#,##0.##"
+                (percents if indicator.type == "percent" else counts).add(cell)
+    sheet.column_dimensions["A"].hidden = True
+    sheet.column_dimensions["B"].width = 5
+    sheet.column_dimensions["C"].width = 60
+    sheet.column_dimensions["D"].width = 14
+    for offset in range(len(years)):
+        sheet.column_dimensions[chr(ord("E") + offset)].width = 14
+    sheet.freeze_panes = sheet.cell(row=TEMPLATE_HEADER_ROW + 1, column=5)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+    marks = workbook.create_sheet(MARK_SHEET)
+    mark = TemplateMark(
+        kind=INDICATORS_TEMPLATE,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        outline_key=outline_key(outline),
+        outline_title=outline.title[:200],
+        campaign=campaign,
+    )
+    for index, (name, value) in enumerate(sorted(mark.to_properties().items()), start=1):
+        marks.cell(row=index, column=1, value=name)
+        marks.cell(row=index, column=2, value=neutralise(value))
+    marks.sheet_state = "hidden"
+    marks.protection.sheet = True
+    workbook.properties.creator = "baocao"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

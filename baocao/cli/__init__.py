@@ -2,7 +2,7 @@
 
 import typer
 
-from baocao.cli import export_cmd, outline_cmd, units_cmd, web_cmd
+from baocao.cli import campaign_cmd, export_cmd, ingest_cmd, outline_cmd, units_cmd, web_cmd
 
 app = typer.Typer(
     help="baocao: chiến dịch báo cáo của tổ chức Công đoàn (report campaigns for trade unions).",
@@ -13,5 +13,12 @@ app.add_typer(outline_cmd.app, name="outline", help="Đề cương: nhập và x
 app.add_typer(
     units_cmd.app, name="units", help="Đơn vị: nhập và xuất cây đơn vị (units import/export)."
 )
+app.add_typer(
+    campaign_cmd.app,
+    name="campaign",
+    help="Đợt báo cáo: liệt kê, mở, kết thúc, nhắc nhở (campaign list/open/close/remind).",
+)
 web_cmd.register(app)
+campaign_cmd.register(app)
 export_cmd.register(app)
+ingest_cmd.register(app)

@@ -37,10 +37,13 @@ def _logins_table() -> Table:
 
 
 def demo() -> None:
-    """Chuẩn bị bản chạy thử: cơ sở dữ liệu, tệp tĩnh, đề cương có sẵn, tài khoản mẫu."""
+    """Chuẩn bị bản chạy thử: cơ sở dữ liệu, tệp tĩnh, đề cương có sẵn, tài khoản và đợt báo cáo
+    mẫu."""
     setup_django()
     from django.core.management import call_command
 
+    from baocao.apps.campaigns.demo import create_demo_campaign
+    from baocao.apps.campaigns.models import ReportStatus
     from baocao.apps.orgs.demo import create_demo_province
     from baocao.apps.orgs.models import Unit
     from baocao.apps.outlines.services import install_builtin_outlines
@@ -65,6 +68,16 @@ def demo() -> None:
     console.print(_logins_table())
     created = [demo.username for demo, status in users if status == "created"]
     console.print(f"Tài khoản mới tạo: {', '.join(created) or 'không có (đã có sẵn)'}")
+    campaign = create_demo_campaign()
+    counts = ", ".join(
+        f"{count} {ReportStatus(status).label.lower()}"
+        for status, count in campaign.statuses.items()
+    )
+    console.print(
+        f"Đợt báo cáo mẫu: {campaign.campaign.name} ({campaign.campaign.slug}), hạn nộp "
+        f"{campaign.campaign.deadline:%d/%m/%Y}; báo cáo: {counts} "
+        f"({'mới tạo' if campaign.created else 'đã có sẵn'})."
+    )
     console.print("Chạy [bold]baocao serve[/bold] rồi mở http://127.0.0.1:8000/")
 
 

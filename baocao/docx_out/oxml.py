@@ -15,7 +15,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
+from docx.opc.part import Part, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.table import Table, _Row
@@ -125,6 +125,19 @@ def keep_row_together(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
         tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def shade(cell, fill: str) -> None:
+    """A table cell's background colour (hex RGB, e.g. "D9D9D9")."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    old = tc_pr.find(qn("w:shd"))
+    if old is not None:
+        tc_pr.remove(old)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    _insert_in_order(tc_pr, shading, _TCPR_ORDER)
 
 
 # --- fields ------------------------------------------------------------------------------------
@@ -252,6 +265,34 @@ def _declare_special_footnotes(document: Document) -> None:
     _insert_in_order(settings, props, _SETTINGS_AFTER_FOOTNOTEPR, before=True)
 
 
+# --- document properties -----------------------------------------------------------------------
+
+_CUSTOM_PROPERTIES_URI = "/docProps/custom.xml"
+_PROPERTY_FORMAT = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def set_custom_properties(document: Document, properties: dict[str, str]) -> None:
+    """Custom document properties (File > Properties > Custom in Word), as text values."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = "".join(
+        f'<property fmtid="{_PROPERTY_FORMAT}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'docPropsVTypes">{items}</Properties>'
+    )
+    package = document.part.package
+    part = Part(
+        PackURI(_CUSTOM_PROPERTIES_URI), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package
+    )
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
 # --- package -----------------------------------------------------------------------------------
 
 
@@ -284,6 +325,10 @@ _PPR_ORDER = (
     "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
     "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
     "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_TCPR_ORDER = (
+    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
 )  # fmt: skip
 _SETTINGS_AFTER_FOOTNOTEPR = (
     "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",

@@ -32,13 +32,27 @@ def libreoffice_available() -> bool:
 
 def docx_to_pdf(docx_bytes: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """The PDF of a DOCX; InputError (Vietnamese, saying what to do) when it cannot be made."""
+    return convert(docx_bytes, ".docx", "pdf", timeout=timeout)
+
+
+def convert(
+    data: bytes,
+    suffix: str,
+    target: str,
+    *,
+    timeout: float = TIMEOUT_SECONDS,
+    not_installed: str = NOT_INSTALLED,
+    failed: str = FAILED,
+) -> bytes:
+    """`data` (a file ending in `suffix`) converted by LibreOffice to `target` ("pdf", "docx",
+    "xlsx"); InputError with `not_installed` or `failed` when it cannot be done."""
     soffice = _soffice()
     if soffice is None:
-        raise InputError(NOT_INSTALLED)
-    with tempfile.TemporaryDirectory(prefix="baocao-pdf-") as folder:
+        raise InputError(not_installed)
+    with tempfile.TemporaryDirectory(prefix="baocao-convert-") as folder:
         work = Path(folder)
-        source = work / "baocao.docx"
-        source.write_bytes(docx_bytes)
+        source = work / f"baocao{suffix}"
+        source.write_bytes(data)
         command = [
             soffice,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
@@ -46,16 +60,16 @@ def docx_to_pdf(docx_bytes: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
-            str(work),
+            str(work / "out"),
             str(source),
         ]
-        returncode, output = _run(command, timeout, work)
-        target = work / "baocao.pdf"
-        if returncode != 0 or not target.exists():
-            raise InputError(FAILED, detail=f"soffice exit {returncode}: {output[-500:]}")
-        return target.read_bytes()
+        returncode, output = _run(command, timeout, work, failed)
+        produced = work / "out" / f"baocao.{target}"
+        if returncode != 0 or not produced.exists():
+            raise InputError(failed, detail=f"soffice exit {returncode}: {output[-500:]}")
+        return produced.read_bytes()
 
 
 def _soffice() -> str | None:
@@ -66,7 +80,7 @@ def _soffice() -> str | None:
     return None
 
 
-def _run(command: list[str], timeout: float, work: Path) -> tuple[int, str]:
+def _run(command: list[str], timeout: float, work: Path, failed: str = FAILED) -> tuple[int, str]:
     environment = dict(os.environ, HOME=str(work))
     process = subprocess.Popen(
         command,
@@ -80,7 +94,7 @@ def _run(command: list[str], timeout: float, work: Path) -> tuple[int, str]:
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
-        raise InputError(FAILED, detail=f"LibreOffice did not finish in {timeout:g} s") from None
+        raise InputError(failed, detail=f"LibreOffice did not finish in {timeout:g} s") from None
     return process.returncode, output.decode("utf-8", "replace")
 
 

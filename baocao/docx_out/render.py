@@ -249,6 +249,10 @@ class _ReportWriter:
     # --- body ----------------------------------------------------------------------------------
 
     def _section(self, section: Section) -> None:
+        self._heading(section)
+        self._section_body(section)
+
+    def _heading(self, section: Section) -> None:
         form = heading_form(section.number)
         heading = self.document.add_paragraph(style=_HEADINGS[form][0])
         lines = heading_text(section).split("\n")
@@ -257,6 +261,9 @@ class _ReportWriter:
             if index < len(lines) - 1:
                 run.add_break()
         self._footnotes(heading, section.footnotes)
+
+    def _section_body(self, section: Section) -> None:
+        """The section's text, then its indicator table when it has figures."""
         for block in section_blocks(self.report.section_texts.get(section.id)):
             self._text_block(block)
         indicators = [self.catalogue[c] for c in section.indicators if c in self.catalogue]

@@ -1,7 +1,8 @@
 """The local demo's accounts: known logins so a person can try the site at once, one for each
 role at each level of the demo province (baocao.apps.orgs.demo).
 
-Later issues add more of the demo (campaign, reports); they belong here too.
+The demo campaign and its reports (`baocao.apps.campaigns.demo`) are built after these
+accounts, by the same `baocao demo`; its writers and reviewers are these logins where they exist.
 """
 
 from dataclasses import dataclass

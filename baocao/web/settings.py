@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A full report page is ~130 KB of HTML and ~15 KB gzipped: it matters on a slow line.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware that ignores Accept-Language: Vietnamese unless chosen otherwise.
     "baocao.web.middleware.ChosenLanguageMiddleware",
@@ -145,3 +148,41 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- E-mail (reminders) ---------------------------------------------------------------------
+# Printed to the console by default (the demo sends nothing); a province sets
+# BAOCAO_EMAIL_BACKEND=smtp and BAOCAO_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS. Django 6.1 reads
+# them as MAILERS["default"] (its EMAIL_* settings are deprecated there), 5.2 as EMAIL_*.
+# BAOCAO_SITE_URL is the address the links in e-mails point to.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+_email_backend = os.environ.get("BAOCAO_EMAIL_BACKEND", "").strip() or "console"
+_email_backend = _EMAIL_BACKENDS.get(_email_backend.lower(), _email_backend)
+_email_options: dict = {}
+if _email_backend == _EMAIL_BACKENDS["smtp"]:
+    _email_options = {
+        "host": os.environ.get("BAOCAO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("BAOCAO_EMAIL_PORT", "587")),
+        "username": os.environ.get("BAOCAO_EMAIL_USER", ""),
+        "password": os.environ.get("BAOCAO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("BAOCAO_EMAIL_USE_TLS", True),
+        "timeout": 30,
+    }
+elif _email_backend == _EMAIL_BACKENDS["file"]:
+    _email_options = {"file_path": str(VAR_DIR / "mail")}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+else:
+    EMAIL_BACKEND = _email_backend
+    _names = {"host": "EMAIL_HOST", "port": "EMAIL_PORT", "username": "EMAIL_HOST_USER"}
+    _names |= {"password": "EMAIL_HOST_PASSWORD", "use_tls": "EMAIL_USE_TLS"}
+    _names |= {"timeout": "EMAIL_TIMEOUT", "file_path": "EMAIL_FILE_PATH"}
+    for _option, _value in _email_options.items():
+        globals()[_names[_option]] = _value
+DEFAULT_FROM_EMAIL = os.environ.get("BAOCAO_FROM_EMAIL", "baocao <baocao@localhost>")
+BAOCAO_SITE_URL = os.environ.get("BAOCAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -277,3 +277,34 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent about a late or returned report: who sent it, to whom, when
+    (`baocao.apps.campaigns.reminders`); the dashboard shows the latest beside the unit."""
+
+    class Reason(models.TextChoices):
+        LATE = "late", _("Quá hạn chưa gửi")
+        RETURNED = "returned", _("Bị trả lại, chưa gửi lại")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    reason = models.CharField(_("lý do"), max_length=10, choices=Reason.choices)
+    recipients = models.JSONField(_("người nhận"), default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report_id", "-sent_at", "-pk"]
+        verbose_name = _("thư nhắc nhở")
+        verbose_name_plural = _("thư nhắc nhở")
+        indexes = [models.Index(fields=["report", "sent_at"], name="reminder_report_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.report} @ {self.sent_at:%d/%m/%Y %H:%M}"

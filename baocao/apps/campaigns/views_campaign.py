@@ -1,9 +1,537 @@
-"""Campaign pages: the list of campaigns a user takes part in (more to come)."""
+"""Campaign pages: the list of campaigns a user takes part in, opening one, and the superior's
+tracking dashboard (with its spreadsheet, its reminders and the closing of the campaign).
 
-from django.shortcuts import render
+Who sees what:
+- a campaign is listed for a user whose unit has a report in it, who can see its root unit,
+  or who sees a subtree that lies under its root (a district officer in a province campaign);
+- the dashboard is for viewers, reviewers, consolidators and admins (and superusers), over the
+  part of the campaign they see; a plain writer is sent to its own unit's report;
+- opening and closing follow `permissions.can_open_campaign`, reminders `reminders.can_remind`.
+The views only read the request and call `dashboard` (queries), `actions` and `reminders`.
+"""
 
-from baocao.apps.campaigns.models import Campaign
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baocao.apps.campaigns import actions, charts, dashboard
+from baocao.apps.campaigns.forms import OpenCampaignForm, may_open_any
+from baocao.apps.campaigns.models import Campaign, Report, ReportStatus
+from baocao.apps.campaigns.permissions import can_open_campaign, visible_reports
+from baocao.apps.campaigns.reminders import can_remind, due, remind
+from baocao.apps.orgs import scope
+from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
+from baocao.errors import InputError
+from baocao.indicators.numbers import format_number
+from baocao.unitfile import neutralise
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_KEYS = {
+    ReportStatus.ACCEPTED: "accepted",
+    ReportStatus.SUBMITTED: "submitted",
+    ReportStatus.RETURNED: "returned",
+    ReportStatus.DRAFT: "draft",
+}
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The part of a campaign a user's dashboard covers."""
+
+    top: Unit  # the highest unit of it the user sees
+    reports: QuerySet  # the campaign's reports the user sees
+
+
+def audience(user: Any, campaign: Campaign) -> Audience | None:
+    """None for a user without a dashboard in this campaign (a plain writer, an outsider)."""
+    root = campaign.root_unit
+    reports = campaign.reports.all()
+    if scope.is_superuser(user):
+        return Audience(root, reports)
+    unit = scope.user_unit(user)
+    if unit is None or not scope.sees_subtree(user):
+        return None
+    if unit.is_within(root):
+        return Audience(unit, visible_reports(user, reports))
+    if root.is_within(unit):
+        return Audience(root, reports)
+    return None
+
+
+def visible_campaigns(user: Any) -> QuerySet:
+    campaigns = Campaign.objects.select_related("outline", "root_unit")
+    if scope.is_superuser(user):
+        return campaigns
+    unit = scope.user_unit(user)
+    if unit is None:
+        return campaigns.none()
+    condition = Q(root_unit=unit) | Q(pk__in=Report.objects.filter(unit=unit).values("campaign"))
+    if scope.sees_subtree(user):
+        codes = unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        above = [PATH_SEPARATOR.join(codes[:n]) + PATH_SEPARATOR for n in range(1, len(codes))]
+        condition |= Q(root_unit__path__startswith=unit.path) | Q(root_unit__path__in=above)
+    return campaigns.filter(condition)
+
+
+def _own_report(user: Any, campaign: Campaign) -> Report | None:
+    unit = scope.user_unit(user)
+    return campaign.reports.filter(unit=unit).first() if unit is not None else None
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    campaign: Campaign
+    days_left: int
+    own_status: str = ""
+    own_url: str = ""
+    dashboard: bool = False
+    sent: int = 0
+    total: int = 0
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
 
 
 def campaign_list(request):
-    return render(request, "campaigns/list.html", {"campaigns": Campaign.objects.all()})
+    user = request.user
+    campaigns = list(visible_campaigns(user))
+    today = timezone.localdate()
+    unit = scope.user_unit(user)
+    own = {}
+    if unit is not None:
+        own = {
+            campaign_id: status
+            for campaign_id, status in Report.objects.filter(
+                unit=unit, campaign__in=[c.pk for c in campaigns]
+            ).values_list("campaign_id", "status")
+        }
+    counted = Report.objects.filter(campaign__in=[c.pk for c in campaigns])
+    if not scope.is_superuser(user) and unit is not None:
+        counted = counted.filter(unit__path__startswith=unit.path)
+    progress = {
+        row["campaign_id"]: row
+        for row in counted.values("campaign_id").annotate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status__in=dashboard.DONE)),
+        )
+    }
+    entries = []
+    for campaign in campaigns:
+        entry = Entry(campaign, (campaign.deadline - today).days)
+        if campaign.pk in own:
+            entry.own_status = ReportStatus(own[campaign.pk]).label
+            entry.own_url = dashboard.report_url(campaign.slug, unit.code)
+        entry.dashboard = audience(user, campaign) is not None
+        if entry.dashboard and campaign.pk in progress:
+            entry.sent = progress[campaign.pk]["sent"]
+            entry.total = progress[campaign.pk]["total"]
+        entries.append(entry)
+    return render(
+        request,
+        "campaigns/list.html",
+        {"entries": entries, "may_open": may_open_any(user)},
+    )
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def campaign_open(request):
+    user = request.user
+    if not may_open_any(user):
+        raise PermissionDenied
+    form = OpenCampaignForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = actions.open_campaign(
+                    data["outline"],
+                    data["root_unit"],
+                    kinds=data["kinds"],
+                    deadline=data["deadline"],
+                    actor=user,
+                    name=data["name"],
+                    baseline_year=data["baseline_year"],
+                    current_year=data["current_year"],
+                )
+            except InputError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Đã mở đợt báo cáo “%(name)s”: %(count)d đơn vị phải báo cáo.")
+                    % {"name": campaign.name, "count": campaign.reports.count()},
+                )
+                return redirect("campaigns:detail", slug=campaign.slug)
+        status = 400
+    return render(request, "campaigns/open.html", {"form": form}, status=status)
+
+
+# --- the dashboard -------------------------------------------------------------------------------
+
+
+def _campaign(slug: str) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("outline", "root_unit"), slug=slug)
+
+
+def _audience_or_redirect(request, campaign: Campaign):
+    """The user's audience, or the response for one without a dashboard: its own report, or
+    "not found" (the campaign is none of its business)."""
+    found = audience(request.user, campaign)
+    if found is not None:
+        return found, None
+    own = _own_report(request.user, campaign)
+    if own is None:
+        raise Http404(_("Không có đợt báo cáo này."))
+    return None, redirect(dashboard.report_url(campaign.slug, scope.user_unit(request.user).code))
+
+
+def campaign_detail(request, slug: str):
+    campaign = _campaign(slug)
+    seen, response = _audience_or_redirect(request, campaign)
+    if response is not None:
+        return response
+    filters = dashboard.Filters.from_params(request.GET)
+    board = dashboard.build(campaign, seen.reports, seen.top.path, filters)
+    context = {
+        "campaign": campaign,
+        "board": board,
+        "top": seen.top,
+        "filters": filters,
+        "statuses": [
+            (status, dashboard.STATUS_LABELS[status]) for status in dashboard.STATUS_ORDER
+        ],
+        "may_close": campaign.is_open and can_open_campaign(request.user, campaign.root_unit),
+        "may_remind": campaign.is_open and can_remind(request.user, campaign),
+    }
+    context.update(_units_context(board))
+    if request.htmx and request.htmx.target == "units":
+        return render(request, "campaigns/dashboard/_units.html", context)
+    context.update(_charts_context(board))
+    context["due"] = (
+        due(campaign, units=_units_of(request.user)).count() if context["may_remind"] else 0
+    )
+    context["synthetic"] = campaign.root_unit.synthetic
+    return render(request, "campaigns/dashboard/detail.html", context)
+
+
+MATRIX_CELLS = {
+    "filled": ("✓", "đã viết"),
+    "empty": ("·", "còn trống"),
+    "comment": ("!", "có nhận xét"),
+}
+
+
+def _units_context(board: dashboard.Dashboard) -> dict[str, Any]:
+    """The table's pages and the matrix, as the template walks them."""
+    filters, page = board.filters, board.page
+    matrix = []
+    for row in board.rows:
+        cells = []
+        for section in board.sections:
+            state = row.cell(section.id)
+            symbol, text = MATRIX_CELLS[state]
+            note = f"{section.label}: {row.commented[section.id]}" if state == "comment" else ""
+            cells.append({"state": state, "symbol": symbol, "text": _(text), "note": note})
+        matrix.append({"name": row.name, "url": row.url, "cells": cells})
+    parts: list[dict[str, Any]] = []
+    for section in board.sections:
+        if parts and parts[-1]["name"] == section.part:
+            parts[-1]["span"] += 1
+        else:
+            parts.append({"name": section.part, "span": 1})
+    return {
+        "matrix_parts": parts if len(parts) > 1 else [],
+        "matrix_rows": matrix,
+        "prev_params": filters.params(page=page.number - 1),
+        "next_params": filters.params(page=page.number + 1),
+    }
+
+
+def _charts_context(board: dashboard.Dashboard) -> dict[str, Any]:
+    """The charts, and the same numbers as tables for those who would rather read."""
+    progress_rows, previous = [], 0
+    for point in board.progress.points:
+        if point.count != previous or point.day == board.progress.deadline:
+            progress_rows.append(
+                {"day": point.day, "new": point.count - previous, "count": point.count}
+            )
+        previous = point.count
+    statuses_ordered = [
+        (status, dashboard.STATUS_LABELS[status]) for status in dashboard.STATUS_ORDER
+    ]
+    kind_rows = [
+        {
+            "label": row.label,
+            "total": row.total,
+            "counts": [row.counts[status] for status in dashboard.STATUS_ORDER],
+        }
+        for row in board.by_kind
+    ]
+    indicator_rows = [
+        {
+            "name": pair.name,
+            "unit": pair.unit,
+            "baseline": format_number(pair.baseline) or "—",
+            "current": format_number(pair.current) or "—",
+        }
+        for pair in board.indicators.pairs
+    ]
+    return {
+        "charts": _charts(board),
+        "progress_rows": progress_rows,
+        "statuses_ordered": statuses_ordered,
+        "kind_rows": kind_rows,
+        "indicator_rows": indicator_rows,
+    }
+
+
+def _units_of(user: Any):
+    return None if scope.is_superuser(user) else scope.visible_units(user)
+
+
+def _charts(board: dashboard.Dashboard) -> dict[str, str]:
+    progress = board.progress
+    totals = board.totals
+    progress_svg = charts.progress_chart(
+        [(point.day, point.count) for point in progress.points],
+        start=progress.start,
+        end=progress.end,
+        total=progress.total,
+        deadline=progress.deadline,
+        today=progress.today,
+        title=_("Số báo cáo đã gửi theo ngày"),
+        desc=_(
+            "Đường tăng dần: số đơn vị đã gửi báo cáo (ít nhất một lần) đến cuối mỗi ngày, "
+            "trên tổng số %(total)d đơn vị; %(by_deadline)d đơn vị gửi trước hạn %(deadline)s."
+        )
+        % {
+            "total": totals.total,
+            "by_deadline": progress.sent_by_deadline,
+            "deadline": f"{progress.deadline:%d/%m/%Y}",
+        },
+    )
+    kinds_svg = charts.stacked_bars(
+        [
+            (
+                row.label,
+                row.total,
+                [
+                    charts.Segment(
+                        STATUS_KEYS[status],
+                        str(dashboard.STATUS_LABELS[status]),
+                        row.counts[status],
+                    )
+                    for status in dashboard.STATUS_ORDER
+                ],
+            )
+            for row in board.by_kind
+        ],
+        title=_("Trạng thái báo cáo theo loại đơn vị"),
+        desc="; ".join(
+            f"{row.label}: "
+            + ", ".join(
+                f"{dashboard.STATUS_LABELS[status]} {row.counts[status]}"
+                for status in dashboard.STATUS_ORDER
+            )
+            for row in board.by_kind
+        ),
+    )
+    summary = board.indicators
+    pairs_svg = charts.paired_bars(
+        [
+            charts.Pair(_short_name(pair.code, pair.name), pair.baseline, pair.current)
+            for pair in summary.pairs
+        ],
+        years=(summary.baseline_year, summary.current_year),
+        title=_("Chỉ tiêu chính năm %(base)d và năm %(now)d")
+        % {"base": summary.baseline_year, "now": summary.current_year},
+        desc="; ".join(
+            f"{pair.name}: {pair.baseline if pair.baseline is not None else '-'} → "
+            f"{pair.current if pair.current is not None else '-'}"
+            for pair in summary.pairs
+        ),
+    )
+    return {"progress": progress_svg, "kinds": kinds_svg, "indicators": pairs_svg}
+
+
+SHORT_NAMES = {"members": "Đoàn viên", "workers": "CNVCLĐ", "grassroots_unions": "CĐCS"}
+
+
+def _short_name(code: str, name: str) -> str:
+    return SHORT_NAMES.get(code, name[:20])
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def campaign_export(request, slug: str):
+    campaign = _campaign(slug)
+    seen, response = _audience_or_redirect(request, campaign)
+    if response is not None:
+        return response
+    filters = dashboard.Filters.from_params(request.GET)
+    rows, sections = dashboard.export_rows(campaign, seen.reports, filters)
+    data = _workbook(campaign, rows, sections)
+    name = f"theo-doi-{campaign.slug}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _workbook(campaign: Campaign, rows: list, sections: list) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Theo dõi")
+    sheet.freeze_panes = "C2"
+
+    def text(value: Any, bold: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(value)) if value is not None else "")
+        cell.data_type = "s"
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+
+    def date(value: Any) -> str:
+        return f"{timezone.localtime(value):%d/%m/%Y}" if value else ""
+
+    header = [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Loại đơn vị",
+        "Đơn vị cấp trên",
+        "Trạng thái",
+        "Ngày gửi",
+        "Ngày gửi lại",
+        "Ngày duyệt",
+        "Hạn nộp",
+        "Số mục đã viết",
+        "% mục đã viết",
+        "Lỗi số liệu (chặn gửi)",
+        "Cảnh báo số liệu",
+        "Nhắc nhở lần cuối",
+        *(f"Mục {section.label}" for section in sections),
+    ]
+    for letter, width in zip("ABCDE", (16, 50, 26, 40, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([text(title, bold=True) for title in header])
+    marks = {"filled": "x", "empty": "", "comment": "nhận xét"}
+    for row in rows:
+        sheet.append(
+            [
+                text(row.code),
+                text(row.name),
+                text(row.kind_label),
+                text(row.parent_name),
+                text(row.status_label),
+                text(date(row.first_submitted_at)),
+                text(date(row.submitted_at) if row.resubmitted else ""),
+                text(date(row.accepted_at)),
+                text(row.timeliness_label),
+                len(row.filled or ()),
+                row.fill_percent,
+                row.hard,
+                row.soft,
+                text(
+                    f"{timezone.localtime(row.reminded_at):%H:%M %d/%m/%Y}"
+                    if row.reminded_at
+                    else ""
+                ),
+                *(text(marks[row.cell(section.id)]) for section in sections),
+            ]
+        )
+    legend = workbook.create_sheet("Ghi chú")
+    legend.append([text(campaign.name, bold=True)])
+    legend.append([text(f"Hạn nộp: {campaign.deadline:%d/%m/%Y}")])
+    legend.append(
+        [text("Cột “Mục …”: x = đã viết; để trống = chưa viết; nhận xét = bị trả lại có nhận xét.")]
+    )
+    for section in sections:
+        legend.append([text(f"Mục {section.label}"), text(section.title)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- actions from the dashboard -------------------------------------------------------------
+
+
+@require_POST
+def campaign_close(request, slug: str):
+    campaign = _campaign(slug)
+    if audience(request.user, campaign) is None:
+        raise Http404(_("Không có đợt báo cáo này."))
+    try:
+        actions.close_campaign(campaign, request.user)
+    except actions.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    messages.success(
+        request,
+        _("Đã kết thúc đợt báo cáo. Các báo cáo không thể sửa, gửi hay duyệt nữa."),
+    )
+    return redirect("campaigns:detail", slug=campaign.slug)
+
+
+@require_POST
+def campaign_remind(request, slug: str):
+    campaign = _campaign(slug)
+    if audience(request.user, campaign) is None:
+        raise Http404(_("Không có đợt báo cáo này."))
+    try:
+        sent = remind(campaign, actor=request.user)
+    except actions.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except InputError as exc:
+        messages.error(request, exc.message)
+        return redirect("campaigns:detail", slug=campaign.slug)
+    if sent:
+        messages.success(
+            request,
+            _(
+                "Đã gửi %(count)d thư nhắc nhở (%(late)d đơn vị quá hạn, %(returned)d báo cáo bị "
+                "trả lại)."
+            )
+            % {
+                "count": len(sent),
+                "late": sum(1 for item in sent if item.reason == "late"),
+                "returned": sum(1 for item in sent if item.reason == "returned"),
+            },
+        )
+    else:
+        messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
+    if sent.without_address:
+        names = ", ".join(name for _code, name in sent.without_address[:10])
+        more = len(sent.without_address) - 10
+        messages.warning(
+            request,
+            _("Chưa gửi được cho %(count)d đơn vị vì chưa có địa chỉ thư: %(names)s%(more)s.")
+            % {
+                "count": len(sent.without_address),
+                "names": names,
+                "more": f" và {more} đơn vị khác" if more > 0 else "",
+            },
+        )
+    return redirect("campaigns:detail", slug=campaign.slug)

@@ -1,0 +1,683 @@
+"""The tracking dashboard of one campaign, as plain data: totals, one row per unit, the units ×
+sections matrix and the series the charts draw.
+
+Whatever the size of the subtree, it costs a fixed number of queries: one for every visible
+report with its unit, its first submission and its last reminder; then, for the rows shown on
+the page only, one for the written sections, one for the figures (the validation rules are
+evaluated in Python on them) and one for the reviewers' remarks; and one for the main
+indicators of the reports that count. Filters and the search (with or without accents) run in
+Python on the first query's rows, as the unit tree page does: a province is about a thousand
+rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from baocao.apps.campaigns.models import (
+    Campaign,
+    IndicatorValue,
+    ReminderLog,
+    ReportEvent,
+    ReportStatus,
+    SectionText,
+)
+from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
+from baocao.apps.orgs.models import PATH_SEPARATOR, UnitKind
+from baocao.consolidate.rollup import UnitReport, rollup
+from baocao.indicators.rules import evaluate
+from baocao.text import fold
+from baocao.unitfile import KIND_LEVEL
+
+PAGE_SIZE = 50
+# What the indicator chart compares, baseline year against current year.
+MAIN_INDICATORS = ("members", "workers", "grassroots_unions")
+DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)  # reports whose figures count
+STATUS_ORDER = (
+    ReportStatus.ACCEPTED,
+    ReportStatus.SUBMITTED,
+    ReportStatus.RETURNED,
+    ReportStatus.DRAFT,
+)
+# How the dashboard names each status: "chờ duyệt" tells a superior what is left to do, and
+# keeps "đã gửi" for every report sent (waiting or accepted).
+STATUS_LABELS = {
+    ReportStatus.ACCEPTED: gettext_lazy("Đã duyệt"),
+    ReportStatus.SUBMITTED: gettext_lazy("Chờ duyệt"),
+    ReportStatus.RETURNED: gettext_lazy("Bị trả lại"),
+    ReportStatus.DRAFT: gettext_lazy("Đang soạn"),
+}
+
+
+class Timeliness:
+    """Where a report stands against the deadline (by its first submission)."""
+
+    ON_TIME = "on_time"  # first sent on or before the deadline
+    LATE = "late"  # first sent after the deadline
+    OVERDUE = "overdue"  # never sent, and the deadline has passed
+    PENDING = "pending"  # never sent, there is still time
+
+    LABELS = {
+        ON_TIME: "Đúng hạn",
+        LATE: "Gửi muộn",
+        OVERDUE: "Quá hạn",
+        PENDING: "Chưa đến hạn",
+    }
+
+
+def report_url(slug: str, unit_code: str) -> str:
+    """The report editor's address (campaigns:report), built by hand while it is not there."""
+    try:
+        return reverse("campaigns:report", args=[slug, unit_code])
+    except NoReverseMatch:
+        return f"/dot-bao-cao/{slug}/bao-cao/{unit_code}/"
+
+
+def local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's GET parameters: ?trang-thai=draft&loai=grassroots&tre-han=1&q=dak&trang=2"""
+
+    status: str = ""
+    kind: str = ""
+    late: bool = False
+    query: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> Filters:
+        status = params.get("trang-thai", "")
+        kind = params.get("loai", "")
+        try:
+            page = max(1, int(params.get("trang", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            status=status if status in ReportStatus.values else "",
+            kind=kind if kind in UnitKind.values else "",
+            late=params.get("tre-han", "") in ("1", "on", "true"),
+            query=" ".join(params.get("q", "").split())[:100],
+            page=page,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.late or self.query)
+
+    def params(self, *, page: int | None = None) -> str:
+        """The filters as a query string (without "?"), for page links and the export."""
+        pairs = [
+            ("trang-thai", self.status),
+            ("loai", self.kind),
+            ("tre-han", "1" if self.late else ""),
+            ("q", self.query),
+            ("trang", str(page) if page and page > 1 else ""),
+        ]
+        return urlencode([(key, value) for key, value in pairs if value])
+
+    def keeps(self, row: UnitRow) -> bool:
+        if self.status and row.status != self.status:
+            return False
+        if self.kind and row.kind != self.kind:
+            return False
+        if self.late and not row.is_late:
+            return False
+        if self.query:
+            needle = fold(self.query)
+            return needle in fold(row.name) or needle in row.code.casefold()
+        return True
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    report_id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    depth: int
+    parent_name: str
+    status: str
+    version: int
+    submitted_at: datetime.datetime | None  # the latest submission
+    first_submitted_at: datetime.datetime | None
+    accepted_at: datetime.datetime | None
+    reminded_at: datetime.datetime | None
+    timeliness: str
+    url: str = ""
+    level: int = 0  # indentation under the top of what the user sees
+    # Only for the rows shown (or exported): see `attach_details`.
+    filled: set[str] | None = None
+    commented: dict[str, str] = field(default_factory=dict)
+    hard: int | None = None
+    soft: int | None = None
+    figures: int = 0  # figures typed
+    fill_percent: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def kind_label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
+
+    @property
+    def kind_short(self) -> str:
+        return KIND_SHORT.get(self.kind, self.kind)
+
+    @property
+    def timeliness_label(self) -> str:
+        return Timeliness.LABELS[self.timeliness]
+
+    @property
+    def is_late(self) -> bool:
+        return self.timeliness in (Timeliness.LATE, Timeliness.OVERDUE)
+
+    @property
+    def resubmitted(self) -> bool:
+        """Sent again after a return: the first and the latest submission differ."""
+        return (
+            self.first_submitted_at is not None
+            and self.submitted_at is not None
+            and self.submitted_at != self.first_submitted_at
+        )
+
+    def cell(self, section_id: str) -> str:
+        """The matrix cell: "comment" (remark from the return), "filled" or "empty"."""
+        if section_id in self.commented:
+            return "comment"
+        return "filled" if self.filled and section_id in self.filled else "empty"
+
+
+def _timeliness(
+    first_submitted: datetime.datetime | None, deadline: datetime.date, today: datetime.date
+) -> str:
+    if first_submitted is not None:
+        return Timeliness.ON_TIME if local_date(first_submitted) <= deadline else Timeliness.LATE
+    return Timeliness.OVERDUE if today > deadline else Timeliness.PENDING
+
+
+def load_rows(
+    campaign: Campaign, reports: QuerySet, today: datetime.date | None = None
+) -> list[UnitRow]:
+    """Every report of `reports` (already narrowed to what the user sees), in tree order:
+    one query."""
+    today = today or timezone.localdate()
+    first_submit = (
+        ReportEvent.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.SUBMITTED)
+        .order_by("at", "pk")
+        .values("at")[:1]
+    )
+    last_reminder = (
+        ReminderLog.objects.filter(report=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
+    )
+    records = (
+        reports.order_by()
+        .annotate(first_at=Subquery(first_submit), reminded=Subquery(last_reminder))
+        .values_list(
+            "pk",
+            "unit__code",
+            "unit__name",
+            "unit__kind",
+            "unit__path",
+            "unit__depth",
+            "unit__parent__name",
+            "status",
+            "version",
+            "submitted_at",
+            "first_at",
+            "accepted_at",
+            "reminded",
+        )
+    )
+    rows = []
+    for (
+        pk,
+        code,
+        name,
+        kind,
+        path,
+        depth,
+        parent_name,
+        status,
+        version,
+        submitted_at,
+        first_at,
+        accepted_at,
+        reminded,
+    ) in records:
+        # A report submitted before events were kept still has its date on the row.
+        first = first_at or (submitted_at if status in DONE else None)
+        rows.append(
+            UnitRow(
+                report_id=pk,
+                code=code,
+                name=name,
+                kind=kind,
+                path=path,
+                depth=depth,
+                parent_name=parent_name or "",
+                status=status,
+                version=version,
+                submitted_at=submitted_at,
+                first_submitted_at=first,
+                accepted_at=accepted_at,
+                reminded_at=reminded,
+                timeliness=_timeliness(first, campaign.deadline, today),
+                url=report_url(campaign.slug, code),
+            )
+        )
+    _tree_order(rows)
+    return rows
+
+
+def _tree_order(rows: list[UnitRow]) -> None:
+    """Depth first; among siblings the higher kinds first (a province's districts and sector
+    unions before its own CĐCS), then by code, as the unit tree shows them."""
+    kind_of = {row.code: row.kind for row in rows}
+
+    def place(row: UnitRow) -> list[tuple[int, str]]:
+        return [
+            (KIND_LEVEL.get(kind_of.get(code, ""), 0), code)
+            for code in row.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        ]
+
+    rows.sort(key=place)
+    top = min((row.depth for row in rows), default=0)
+    for row in rows:
+        row.level = row.depth - top
+
+
+# --- details for the rows shown ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeafSection:
+    """A section a unit writes (a leaf of the outline), as a matrix column."""
+
+    id: str
+    label: str  # "I.1", "II.4.1", "2"
+    title: str
+    part: str  # "Phần thứ nhất", "Phần thứ hai"
+    indicators: tuple[str, ...]
+
+
+def leaf_sections(campaign: Campaign) -> list[LeafSection]:
+    """The outline's leaf sections in order, each with a short number for narrow columns."""
+    leaves: list[LeafSection] = []
+
+    def visit(section: Any, numbers: list[str], part: str) -> None:
+        is_part = section.number.lower().startswith("phần")
+        if is_part:
+            part, here = section.number.capitalize(), []
+        else:
+            number = section.number.strip().rstrip(".")
+            # "4" then "4.1": the child's number already says its parent's.
+            if numbers and number.startswith(numbers[-1] + "."):
+                here = [*numbers[:-1], number]
+            else:
+                here = [*numbers, number] if number else numbers
+        if not section.children:
+            leaves.append(
+                LeafSection(
+                    id=section.id,
+                    label=".".join(here) or section.number or section.id,
+                    title=section.title,
+                    part=part,
+                    indicators=tuple(section.indicators),
+                )
+            )
+        for child in section.children:
+            visit(child, here, part)
+
+    for top in campaign.outline_tree.sections:
+        visit(top, [], "")
+    return leaves
+
+
+def attach_details(
+    campaign: Campaign,
+    rows: list[UnitRow],
+    sections: list[LeafSection],
+    reports: QuerySet | None = None,
+) -> None:
+    """Fill in the written sections, remarks and rule failures of `rows`: three queries.
+
+    Up to a few hundred rows are asked for by id; more (an export) read every report of
+    `reports` and keep those of `rows`, so no query carries thousands of parameters.
+    """
+    if not rows:
+        return
+    by_id = {row.report_id: row for row in rows}
+    if len(rows) <= 500 or reports is None:
+        texts = SectionText.objects.filter(report_id__in=list(by_id))
+        values = IndicatorValue.objects.filter(report_id__in=list(by_id))
+    else:
+        texts = SectionText.objects.filter(report__in=reports.order_by().values("pk"))
+        values = IndicatorValue.objects.filter(report__in=reports.order_by().values("pk"))
+
+    written: dict[int, set[str]] = defaultdict(set)
+    for report_id, section_id in texts.exclude(text="").values_list("report_id", "section_id"):
+        written[report_id].add(section_id)
+    typed: dict[int, set[str]] = defaultdict(set)
+    figures: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for report_id, code, year, value in values.values_list("report_id", "code", "year", "value"):
+        typed[report_id].add(code)
+        if value is not None:
+            figures[report_id].setdefault(code, {})[str(year)] = value
+
+    returned = [row.report_id for row in rows if row.status == ReportStatus.RETURNED]
+    remarks: dict[int, dict[str, str]] = {}
+    if returned:
+        events = (
+            ReportEvent.objects.filter(report_id__in=returned, to_status=ReportStatus.RETURNED)
+            .order_by("report_id", "at", "pk")
+            .values_list("report_id", "section_comments")
+        )
+        for report_id, comments in events:
+            remarks[report_id] = comments or {}  # the latest return wins
+
+    rules = campaign.compiled_rules
+    years = [str(year) for year in campaign.years]
+    leaf_ids = [section.id for section in sections]
+    for row in rows:
+        done = written.get(row.report_id, set())
+        codes = typed.get(row.report_id, set())
+        row.filled = {
+            section.id
+            for section in sections
+            if section.id in done or codes.intersection(section.indicators)
+        }
+        row.fill_percent = round(100 * len(row.filled) / len(leaf_ids)) if leaf_ids else 0
+        row.commented = {
+            section_id: text
+            for section_id, text in remarks.get(row.report_id, {}).items()
+            if section_id in leaf_ids and text
+        }
+        row.figures = sum(len(by_year) for by_year in figures.get(row.report_id, {}).values())
+        violations = evaluate(rules, figures.get(row.report_id, {}), years)
+        row.hard = sum(1 for violation in violations if violation.severity == "hard")
+        row.soft = len(violations) - row.hard
+
+
+# --- totals and chart series ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    total: int
+    sent: int  # submitted or accepted
+    accepted: int
+    awaiting: int  # submitted, waiting for review
+    returned: int
+    draft: int
+    on_time: int
+    late: int  # sent after the deadline
+    overdue: int  # not sent, deadline passed
+    pending: int
+    days_left: int  # deadline - today (negative once passed)
+
+    @property
+    def sent_percent(self) -> int:
+        return round(100 * self.sent / self.total) if self.total else 0
+
+    @property
+    def late_total(self) -> int:
+        return self.late + self.overdue
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
+
+def totals(rows: Iterable[UnitRow], deadline: datetime.date, today: datetime.date) -> Totals:
+    rows = list(rows)
+    status = Counter(row.status for row in rows)
+    timing = Counter(row.timeliness for row in rows)
+    return Totals(
+        total=len(rows),
+        sent=status[ReportStatus.SUBMITTED] + status[ReportStatus.ACCEPTED],
+        accepted=status[ReportStatus.ACCEPTED],
+        awaiting=status[ReportStatus.SUBMITTED],
+        returned=status[ReportStatus.RETURNED],
+        draft=status[ReportStatus.DRAFT],
+        on_time=timing[Timeliness.ON_TIME],
+        late=timing[Timeliness.LATE],
+        overdue=timing[Timeliness.OVERDUE],
+        pending=timing[Timeliness.PENDING],
+        days_left=(deadline - today).days,
+    )
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    day: datetime.date
+    count: int  # reports sent at least once by the end of that day
+
+
+@dataclass(frozen=True)
+class Progress:
+    points: list[ProgressPoint]  # one per day from `start` to the last day known (<= today)
+    start: datetime.date
+    end: datetime.date  # the axis ends at the deadline, or at the last submission if later
+    total: int
+    deadline: datetime.date
+    today: datetime.date
+    sent_by_deadline: int
+
+
+def progress(
+    rows: Iterable[UnitRow], opened: datetime.date, deadline: datetime.date, today: datetime.date
+) -> Progress:
+    """Cumulative first submissions per day, from the opening to the deadline (or to the last
+    submission, when it came later); no points after today."""
+    rows = list(rows)
+    per_day = Counter(
+        local_date(row.first_submitted_at) for row in rows if row.first_submitted_at is not None
+    )
+    start = min([opened, *per_day])
+    end = max([deadline, *per_day])
+    points, count = [], 0
+    day = start
+    while day <= min(end, max([today, *per_day])):
+        count += per_day.get(day, 0)
+        points.append(ProgressPoint(day, count))
+        day += datetime.timedelta(days=1)
+    by_deadline = sum(n for day, n in per_day.items() if day <= deadline)
+    return Progress(points, start, end, len(rows), deadline, today, by_deadline)
+
+
+@dataclass(frozen=True)
+class KindStatus:
+    kind: str
+    label: str
+    total: int
+    counts: dict[str, int]  # status -> reports
+
+
+def status_by_kind(rows: Iterable[UnitRow]) -> list[KindStatus]:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        counts[row.kind][row.status] += 1
+    return [
+        KindStatus(
+            kind,
+            KIND_SHORT.get(kind, kind),
+            sum(counts[kind].values()),
+            {status: counts[kind][status] for status in STATUS_ORDER},
+        )
+        for kind in KIND_ORDER
+        if kind in counts
+    ]
+
+
+@dataclass(frozen=True)
+class IndicatorPair:
+    code: str
+    name: str
+    unit: str
+    baseline: Decimal | None
+    current: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    pairs: list[IndicatorPair]
+    baseline_year: int
+    current_year: int
+    counted: int  # reports whose figures are in the totals
+    expected: int
+
+
+def main_indicators(
+    campaign: Campaign, reports: QuerySet, top_path: str, expected: int
+) -> IndicatorSummary:
+    """The main figures of the submitted and accepted reports, rolled up to `top_path` (a
+    district's own totals stand for its CĐCS, never added to them): one query."""
+    catalogue = campaign.catalogue.by_code
+    codes = [code for code in MAIN_INDICATORS if code in catalogue]
+    per_report: dict[str, dict[tuple[str, int], Decimal | None]] = defaultdict(dict)
+    counted_paths = set(
+        reports.filter(status__in=DONE).order_by().values_list("unit__path", flat=True)
+    )
+    records = (
+        IndicatorValue.objects.filter(
+            report__in=reports.filter(status__in=DONE).order_by().values("pk"),
+            code__in=codes,
+            year__in=campaign.years,
+        )
+        .order_by()
+        .values_list("report__unit__path", "code", "year", "value")
+    )
+    for path, code, year, value in records:
+        per_report[path][(code, year)] = value
+    result = rollup(
+        [UnitReport(path, True, per_report.get(path, {})) for path in counted_paths],
+        [catalogue[code] for code in codes],
+    )
+    figures = result.figures(top_path)
+    pairs = [
+        IndicatorPair(
+            code,
+            catalogue[code].name,
+            catalogue[code].unit,
+            figures.get((code, campaign.baseline_year)),
+            figures.get((code, campaign.current_year)),
+        )
+        for code in codes
+    ]
+    return IndicatorSummary(
+        pairs, campaign.baseline_year, campaign.current_year, len(counted_paths), expected
+    )
+
+
+# --- the whole page ---------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    number: int
+    count: int
+    size: int
+    total: int  # rows after filtering
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    filters: Filters
+    today: datetime.date
+    totals: Totals
+    rows: list[UnitRow]  # the page's rows, with details
+    page: Page
+    sections: list[LeafSection]
+    progress: Progress
+    by_kind: list[KindStatus]
+    indicators: IndicatorSummary
+    kinds: list[tuple[str, str]]  # the kinds present, for the filter
+
+
+def build(
+    campaign: Campaign,
+    reports: QuerySet,
+    top_path: str,
+    filters: Filters,
+    *,
+    today: datetime.date | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Dashboard:
+    """Everything the dashboard shows for the reports the user sees (`reports`)."""
+    today = today or timezone.localdate()
+    rows = load_rows(campaign, reports, today)
+    shown = [row for row in rows if filters.keeps(row)]
+    count = max(1, -(-len(shown) // page_size))
+    number = min(filters.page, count)
+    page_rows = shown[(number - 1) * page_size : number * page_size]
+    sections = leaf_sections(campaign)
+    attach_details(campaign, page_rows, sections)
+    opened = local_date(campaign.created_at) or today
+    present = {row.kind for row in rows}
+    return Dashboard(
+        campaign=campaign,
+        filters=filters,
+        today=today,
+        totals=totals(rows, campaign.deadline, today),
+        rows=page_rows,
+        page=Page(number, count, page_size, len(shown)),
+        sections=sections,
+        progress=progress(rows, opened, campaign.deadline, today),
+        by_kind=status_by_kind(rows),
+        indicators=main_indicators(campaign, reports, top_path, len(rows)),
+        kinds=[(kind, str(UnitKind(kind).label)) for kind in KIND_ORDER if kind in present],
+    )
+
+
+def export_rows(
+    campaign: Campaign,
+    reports: QuerySet,
+    filters: Filters,
+    *,
+    today: datetime.date | None = None,
+) -> tuple[list[UnitRow], list[LeafSection]]:
+    """Every row the filters keep (no pages), with details, for the spreadsheet."""
+    rows = [row for row in load_rows(campaign, reports, today) if filters.keeps(row)]
+    sections = leaf_sections(campaign)
+    attach_details(campaign, rows, sections, reports)
+    return rows, sections

@@ -1,0 +1,196 @@
+"""Campaign commands: list, open and close campaigns, and remind late units by e-mail.
+
+They call the same functions as the web pages (`actions.open_campaign`, `close_campaign`,
+`reminders.remind`), run as the operator of the machine: no login, every unit in reach.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from baocao.cli.web_cmd import setup_django
+
+app = typer.Typer(no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+def _campaign(slug: str):
+    from baocao.apps.campaigns.models import Campaign
+
+    campaign = Campaign.objects.select_related("root_unit").filter(slug=slug).first()
+    if campaign is None:
+        _fail(f'Không có đợt báo cáo "{slug}". Xem danh sách: baocao campaign list')
+    return campaign
+
+
+@app.command("list")
+def list_campaigns() -> None:
+    """Liệt kê các đợt báo cáo với tiến độ (list campaigns)."""
+    setup_django()
+    from django.db.models import Count, Q
+
+    from baocao.apps.campaigns.models import Campaign, ReportStatus
+
+    campaigns = Campaign.objects.select_related("root_unit").annotate(
+        total=Count("reports"),
+        sent=Count(
+            "reports",
+            filter=Q(reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]),
+        ),
+    )
+    if not campaigns:
+        console.print("Chưa có đợt báo cáo nào.")
+        return
+    table = Table(title="Đợt báo cáo")
+    table.add_column("Mã", no_wrap=True)
+    for column in ("Tên", "Đơn vị chủ trì", "Hạn nộp", "Đã gửi", "Trạng thái"):
+        table.add_column(column)
+    for campaign in campaigns:
+        table.add_row(
+            campaign.slug,
+            campaign.name,
+            campaign.root_unit.code,
+            f"{campaign.deadline:%d/%m/%Y}",
+            f"{campaign.sent}/{campaign.total}",
+            str(campaign.get_status_display()),
+        )
+    console.print(table)
+
+
+@app.command("open")
+def open_campaign(
+    outline: str = typer.Option(..., "--outline", help="Mã đề cương, ví dụ nq20-10-nam."),
+    root: str = typer.Option(..., "--root", help="Mã đơn vị chủ trì, ví dụ KT."),
+    kinds: str = typer.Option(
+        "district,sector,zone,grassroots",
+        "--kinds",
+        help="Loại đơn vị phải báo cáo, cách nhau bởi dấu phẩy.",
+    ),
+    deadline: str = typer.Option(..., "--deadline", help="Hạn nộp: 2017-12-15 hoặc 15/12/2017."),
+    name: str = typer.Option("", "--name", help="Tên đợt báo cáo (mặc định: tên đề cương)."),
+    slug: str = typer.Option("", "--slug", help="Mã đợt báo cáo (mặc định: tạo từ tên)."),
+    baseline: int | None = typer.Option(None, "--baseline-year", help="Năm gốc."),
+    current: int | None = typer.Option(None, "--current-year", help="Năm hiện tại."),
+) -> None:
+    """Mở đợt báo cáo: gửi đề cương xuống các đơn vị (open a campaign)."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from baocao.apps.campaigns import actions
+    from baocao.apps.orgs.models import Unit
+    from baocao.apps.outlines.models import OutlineDocument
+    from baocao.errors import InputError
+
+    document = OutlineDocument.objects.filter(slug=outline).first()
+    if document is None:
+        _fail(f'Không có đề cương "{outline}".')
+    unit = Unit.objects.filter(code=root).first()
+    if unit is None:
+        _fail(f'Không có đơn vị mã "{root}".')
+    day = _date(deadline)
+    # The operator acts as the system: an active superuser account, if there is one.
+    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+    if operator is None:
+        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    try:
+        campaign = actions.open_campaign(
+            document,
+            unit,
+            kinds=[kind.strip() for kind in kinds.split(",") if kind.strip()],
+            deadline=day,
+            actor=operator,
+            name=name,
+            slug=slug,
+            baseline_year=baseline,
+            current_year=current,
+        )
+    except InputError as exc:
+        _fail(exc.message)
+    console.print(
+        f"Đã mở đợt báo cáo [bold]{campaign.slug}[/bold] “{campaign.name}”: "
+        f"{campaign.reports.count()} đơn vị, hạn nộp {campaign.deadline:%d/%m/%Y}."
+    )
+
+
+def _date(text: str) -> datetime.date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    _fail(f'Không hiểu ngày "{text}"; hãy viết 2017-12-15 hoặc 15/12/2017.')
+    raise AssertionError  # unreachable: _fail exits
+
+
+@app.command("close")
+def close_campaign(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
+    """Kết thúc đợt báo cáo: không sửa, gửi hay duyệt được nữa (close a campaign)."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from baocao.apps.campaigns import actions
+
+    campaign = _campaign(slug)
+    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+    if operator is None:
+        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    actions.close_campaign(campaign, operator)
+    console.print(f"Đã kết thúc đợt báo cáo [bold]{campaign.slug}[/bold].")
+
+
+@app.command("remind")
+def remind_command(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
+    """Gửi thư nhắc các đơn vị quá hạn hoặc bị trả lại (remind late units)."""
+    _remind(slug)
+
+
+def remind(
+    campaign: str = typer.Option(..., "--campaign", help="Mã đợt báo cáo."),
+) -> None:
+    """Gửi thư nhắc các đơn vị quá hạn hoặc bị trả lại (remind late units by e-mail)."""
+    _remind(campaign)
+
+
+def _remind(slug: str) -> None:
+    setup_django()
+    from baocao.apps.campaigns.reminders import remind as send_reminders
+    from baocao.errors import InputError
+
+    campaign = _campaign(slug)
+    try:
+        sent = send_reminders(campaign)
+    except InputError as exc:
+        _fail(exc.message)
+    if not sent and not sent.without_address:
+        console.print("Không có đơn vị nào cần nhắc nhở.")
+        return
+    table = Table(title=f"Thư nhắc nhở: {campaign.name}")
+    for column in ("Mã", "Đơn vị", "Lý do", "Gửi đến"):
+        table.add_column(column)
+    reasons = {"late": "quá hạn", "returned": "bị trả lại"}
+    for item in sent:
+        table.add_row(
+            item.unit_code, item.unit_name, reasons[item.reason], ", ".join(item.recipients)
+        )
+    console.print(table)
+    console.print(f"Đã gửi {len(sent)} thư nhắc nhở.")
+    if sent.without_address:
+        console.print(
+            f"[yellow]Chưa gửi được cho {len(sent.without_address)} đơn vị chưa có địa chỉ thư: "
+            + ", ".join(code for code, _ in sent.without_address)
+            + "[/yellow]"
+        )
+
+
+def register(app_: typer.Typer) -> None:
+    """The top-level `baocao remind --campaign SLUG`."""
+    app_.command("remind")(remind)
