@@ -163,6 +163,15 @@ def test_write_submit_return_fix_and_accept(
     review_page.get_by_role("button", name="Chấp nhận").click()
     expect(review_page.locator(".status")).to_have_text("Đã duyệt")
     expect(review_page.locator(".timeline__item")).to_have_count(4)
+
+    # The district's dashboard shows it: accepted, and its sections filled in the matrix.
+    review_page.goto(f"{live_server.url}/dot-bao-cao/{report.campaign.slug}/")
+    row = review_page.locator("tr.status-accepted", has_text="CĐCS UBND xã Đăk Mar")
+    expect(row).to_contain_text("Đã duyệt")
+    expect(
+        review_page.locator("tr", has_text="CĐCS Trường Tiểu học Nguyễn Huệ").first
+    ).to_be_visible()
+    expect(review_page.get_by_text("CĐCS Trung tâm Y tế huyện Đăk Tô")).to_have_count(0)  # sibling
     review_page.context.close()
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
