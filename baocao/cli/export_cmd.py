@@ -55,12 +55,25 @@ def _summary(subtree, unit) -> None:
     missing = subtree.rollup.missing(unit.path)
     if missing:
         err.print(f"[yellow]Chưa tính {len(missing)} báo cáo[/yellow] (chưa duyệt hoặc chưa gửi).")
-    for difference in subtree.rollup.differences[:20]:
+    from baocao.indicators.numbers import format_number
+
+    names = {report.unit.path: report.unit.name for report in subtree.reports}
+    catalogue = {i.code: i.name for i in subtree.indicators}
+    complete = [d for d in subtree.rollup.differences if not d.missing_below]
+    partial = len(subtree.rollup.differences) - len(complete)
+    if partial:
         err.print(
-            f"[yellow]Chênh lệch[/yellow] {escape(difference.path)} {difference.code} "
-            f"{difference.year}: đơn vị báo {difference.reported}, "
-            f"các đơn vị trực thuộc cộng lại {difference.children_sum}"
+            f"{partial} chênh lệch do còn đơn vị trực thuộc chưa được tính (không liệt kê ở đây)."
         )
+    for difference in complete[:20]:
+        err.print(
+            f"[yellow]Chênh lệch[/yellow] {escape(names.get(difference.path, difference.path))}, "
+            f"{escape(catalogue.get(difference.code, difference.code))} năm {difference.year}: "
+            f"đơn vị báo {format_number(difference.reported)}, các đơn vị trực thuộc cộng lại "
+            f"{format_number(difference.children_sum)}"
+        )
+    if len(complete) > 20:
+        err.print(f"... và {len(complete) - 20} chênh lệch khác.")
 
 
 def export(

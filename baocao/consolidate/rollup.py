@@ -41,6 +41,8 @@ class Difference:
     year: int
     reported: Decimal
     children_sum: Decimal
+    # Reports below the unit that do not count (yet): a gap they explain is not an error.
+    missing_below: int = 0
 
 
 @dataclass
@@ -102,9 +104,12 @@ def rollup(reports: Iterable[UnitReport], indicators: list[Indicator]) -> Rollup
                     for key, value in report.values.items()
                     if value is not None and key[0] in summed
                 }
+        missing_below = expected[path] - counted[path]  # own is non-empty only when it counts
         for key in sorted(own.keys() & below.keys()):
             if own[key] != below[key]:
-                differences.append(Difference(path, key[0], key[1], own[key], below[key]))
+                differences.append(
+                    Difference(path, key[0], key[1], own[key], below[key], missing_below)
+                )
         figures = {**below, **own}
         values[path] = figures
         parent = parent_path(path)

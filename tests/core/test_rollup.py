@@ -67,6 +67,20 @@ def test_a_district_that_reported_its_totals_is_compared_with_its_cdcs():
         4210,
         4185,
     )
+    assert difference.missing_below == 0
+
+
+def test_a_difference_says_how_many_reports_below_do_not_count_yet():
+    result = rollup(
+        [
+            report("KT/DH/", members_2017=4210),
+            report("KT/DH/A/", members_2017=4000),
+            report("KT/DH/B/", counted=False, members_2017=185),
+        ],
+        CATALOGUE,
+    )
+    [difference] = result.differences
+    assert (difference.children_sum, difference.missing_below) == (4000, 1)
 
 
 def test_reports_that_do_not_count_add_nothing():

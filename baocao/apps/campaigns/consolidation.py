@@ -24,6 +24,7 @@ from baocao.apps.campaigns.models import (
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.consolidate.rollup import Rollup, UnitReport, rollup
 from baocao.docx_out.model import Header, ReportDocument, Signature
+from baocao.indicators.catalogue import Indicator
 from baocao.xlsx_out import FigureRow
 
 COUNTED_DEFAULT = (ReportStatus.ACCEPTED,)
@@ -48,6 +49,7 @@ class SubtreeFigures:
     reports: list[Report]
     counted_statuses: tuple[str, ...]
     own_values: dict[int, dict[tuple[str, int], Decimal]]  # report id -> its own figures
+    indicators: list[Indicator]
 
     def figures(self, unit: Unit) -> dict[str, dict[int, Decimal]]:
         by_code: dict[str, dict[int, Decimal]] = defaultdict(dict)
@@ -88,7 +90,9 @@ def subtree_figures(
         UnitReport(r.unit.path, r.status in statuses, values.get(r.pk, {})) for r in reports
     ]
     indicators = campaign.catalogue.indicators
-    return SubtreeFigures(rollup(unit_reports, indicators), reports, statuses, dict(values))
+    return SubtreeFigures(
+        rollup(unit_reports, indicators), reports, statuses, dict(values), indicators
+    )
 
 
 def place_of(unit: Unit) -> str:
