@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -428,3 +429,33 @@ def test_pdf_without_libreoffice_says_what_to_do(monkeypatch):
 )
 def test_pdf_is_made_by_libreoffice(rendered):
     assert docx_to_pdf(rendered).startswith(b"%PDF")
+
+
+@pytest.mark.skipif(
+    not (libreoffice_available() and shutil.which("pdftoppm")),
+    reason="LibreOffice and pdftoppm (poppler-utils) are needed: `make system-deps`",
+)
+def test_pdf_pages_render_as_a4_with_the_header_block_inked(rendered, tmp_path):
+    """The PDF as a person would see it: A4 pages, page 1 with ink in the header block's two
+    columns and under it, none of it blank (the picture itself is looked at by the team)."""
+    from PIL import Image
+
+    (tmp_path / "report.pdf").write_bytes(docx_to_pdf(rendered))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2
+    first = Image.open(pages[0]).convert("L")
+    width, height = first.size
+    assert abs(width / height - 210 / 297) < 0.01
+
+    def inked(box) -> int:
+        return sum(1 for value in first.crop(box).getdata() if value < 128)
+
+    top = int(height * 0.16)
+    assert inked((0, 0, width // 2, top)) > 20  # the unit names, left
+    assert inked((width // 2, 0, width, top)) > 20  # Quốc hiệu and the date, right
+    assert inked((0, top, width, height)) > 200  # the body
