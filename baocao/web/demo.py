@@ -33,9 +33,9 @@ DEMO_USERS = [
         "tinh",
         DEMO_PASSWORD,
         False,
-        "Tổng hợp, duyệt cấp dưới, xem toàn tỉnh",
+        "Viết báo cáo tổng hợp của tỉnh, duyệt cấp dưới, xem toàn tỉnh",
         "KT",
-        (Role.CONSOLIDATOR, Role.REVIEWER, Role.VIEWER),
+        (Role.WRITER, Role.CONSOLIDATOR, Role.REVIEWER, Role.VIEWER),
         "LĐLĐ tỉnh Kon Tum",
     ),
     DemoUser(

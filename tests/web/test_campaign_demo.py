@@ -73,7 +73,9 @@ def test_the_campaign_covers_the_province_with_reports_in_every_state_once(demo)
     assert demo.created and campaign.slug == SLUG and campaign.name == NAME
     assert campaign.root_unit.code == "KT"
     assert campaign.deadline == timezone.localdate() - datetime.timedelta(days=DAYS_LATE)
-    assert campaign.reports.count() == 974  # 10 districts, 3 sectors, the zone, 960 CĐCS
+    assert (
+        campaign.reports.count() == 975
+    )  # the province, 10 districts, 3 sectors, the zone, 960 CĐCS
     statuses = Counter(campaign.reports.values_list("status", flat=True))
     assert set(statuses) == set(ReportStatus.values)
     assert statuses[ReportStatus.ACCEPTED] > statuses[ReportStatus.RETURNED] > 20
@@ -256,4 +258,4 @@ def test_baocao_demo_builds_the_campaign_once(fast_passwords, settings, tmp_path
     again = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
     assert again.exit_code == 0, again.output
     assert "(đã có sẵn)" in again.output
-    assert Report.objects.count() == 974
+    assert Report.objects.count() == 975

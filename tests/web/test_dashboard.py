@@ -319,7 +319,7 @@ def test_the_dashboard_takes_the_same_bound_at_the_demo_province(
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(detail_url(demo.campaign))
     assert response.status_code == 200
-    assert "Đơn vị 1–50 trong 974" in response.content.decode()
+    assert "Đơn vị 1–50 trong 975" in response.content.decode()
     with django_assert_max_num_queries(MAX_QUERIES):
         late = client.get(detail_url(demo.campaign, **{"tre-han": "1", "trang": "3"}))
     assert late.status_code == 200

@@ -34,7 +34,7 @@ def test_the_province_reads_its_dashboard_on_a_desktop_and_a_phone(
     log_in(page, "tinh", DEMO_PASSWORD, next_path=path)
     expect(page.get_by_role("heading", name=demo.name)).to_be_visible()
     expect(page.get_by_role("img", name="Số báo cáo đã gửi theo ngày")).to_be_visible()
-    expect(page.get_by_text("Đơn vị 1–50 trong 974")).to_be_visible()
+    expect(page.get_by_text("Đơn vị 1–50 trong 975")).to_be_visible()
     page.screenshot(path=shots / "dashboard.png", full_page=True)
 
     # Filters swap the table in place (htmx) and keep the address shareable.

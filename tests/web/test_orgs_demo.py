@@ -146,7 +146,7 @@ def test_demo_users_cover_every_role_in_their_units(django_user_model):
         m.user.username: (m.unit.code, set(m.roles))
         for m in Membership.objects.select_related("user", "unit")
     }
-    assert placed["tinh"] == ("KT", {"consolidator", "reviewer", "viewer"})
+    assert placed["tinh"] == ("KT", {"writer", "consolidator", "reviewer", "viewer"})
     assert placed["tinh.admin"] == ("KT", {"admin"})
     assert placed["lanhdao"] == ("KT", {"viewer"})
     assert placed["kontum"] == ("KT-TP", {"writer", "reviewer", "consolidator"})

@@ -56,7 +56,14 @@ from baocao.richtext import clean_section_text
 
 SLUG = "nq20-kon-tum-2017"
 NAME = "Tổng kết 10 năm thực hiện Nghị quyết 20-NQ/TW"
-KINDS = [UnitKind.DISTRICT, UnitKind.SECTOR, UnitKind.ZONE, UnitKind.GRASSROOTS]
+# The province reports too: its report is the consolidated one that `tinh` writes.
+KINDS = [
+    UnitKind.PROVINCE,
+    UnitKind.DISTRICT,
+    UnitKind.SECTOR,
+    UnitKind.ZONE,
+    UnitKind.GRASSROOTS,
+]
 OWNER = "tinh"  # the demo province's consolidator opens the campaign
 SEED = "nq20-demo"
 BASE, NOW = 2008, 2017

@@ -42,6 +42,7 @@ from baocao.apps.campaigns.permissions import (
     can_review_report,
     can_view_report,
 )
+from baocao.apps.orgs.models import UnitKind
 from baocao.apps.outlines.display import IndicatorRow, SectionView, outline_view, section_anchor
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
@@ -435,6 +436,15 @@ def _section_links(
     return ("", "")
 
 
+def _consolidate_url(user, report: Report) -> str:
+    """The consolidation workspace, for those who may see the units below (not for a CĐCS)."""
+    from baocao.apps.campaigns.views_consolidate import sees_subtree  # it imports this module
+
+    if report.unit.kind == UnitKind.GRASSROOTS or not sees_subtree(user, report.unit):
+        return ""
+    return reverse("campaigns:consolidate", args=[report.campaign.slug, report.unit.code])
+
+
 def report_context(request, report: Report, state: PageState | None = None) -> dict[str, Any]:
     """Everything the report page shows: about ten queries whatever the outline's size."""
     state = state or PageState()
@@ -524,6 +534,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "campaign": campaign,
         "unit": report.unit,
         "numbers": numbers,
+        "consolidate_url": _consolidate_url(user, report),
         "status_label": status_label(report.status),
         "deadline": _deadline(report),
         "words": sum(word_count(text.text) for text in texts.values()),

@@ -1,0 +1,1029 @@
+"""A unit's consolidation workspace and its report's downloads (DOCX, XLSX, PDF).
+
+The workspace shows one section of the outline at a time: the figures of the units below
+rolled up (`consolidation.subtree_figures`), where a unit's own total and its units' sum
+disagree, what every unit below wrote for that section (searchable without diacritics,
+filterable, 50 a page), and beside them the consolidator's own text, which IS the unit's
+report: it is saved through `actions.save_section` like any report, with the report page's
+editor and endpoint, and then goes through the same review.
+
+Who: the unit's consolidators (who also write its report) and superusers write; anyone who may
+see the whole subtree (viewers, reviewers, consolidators and admins at or above the unit) reads.
+A plain writer of the unit sees only its own unit, so not the texts below: 403. Downloads are
+for anyone who may see the report; the XLSX, which lists every unit below with its figures,
+needs the subtree too.
+
+Queries per page are fixed, whatever the subtree's size: the report, the reports and figures of
+the subtree (two), the passages counted per section (one), one page of passages (one), the
+unit's own texts (one), plus the session and the membership.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.consolidation import (
+    SubtreeFigures,
+    report_document,
+    subtree_figures,
+)
+from baocao.apps.campaigns.models import Report, ReportStatus, SectionText
+from baocao.apps.campaigns.permissions import can_edit_report, can_view_report
+from baocao.apps.campaigns.views_report import (
+    SAVED_EVENT,
+    Block,
+    _dom_keys,
+    _placed,
+    status_label,
+)
+from baocao.apps.orgs import scope
+from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
+from baocao.apps.orgs.models import Role, Unit, UnitKind
+from baocao.apps.outlines.display import SectionView, outline_view, section_anchor
+from baocao.consolidate.crosscheck import mismatches
+from baocao.consolidate.draft import draft_section, figure_sentences
+from baocao.consolidate.rollup import parent_path
+from baocao.errors import InputError
+from baocao.indicators.catalogue import Indicator
+from baocao.indicators.maths import growth
+from baocao.indicators.numbers import format_number, format_percent
+from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, plain_text
+from baocao.text import fold
+
+PER_PAGE = 50
+SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
+NOTE_INSERT = "Chèn đoạn của %(unit)s"
+NOTE_DRAFT = "Bản nháp tổng hợp"
+NUMBERS_PART = "so-lieu"  # ?phan=so-lieu: only the number check (refreshed after each save)
+
+SCOPES = {
+    UnitKind.PROVINCE: "Toàn tỉnh",
+    UnitKind.DISTRICT: "Toàn huyện",
+    UnitKind.SECTOR: "Toàn ngành",
+    UnitKind.NATIONAL_SECTOR: "Toàn ngành",
+}
+STATUS_ORDER = [
+    ReportStatus.ACCEPTED,
+    ReportStatus.SUBMITTED,
+    ReportStatus.RETURNED,
+    ReportStatus.DRAFT,
+]
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+
+
+def scope_word(unit: Unit) -> str:
+    """How a figure sentence names the whole: "Toàn tỉnh có 12.345 đoàn viên"."""
+    return SCOPES.get(unit.kind, "Toàn đơn vị")
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+
+
+def sees_subtree(user: Any, unit: Unit) -> bool:
+    """May see every unit under `unit` (so the texts of their reports)."""
+    if scope.is_superuser(user):
+        return True
+    found = scope.membership(user)
+    return found is not None and scope.sees_subtree(user) and unit.is_within(found.unit)
+
+
+def is_consolidator(user: Any, unit: Unit) -> bool:
+    if scope.is_superuser(user):
+        return True
+    found = scope.membership(user)
+    return found is not None and found.unit_id == unit.pk and found.has_role(Role.CONSOLIDATOR)
+
+
+def may_consolidate(user: Any, report: Report) -> bool:
+    """Write in the workspace: a consolidator of the unit who may also write its report (the
+    actions let only the report's writers save it), while the report is editable."""
+    return (
+        report.is_editable and is_consolidator(user, report.unit) and can_edit_report(user, report)
+    )
+
+
+def _forbidden(request, report: Report | None, message: str = "") -> HttpResponse:
+    return render(
+        request,
+        "campaigns/report/forbidden.html",
+        {"report": report, "message": message},
+        status=403,
+    )
+
+
+def _load(slug: str, unit_code: str) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("campaign", "unit", "unit__parent"),
+        campaign__slug=slug,
+        unit__code=unit_code,
+    )
+
+
+def workspace_view(view):
+    """Load the report; only those who see its whole subtree come in (403 page otherwise)."""
+
+    @wraps(view)
+    def wrapper(request, slug: str, unit_code: str, **kwargs: Any) -> HttpResponse:
+        report = _load(slug, unit_code)
+        if not sees_subtree(request.user, report.unit):
+            return _forbidden(
+                request,
+                report,
+                _(
+                    "Trang tổng hợp chỉ dành cho người tổng hợp của đơn vị và những người được "
+                    "xem báo cáo của các đơn vị cấp dưới."
+                ),
+            )
+        try:
+            return view(request, report, **kwargs)
+        except actions.NotAllowed as error:
+            return _forbidden(request, report, error.message)
+
+    return wrapper
+
+
+# --- The page's state, read from the query string ------------------------------------------------
+
+
+@dataclass
+class Filters:
+    section_id: str = ""
+    submitted_too: bool = False
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    page: int = 1
+
+    @classmethod
+    def read(cls, params, section_ids: list[str]) -> Filters:
+        kind = params.get("loai", "")
+        status = params.get("trang-thai", "")
+        try:
+            page = max(1, int(params.get("trang") or 1))
+        except ValueError:
+            page = 1
+        section_id = params.get("muc", "")
+        return cls(
+            section_id=section_id if section_id in section_ids else "",
+            submitted_too=params.get("gom") == SUBMITTED_TOO,
+            q=" ".join(params.get("q", "").split())[:200],
+            kind=kind if kind in UnitKind.values else "",
+            status=status if status in ReportStatus.values else "",
+            page=page,
+        )
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query string's values, with some changed: params(page=2, q="")."""
+        state = {
+            "section_id": self.section_id,
+            "submitted_too": self.submitted_too,
+            "q": self.q,
+            "kind": self.kind,
+            "status": self.status,
+            "page": self.page,
+            **changes,
+        }
+        values = {
+            "muc": state["section_id"],
+            "gom": SUBMITTED_TOO if state["submitted_too"] else "",
+            "q": state["q"],
+            "loai": state["kind"],
+            "trang-thai": state["status"],
+            "trang": str(state["page"]) if state["page"] > 1 else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def query(self, **changes: Any) -> str:
+        found = self.params(**changes)
+        return "?" + urlencode(found) if found else ""
+
+
+def _workspace_url(report: Report, filters: Filters | None = None, **changes: Any) -> str:
+    url = reverse("campaigns:consolidate", args=[report.campaign.slug, report.unit.code])
+    return url + (filters.query(**changes) if filters else "")
+
+
+def _download_url(report: Report, fmt: str, submitted_too: bool) -> str:
+    url = reverse("campaigns:report_download", args=[report.campaign.slug, report.unit.code, fmt])
+    return url + ("?" + urlencode({"gom": SUBMITTED_TOO}) if submitted_too else "")
+
+
+# --- What the page shows -------------------------------------------------------------------
+
+
+@dataclass
+class NavItem:
+    id: str
+    label: str
+    dom: str
+    count: int
+    filled: bool
+    current: bool
+    url: str
+    has_table: bool
+    children: list[NavItem] = field(default_factory=list)
+
+
+@dataclass
+class FigureLine:
+    label: str
+    unit: str
+    part: bool
+    derived: bool
+    values: list[tuple[int, str]]  # (year, the figure as printed)
+    change: str = ""
+    percent: str = ""
+    note: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(value for _year, value in self.values)
+
+
+@dataclass
+class Passage:
+    pk: int
+    unit: Unit
+    kind: str
+    status: str
+    status_text: str
+    text: str
+    url: str
+
+
+@dataclass
+class Missing:
+    name: str
+    status: str
+    status_text: str
+    url: str
+
+
+def _number(indicator: Indicator, value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    if indicator.type == "percent":
+        return format_percent(value, 1)
+    if indicator.derived:
+        return format_number(value, 2)
+    return format_number(value)
+
+
+def figure_lines(
+    section_view: SectionView,
+    catalogue: dict[str, Indicator],
+    values: dict[str, dict[int, Decimal]],
+    years: list[int],
+) -> list[FigureLine]:
+    lines = []
+    for row in section_view.indicators:
+        indicator = catalogue.get(row.code)
+        if indicator is None:
+            continue
+        by_year = values.get(indicator.code, {})
+        line = FigureLine(
+            label=row.name,
+            unit=row.unit,
+            part=row.part,
+            derived=indicator.derived,
+            values=[(year, _number(indicator, by_year.get(year))) for year in years],
+        )
+        if not indicator.numeric or indicator.rollup == "none":
+            line.note = _("không cộng dồn")
+        else:
+            change, percent = growth(by_year.get(years[0]), by_year.get(years[-1]))
+            if change is not None:
+                decimals = 1 if indicator.type == "percent" or indicator.derived else None
+                text = format_number(change, decimals)
+                line.change = f"+{text}" if change > 0 else text
+            if percent is not None and indicator.type != "percent":
+                line.percent = format_percent(percent, 1)
+        lines.append(line)
+    return lines
+
+
+def difference_lines(
+    subtree: SubtreeFigures, codes: list[str], catalogue: dict[str, Indicator], years: list[int]
+) -> list[dict[str, str]]:
+    """ "LĐLĐ huyện Đăk Hà báo 4.210 đoàn viên (năm 2017), các CĐCS cộng lại 4.185"."""
+    wanted = set(codes)
+    by_path = {report.unit.path: report for report in subtree.reports}
+    kinds_below: dict[str, set[str]] = {}
+    for report in subtree.reports:
+        parent = parent_path(report.unit.path)
+        if parent is not None:
+            kinds_below.setdefault(parent, set()).add(report.unit.kind)
+    lines = []
+    for difference in subtree.rollup.differences:
+        if difference.code not in wanted:
+            continue
+        indicator = catalogue[difference.code]
+        report = by_path.get(difference.path)
+        name = report.unit.name if report else difference.path
+        below = (
+            _("các CĐCS")
+            if kinds_below.get(difference.path) == {UnitKind.GRASSROOTS}
+            else _("các đơn vị trực thuộc")
+        )
+        reported = format_number(difference.reported)
+        summed = format_number(difference.children_sum)
+        if indicator.mentions:
+            said = _(
+                "%(unit)s báo %(value)s %(noun)s (năm %(year)d), %(below)s cộng lại %(sum)s"
+            ) % {
+                "unit": name,
+                "value": reported,
+                "noun": indicator.mentions[0],
+                "year": difference.year,
+                "below": below,
+                "sum": summed,
+            }
+        else:
+            said = _(
+                "%(unit)s báo “%(indicator)s” năm %(year)d là %(value)s, %(below)s cộng lại %(sum)s"
+            ) % {
+                "unit": name,
+                "indicator": indicator.name,
+                "year": difference.year,
+                "value": reported,
+                "below": below,
+                "sum": summed,
+            }
+        gap = format_number(abs(difference.reported - difference.children_sum))
+        url = (
+            reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
+            if report
+            else ""
+        )
+        lines.append({"text": said, "gap": gap, "url": url})
+    return lines
+
+
+def _passage_counts(report: Report) -> dict[str, dict[tuple[str, str], int]]:
+    """{section id: {(unit kind, report status): passages}}: one grouped query."""
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    rows = (
+        _below(report)
+        .values_list("section_id", "report__unit__kind", "report__status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for section_id, kind, status, number in rows:
+        counts.setdefault(section_id, {})[(kind, status)] = number
+    return counts
+
+
+def _below(report: Report):
+    """The non-empty section texts of every report under `report`'s unit (not its own)."""
+    return (
+        SectionText.objects.filter(
+            report__campaign_id=report.campaign_id,
+            report__unit__path__startswith=report.unit.path,
+        )
+        .exclude(report__unit_id=report.unit_id)
+        .exclude(text="")
+    )
+
+
+def _matches(words: list[str], text: str, unit: Unit) -> bool:
+    haystack = fold(f"{unit.name} {unit.code} {plain_text(text)}")
+    return all(word in haystack for word in words)
+
+
+def passages_page(
+    report: Report, filters: Filters, section_id: str, total_unfiltered: int
+) -> tuple[list[Passage], int]:
+    """One page of the section's passages and how many match: one query.
+
+    Without a search the page is cut by the database; a search reads the section's passages
+    (filtered by kind and status already) and matches their folded words in Python, since
+    "dak ha" must find "Đăk Hà" on every database.
+    """
+    rows = (
+        _below(report)
+        .filter(section_id=section_id)
+        .select_related("report__unit")
+        .order_by("report__unit__path")
+    )
+    if filters.kind:
+        rows = rows.filter(report__unit__kind=filters.kind)
+    if filters.status:
+        rows = rows.filter(report__status=filters.status)
+
+    def first_row(total: int) -> int:  # a page past the end shows the last one
+        filters.page = min(filters.page, max(1, -(-total // PER_PAGE)))
+        return (filters.page - 1) * PER_PAGE
+
+    if filters.q:
+        words = fold(filters.q).split()
+        found = [row for row in rows if _matches(words, row.text, row.report.unit)]
+        total = len(found)
+        start = first_row(total)
+        chosen = found[start : start + PER_PAGE]
+    else:
+        total = total_unfiltered
+        start = first_row(total)
+        chosen = list(rows[start : start + PER_PAGE])
+    slug = report.campaign.slug
+    return [
+        Passage(
+            pk=row.pk,
+            unit=row.report.unit,
+            kind=KIND_SHORT.get(row.report.unit.kind, row.report.unit.kind),
+            status=row.report.status,
+            status_text=status_label(row.report.status),
+            text=clean_section_text(row.text),
+            url=reverse("campaigns:report", args=[slug, row.report.unit.code]),
+        )
+        for row in chosen
+    ], total
+
+
+def _number_findings(
+    text: str,
+    indicators: list[Indicator],
+    values: dict[str, dict[int, Decimal]],
+    years: tuple[int, int],
+) -> list[str]:
+    if not text or not indicators:
+        return []
+    found = mismatches(plain_text(text), indicators, values, years)
+    by_code = {indicator.code: indicator for indicator in indicators}
+    return [finding.message(by_code[finding.code], years) for finding in found]
+
+
+def _editor_block(
+    report: Report, section_id: str, stored: SectionText | None, writable: bool
+) -> Block:
+    campaign = report.campaign
+    section = campaign.outline_tree.section(section_id)
+    slug, code = campaign.slug, report.unit.code
+    item = Block(
+        view=SectionView(section=section, depth=0, anchor=section_anchor(section)),
+        dom=_dom_keys(report)[section_id],
+        leaf=not section.children,
+        where=_placed(campaign.outline_tree)[section_id][2],
+        writable=writable,
+        save_url=reverse("campaigns:section_save", args=[slug, code, section_id]),
+    )
+    if stored is not None:
+        item.text = clean_section_text(stored.text)
+        item.lines = editable_lines(stored.text)
+        item.version = stored.version
+        item.saved_at = timezone.localtime(stored.updated_at) if stored.updated_at else None
+        item.saved_by = actions.display_name(stored.updated_by)
+        if stored.version:
+            item.history_url = reverse("campaigns:section_history", args=[slug, code, section_id])
+    item.filled = bool(item.text)
+    item.show_editor_area = True
+    return item
+
+
+def _own_texts(report: Report) -> dict[str, SectionText]:
+    return {
+        text.section_id: text
+        for text in SectionText.objects.filter(report=report).select_related("updated_by")
+    }
+
+
+def _walk(views: list[SectionView]):
+    for section_view in views:
+        yield section_view
+        yield from _walk(section_view.children)
+
+
+def workspace_context(
+    request, report: Report, filters: Filters, *, conflict: dict | None = None
+) -> dict[str, Any]:
+    campaign = report.campaign
+    unit = report.unit
+    user = request.user
+    years = campaign.years
+    writable = may_consolidate(user, report)
+    view = outline_view(campaign.outline_tree)
+    views = list(_walk(view.tree))
+    counts = _passage_counts(report)
+    totals = {sid: sum(by.values()) for sid, by in counts.items()}
+    attach = campaign.catalogue.attach
+    if not filters.section_id:
+        filters.section_id = next(
+            (v.section.id for v in views if attach.get(v.section.id) or totals.get(v.section.id)),
+            views[0].section.id,
+        )
+    section_id = filters.section_id
+    current = next(v for v in views if v.section.id == section_id)
+    own = _own_texts(report)
+    dom_keys = _dom_keys(report)
+
+    def nav(section_views: list[SectionView]) -> list[NavItem]:
+        return [
+            NavItem(
+                id=v.section.id,
+                label=v.section.label,
+                dom=dom_keys[v.section.id],
+                count=totals.get(v.section.id, 0),
+                filled=bool(own.get(v.section.id) and own[v.section.id].text),
+                current=v.section.id == section_id,
+                url=_workspace_url(
+                    report, filters, section_id=v.section.id, q="", kind="", status="", page=1
+                ),
+                has_table=bool(v.indicators),
+                children=nav(v.children),
+            )
+            for v in section_views
+        ]
+
+    subtree = subtree_figures(campaign, unit, include_submitted=filters.submitted_too)
+    values = subtree.figures(unit)
+    catalogue = campaign.catalogue.by_code
+    indicators = campaign.catalogue.for_section(section_id)
+    by_path = {r.unit.path: r for r in subtree.reports}
+    own_counts = unit.path in by_path
+    own_counted = own_counts and report.status in subtree.counted_statuses
+    expected = subtree.rollup.expected.get(unit.path, 0) - (1 if own_counts else 0)
+    counted = subtree.rollup.counted.get(unit.path, 0) - (1 if own_counted else 0)
+    missing = [
+        Missing(
+            name=by_path[path].unit.name,
+            status=by_path[path].status,
+            status_text=status_label(by_path[path].status),
+            url=reverse("campaigns:report", args=[campaign.slug, by_path[path].unit.code]),
+        )
+        for path in subtree.rollup.missing(unit.path)
+        if path != unit.path and path in by_path
+    ]
+
+    section_counts = counts.get(section_id, {})
+    unfiltered = sum(
+        number
+        for (kind, status), number in section_counts.items()
+        if (not filters.kind or kind == filters.kind)
+        and (not filters.status or status == filters.status)
+    )
+    passages, matching = passages_page(report, filters, section_id, unfiltered)
+    pages = max(1, -(-matching // PER_PAGE))
+    kind_counts: dict[str, int] = {}
+    status_counts: dict[str, int] = {}
+    for (kind, status), number in section_counts.items():
+        kind_counts[kind] = kind_counts.get(kind, 0) + number
+        status_counts[status] = status_counts.get(status, 0) + number
+
+    stored = own.get(section_id)
+    editor = _editor_block(report, section_id, stored, writable)
+    show_editor = writable and (editor.leaf or bool(editor.text) or bool(section_counts))
+    findings = _number_findings(
+        stored.text if stored else "",
+        indicators,
+        values,
+        (campaign.baseline_year, campaign.current_year),
+    )
+    insert_url = (
+        reverse("campaigns:consolidate_insert", args=[campaign.slug, unit.code]) + filters.query()
+    )
+    reason = ""
+    if not writable:
+        if not campaign.is_open:
+            reason = _("Đợt báo cáo đã kết thúc; trang tổng hợp chỉ còn để xem.")
+        elif not is_consolidator(user, unit):
+            reason = _(
+                "Bạn xem được trang này nhưng không sửa được: chỉ người tổng hợp của %(unit)s "
+                "mới soạn báo cáo tổng hợp."
+            ) % {"unit": unit.name}
+        elif not can_edit_report(user, report):
+            reason = _(
+                "Bạn là người tổng hợp nhưng chưa có vai trò người viết báo cáo của đơn vị nên "
+                "chưa sửa được; hãy đề nghị quản trị đơn vị thêm vai trò này."
+            )
+        else:
+            reason = _(
+                "Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được; nếu cần sửa, "
+                "hãy đề nghị cấp trên trả lại."
+            ) % {"status": status_label(report.status)}
+
+    return {
+        "report": report,
+        "campaign": campaign,
+        "unit": unit,
+        "filters": filters,
+        "status_label": status_label(report.status),
+        "writable": writable,
+        "read_only_reason": reason,
+        "nav": nav(view.tree),
+        "section": current.section,
+        "section_view": current,
+        "section_where": _placed(campaign.outline_tree)[section_id][1],
+        "lines": figure_lines(current, catalogue, values, years),
+        "differences": difference_lines(subtree, attach.get(section_id, []), catalogue, years),
+        "counted": counted,
+        "expected": expected,
+        "own_counted": own_counted,
+        "missing": missing,
+        "passages": passages,
+        "matching": matching,
+        "section_total": totals.get(section_id, 0),
+        "page": filters.page,
+        "pages": pages,
+        "previous_url": (
+            _workspace_url(report, filters, page=filters.page - 1) if filters.page > 1 else ""
+        ),
+        "next_url": (
+            _workspace_url(report, filters, page=filters.page + 1) if filters.page < pages else ""
+        ),
+        "kind_choices": [
+            (kind, KIND_SHORT[kind], kind_counts[kind])
+            for kind in KIND_ORDER
+            if kind in kind_counts
+        ],
+        "status_choices": [
+            (status, status_label(status), status_counts[status])
+            for status in STATUS_ORDER
+            if status in status_counts
+        ],
+        "s": editor,
+        "show_editor": show_editor,
+        "insert_url": insert_url,
+        "findings": findings,
+        "has_table": bool(indicators),
+        "own_text": editor.text,
+        "conflict": conflict,
+        "accepted_url": _workspace_url(report, filters, submitted_too=False, page=1),
+        "submitted_url": _workspace_url(report, filters, submitted_too=True, page=1),
+        "numbers_url": _numbers_url(report, filters),
+        "draft_url": reverse("campaigns:consolidate_draft", args=[campaign.slug, unit.code]),
+        "report_url": reverse("campaigns:report", args=[campaign.slug, unit.code]),
+        "downloads": [
+            ("docx", "DOCX", _download_url(report, "docx", filters.submitted_too)),
+            ("xlsx", "XLSX", _download_url(report, "xlsx", filters.submitted_too)),
+            ("pdf", "PDF", _download_url(report, "pdf", filters.submitted_too)),
+        ],
+    }
+
+
+def _numbers_url(report: Report, filters: Filters) -> str:
+    params = filters.params(q="", kind="", status="", page=1)
+    return _workspace_url(report) + "?" + urlencode({**params, "phan": NUMBERS_PART})
+
+
+def numbers_context(report: Report, filters: Filters) -> dict[str, Any]:
+    """Only the number check of the section shown (three queries): refreshed after each save."""
+    campaign = report.campaign
+    section_id = filters.section_id
+    if not section_id:
+        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+    subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
+    stored = SectionText.objects.filter(report=report, section_id=section_id).first()
+    text = clean_section_text(stored.text) if stored else ""
+    findings = _number_findings(
+        text,
+        campaign.catalogue.for_section(section_id),
+        subtree.figures(report.unit),
+        (campaign.baseline_year, campaign.current_year),
+    )
+    return {"findings": findings, "own_text": text}
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+@require_GET
+@workspace_view
+def consolidate_page(request, report: Report) -> HttpResponse:
+    filters = Filters.read(request.GET, report.campaign.section_ids)
+    if request.GET.get("phan") == NUMBERS_PART:
+        context = numbers_context(report, filters)
+        return render(request, "campaigns/consolidate/_numbers_body.html", context)
+    context = workspace_context(request, report, filters)
+    return render(request, "campaigns/consolidate/page.html", context)
+
+
+def _with_source(passage_html: str, unit_name: str) -> str:
+    """The passage, then "(Nguồn: <unit>)": inside its last paragraph when it ends with one."""
+    source = f"(Nguồn: {html.escape(unit_name, quote=False)})"
+    text = clean_section_text(passage_html)
+    if text.endswith("</p>"):
+        return f"{text[: -len('</p>')]} {source}</p>"
+    return f"{text}<p>{source}</p>"
+
+
+def _typed_or_stored(typed: str | None, stored: str) -> str:
+    """The editor's lines as sent, unless they are what is stored (then the stored HTML, with its
+    bold unit names, is kept as it is)."""
+    if typed is None:
+        return stored
+    as_typed = clean_section_text(from_plain_lines(typed))
+    if as_typed == clean_section_text(from_plain_lines(editable_lines(stored))):
+        return stored
+    return as_typed
+
+
+def _conflict_context(request, result: actions.SaveResult, typed: str) -> dict[str, Any]:
+    conflict = result.conflict
+    mine = actions.display_name(request.user)
+    return {
+        "conflict": conflict,
+        "their_lines": editable_lines(conflict.their_text),
+        "their_saved_at": (
+            timezone.localtime(conflict.their_saved_at) if conflict.their_saved_at else None
+        ),
+        "same_person": bool(conflict.their_author) and conflict.their_author == mine,
+        "yours": typed,
+    }
+
+
+@require_POST
+@workspace_view
+def consolidate_insert(request, report: Report) -> HttpResponse:
+    """ "Chèn kèm nguồn": a passage of a unit below, then its source, at the end of the section.
+
+    Posted by the editor's own form (the button sits beside the passage with form="editor-…"),
+    so what was typed and not yet saved travels with it and is kept; a stale base version
+    answers with the conflict panel holding the text with the passage added.
+    """
+    campaign = report.campaign
+    filters = Filters.read(request.GET, campaign.section_ids)
+    section_id = filters.section_id
+    if not section_id:
+        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+    if not may_consolidate(request.user, report):
+        raise actions.NotAllowed(
+            _(
+                "Chỉ người tổng hợp của đơn vị mới chèn được đoạn viết vào báo cáo tổng hợp, khi báo cáo còn sửa được."
+            )
+        )
+    try:
+        passage_id = int(request.POST.get("doan") or 0)
+        base_version = int(request.POST.get("base_version") or 0)
+    except ValueError as error:
+        raise Http404("Không có đoạn viết này.") from error
+    passage = (
+        _below(report)
+        .filter(pk=passage_id, section_id=section_id)
+        .select_related("report__unit")
+        .first()
+    )
+    if passage is None:
+        raise Http404("Không có đoạn viết này.")
+    source = passage.report.unit
+    stored = SectionText.objects.filter(report=report, section_id=section_id).first()
+    start = _typed_or_stored(request.POST.get("text"), stored.text if stored else "")
+    combined = start + _with_source(passage.text, source.name)
+    dom = _dom_keys(report)[section_id]
+    try:
+        result = actions.save_section(
+            report,
+            section_id,
+            combined,
+            base_version,
+            request.user,
+            note=NOTE_INSERT % {"unit": source.name},
+        )
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        if request.htmx:
+            return render(
+                request,
+                "campaigns/report/_save_error.html",
+                {"dom": dom, "message": error.message},
+            )
+        messages.error(request, error.message)
+        return redirect(_workspace_url(report, filters) + "#noi-dung")
+
+    if result.conflict is not None:
+        typed = editable_lines(combined)
+        if request.htmx:
+            item = _editor_block(report, section_id, None, True)
+            context = {
+                "s": item,
+                "passage_pk": passage.pk,
+                "said": _(
+                    "Chưa chèn được: mục vừa được lưu ở nơi khác; đoạn đã được thêm vào ô “Bản của bạn”."
+                ),
+                **_conflict_context(request, result, typed),
+            }
+            response = render(request, "campaigns/consolidate/_insert_conflict.html", context)
+            return reswap(retarget(response, f"#editor-{dom}"), "outerHTML")
+        context = workspace_context(
+            request, report, filters, conflict=_conflict_context(request, result, typed)
+        )
+        return render(request, "campaigns/consolidate/page.html", context, status=409)
+
+    saved = _("Đã chèn đoạn của %(unit)s kèm nguồn (phiên bản %(version)d).") % {
+        "unit": source.name,
+        "version": result.version,
+    }
+    if request.htmx:
+        fresh = SectionText.objects.filter(report=report, section_id=section_id).select_related(
+            "updated_by"
+        )
+        item = _editor_block(report, section_id, fresh.first(), True)
+        context = {"s": item, "said": saved, "passage_pk": passage.pk}
+        response = render(request, "campaigns/consolidate/_inserted.html", context)
+        response = reswap(retarget(response, f"#editor-{dom}"), "outerHTML")
+        return trigger_client_event(response, SAVED_EVENT, {"form": f"editor-{dom}"})
+    messages.success(request, saved)
+    return redirect(_workspace_url(report, filters) + "#noi-dung")
+
+
+# --- The first draft -------------------------------------------------------------------------
+
+
+def _standing_reports(subtree: SubtreeFigures, unit: Unit) -> dict[int, Report]:
+    """The nearest counted reports below `unit`: a district whose report counts speaks for its
+    CĐCS (as its figures do in the roll-up); where it does not count yet, its CĐCS speak."""
+    chosen: dict[int, Report] = {}
+    paths: list[str] = []
+    for report in sorted(subtree.reports, key=lambda r: r.unit.path):
+        if report.unit_id == unit.pk or report.status not in subtree.counted_statuses:
+            continue
+        if any(report.unit.path.startswith(path) for path in paths):
+            continue
+        paths.append(report.unit.path)
+        chosen[report.pk] = report
+    return chosen
+
+
+def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
+    """Each section's first draft (sections with nothing to say are left out): one query."""
+    campaign = report.campaign
+    unit = report.unit
+    standing = _standing_reports(subtree, unit)
+    passages: dict[str, list[tuple[str, str, str]]] = {}
+    for report_id, section_id, text in _below(report).values_list(
+        "report_id", "section_id", "text"
+    ):
+        source = standing.get(report_id)
+        if source is not None:
+            passages.setdefault(section_id, []).append(
+                (source.unit.path, source.unit.name, clean_section_text(text))
+            )
+    values = subtree.figures(unit)
+    years = (campaign.baseline_year, campaign.current_year)
+    scope_name = scope_word(unit)
+    drafts = {}
+    for section_id in campaign.section_ids:
+        indicators = campaign.catalogue.for_section(section_id)
+        sentences = figure_sentences(indicators, values, years, scope_name)
+        found = sorted(passages.get(section_id, []))
+        text = draft_section(sentences, [(name, text) for _path, name, text in found])
+        if text:
+            drafts[section_id] = text
+    return drafts
+
+
+@require_POST
+@workspace_view
+def consolidate_draft(request, report: Report) -> HttpResponse:
+    """ "Tạo bản nháp": every empty section gets its draft; nothing written is overwritten."""
+    campaign = report.campaign
+    filters = Filters.read(request.POST, campaign.section_ids)
+    if not is_consolidator(request.user, report.unit) or not can_edit_report(request.user, report):
+        raise actions.NotAllowed(_("Chỉ người tổng hợp của đơn vị mới tạo được bản nháp."))
+    back = _workspace_url(report, filters)
+    if not report.is_editable:
+        messages.error(
+            request,
+            _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không tạo bản nháp được.")
+            % {"status": status_label(report.status)},
+        )
+        return redirect(back)
+    subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
+    drafts = draft_texts(report, subtree)
+    drafted = kept = empty = 0
+    try:
+        with transaction.atomic():
+            own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
+            for section_id in campaign.section_ids:
+                stored = own.get(section_id)
+                if stored is not None and plain_text(stored.text):
+                    kept += 1  # what the consolidator wrote is never overwritten
+                    continue
+                if section_id not in drafts:
+                    empty += 1
+                    continue
+                result = actions.save_section(
+                    report,
+                    section_id,
+                    drafts[section_id],
+                    stored.version if stored else 0,
+                    request.user,
+                    note=NOTE_DRAFT,
+                )
+                if result.conflict is not None:  # written meanwhile: theirs stays
+                    kept += 1
+                else:
+                    drafted += 1
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    said = _("Đã soạn nháp %(drafted)d mục; giữ nguyên %(kept)d mục đã có nội dung.") % {
+        "drafted": drafted,
+        "kept": kept,
+    }
+    if empty:
+        said += " " + _(
+            "%(empty)d mục chưa có gì để soạn (chưa có số liệu hay đoạn viết nào của các "
+            "báo cáo được tính)."
+        ) % {"empty": empty}
+    (messages.success if drafted else messages.info)(request, said)
+    return redirect(back)
+
+
+# --- Downloads -------------------------------------------------------------------------------
+
+
+def content_disposition(ascii_name: str, name: str) -> str:
+    """An ASCII-safe name for old clients, the real one (RFC 5987/6266) for the rest."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-") or "bao-cao"
+    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+
+
+def _file_names(report: Report, fmt: str) -> tuple[str, str]:
+    kind = "chi-tieu" if fmt == "xlsx" else "bao-cao"
+    label = "Chỉ tiêu" if fmt == "xlsx" else "Báo cáo"
+    stem = slugify(fold(report.unit.name)) or report.unit.code.lower()
+    ascii_name = f"{kind}-{stem}-{report.campaign.slug}.{fmt}"
+    shown = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", f"{label} {report.unit.name}").strip()
+    return ascii_name, f"{shown}.{fmt}"
+
+
+@require_GET
+def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpResponse:
+    report = _load(slug, unit_code)
+    if not can_view_report(request.user, report):
+        return _forbidden(request, report)
+    campaign, unit = report.campaign, report.unit
+    submitted_too = request.GET.get("gom") == SUBMITTED_TOO
+    if fmt == "xlsx":
+        from baocao.xlsx_out import indicators_workbook
+
+        subtree = subtree_figures(campaign, unit, include_submitted=submitted_too)
+        below = any(r.unit_id != unit.pk for r in subtree.reports)
+        if below and not sees_subtree(request.user, unit):
+            return _forbidden(
+                request,
+                report,
+                _(
+                    "Bảng chỉ tiêu liệt kê số liệu của từng đơn vị cấp dưới; bạn chỉ được xem "
+                    "báo cáo của đơn vị mình. Hãy tải bản DOCX."
+                ),
+            )
+        data = indicators_workbook(
+            subtree.rows(),
+            campaign.catalogue.indicators,
+            (campaign.baseline_year, campaign.current_year),
+        )
+        content_type = XLSX_TYPE
+    else:
+        from baocao.docx_out.render import render_docx
+
+        document, _subtree = report_document(campaign, unit, include_submitted=submitted_too)
+        data = render_docx(document)
+        content_type = DOCX_TYPE
+        if fmt == "pdf":
+            from baocao.docx_out.pdf import docx_to_pdf
+
+            try:
+                data = docx_to_pdf(data)
+            except InputError as error:
+                return render(
+                    request,
+                    "campaigns/consolidate/unavailable.html",
+                    {
+                        "report": report,
+                        "campaign": campaign,
+                        "unit": unit,
+                        "message": error.message,
+                        "docx_url": _download_url(report, "docx", submitted_too),
+                    },
+                    status=503,
+                )
+            content_type = PDF_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(*_file_names(report, fmt))
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,171 @@
+"""The province's consolidator in a real Chromium: opens the workspace, makes the first draft,
+inserts a unit's passage with its source (with the keyboard, text typed meanwhile kept),
+downloads the DOCX; screenshots at desktop and phone width."""
+
+import datetime
+import io
+import re
+import shutil
+
+import pytest
+from django.conf import settings
+from docx import Document
+from playwright.sync_api import expect
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.models import Report, SectionText
+from baocao.apps.orgs.models import UnitKind
+from baocao.apps.outlines.services import install_builtin_outlines
+from baocao.outline.builtin import DEFAULT_SLUG
+
+from .samples import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAVE_WAIT = 8_000
+FIGURE_TEXTS = {
+    "cdcs_dh1": "Công đoàn xã Đăk Mar có 100 đoàn viên, tăng 60 so với năm 2008.",
+    "cdcs_dh2": "Nhà trường có 85 đoàn viên; 100% giáo viên là đoàn viên.",
+    "dakha": "Toàn huyện có 190 đoàn viên.",
+}
+TEXTS = {
+    "dakha": "LĐLĐ huyện đã ban hành kế hoạch thực hiện Nghị quyết trong toàn huyện.",
+    "cdcs_dh1": "Công đoàn xã Đăk Mar tổ chức 3 đợt học tập Nghị quyết cho đoàn viên.",
+    "cdcs_dh2": "Nhà trường phối hợp với chính quyền tuyên truyền Nghị quyết.",
+    "cdcs_dt1": "Trung tâm Y tế quán triệt Nghị quyết đến từng khoa, phòng.",
+}
+
+
+@pytest.fixture
+def province_report(tree, member, django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri")
+    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    campaign = actions.open_campaign(
+        nq20,
+        tree.province,
+        kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS],
+        deadline=datetime.date.today() + datetime.timedelta(days=5),
+        actor=admin,
+        name="Tổng kết 10 năm thực hiện Nghị quyết 20-NQ/TW",
+        slug="nq20-2017",
+    )
+    figures = {
+        "cdcs_dh1": (40, 100, 50, 110),
+        "cdcs_dh2": (30, 85, 35, 90),
+        "dakha": (70, 190, None, None),
+        "cdcs_dt1": (20, 50, 25, 60),
+    }
+    for name, (m08, m17, w08, w17) in figures.items():
+        report = Report.objects.get(campaign=campaign, unit=getattr(tree, name))
+        for code, old, new in (("members", m08, m17), ("workers", w08, w17)):
+            if old is not None:
+                actions.save_indicator(report, code, 2008, str(old), admin)
+                actions.save_indicator(report, code, 2017, str(new), admin)
+        actions.save_section(report, "P1/I/1", TEXTS[name], 0, admin)
+        if name in FIGURE_TEXTS:
+            actions.save_section(report, "P1/II/1", FIGURE_TEXTS[name], 0, admin)
+        actions.submit(report, admin, report.version)
+        if name != "cdcs_dt1":
+            report.refresh_from_db()
+            actions.accept(report, admin, report.version)
+    return Report.objects.select_related("campaign", "unit").get(
+        campaign=campaign, unit=tree.province
+    )
+
+
+@pytest.fixture
+def consolidator(tree, member):
+    return member("tinh", tree.province, "writer", "consolidator", "reviewer", password=PASSWORD)
+
+
+def new_page(browser, width, height=900):
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        reduced_motion="reduce",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def shots_dir():
+    shots = settings.VAR_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def test_consolidate_draft_insert_with_source_and_download(
+    browser, log_in, live_server, province_report, consolidator, tmp_path
+):
+    report = province_report
+    path = f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/tong-hop/"
+    page = new_page(browser, 1280)
+    log_in(page, consolidator.username, PASSWORD, next_path=path + "?muc=P1/II/1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("LĐLĐ tỉnh Kon Tum")
+    # The rolled-up table and the difference between Đăk Hà's own total and its CĐCS.
+    table = page.locator(".cw-table")
+    expect(table.locator("tr", has_text="Số đoàn viên công đoàn").first).to_contain_text("190")
+    expect(page.locator(".cw-differences")).to_contain_text(
+        "LĐLĐ huyện Đăk Hà báo 190 đoàn viên (năm 2017), các CĐCS cộng lại 185"
+    )
+    expect(page.locator(".cw-counted")).to_contain_text("Đã tính 3/5 báo cáo")
+
+    # One click: the first draft of every empty section.
+    page.get_by_role("button", name="Tạo bản nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã soạn nháp")
+    text = page.locator("form.editor textarea[name=text]")
+    expect(text).to_have_value(re.compile("Toàn tỉnh có 190 đoàn viên, tăng 120"))
+    expect(page.locator("#kiem-tra-so")).to_contain_text("khớp với bảng tổng hợp")
+
+    # Search the passages without diacritics, then insert Đăk Mar's with its source, with the
+    # keyboard, right after typing (the typing travels with it and is kept).
+    expect(page.locator(".passage")).to_have_count(3)
+    page.get_by_label("Tìm trong đoạn viết").fill("dak mar")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator(".passage")).to_have_count(1)
+    passage = page.locator(".passage", has_text="CĐCS UBND xã Đăk Mar")
+    expect(passage).to_contain_text(FIGURE_TEXTS["cdcs_dh1"])
+    text.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nĐoạn người tổng hợp vừa gõ.")
+    insert = passage.get_by_role("button", name="Chèn kèm nguồn")
+    insert.focus()
+    page.keyboard.press("Enter")
+    expect(passage.locator(".passage__done")).to_contain_text("Đã chèn đoạn", timeout=SAVE_WAIT)
+    expect(text).to_have_value(re.compile(r"\(Nguồn: CĐCS UBND xã Đăk Mar\)$"))
+    stored = SectionText.objects.get(report=report, section_id="P1/II/1").text
+    assert "Đoạn người tổng hợp vừa gõ." in stored
+    assert stored.index("Toàn tỉnh có 190") < stored.index("(Nguồn: CĐCS UBND xã Đăk Mar)")
+    # The CĐCS's own 100 members now contradict the province's table: listed at once.
+    expect(page.locator("#kiem-tra-so")).to_contain_text("100 đoàn viên", timeout=SAVE_WAIT)
+    expect(page.locator("#kiem-tra-so")).to_contain_text("là 190")
+
+    page.get_by_role("link", name="Bỏ lọc").click()
+    expect(page.locator(".passage")).to_have_count(3)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots_dir() / "consolidate.png"), full_page=True)
+
+    # The DOCX, as a browser downloads it.
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name="DOCX").click()
+    download = downloaded.value
+    assert download.suggested_filename == "Báo cáo LĐLĐ tỉnh Kon Tum.docx"
+    saved = tmp_path / "bao-cao.docx"
+    download.save_as(saved)
+    document = Document(io.BytesIO(saved.read_bytes()))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in body
+    assert "(Nguồn: CĐCS UBND xã Đăk Mar)" in body
+    shutil.copy(saved, shots_dir() / "consolidate.docx")  # to look at as PDF and PNG
+    page.context.close()
+
+    # A phone: nothing wider than the screen; the sections' list folds away.
+    phone = new_page(browser, 360, 760)
+    log_in(phone, consolidator.username, PASSWORD, next_path=path + "?muc=P1/II/1")
+    expect(phone.locator(".passage")).to_have_count(3)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    expect(phone.locator(".cw-nav details")).not_to_have_attribute("open", "")
+    phone.screenshot(path=str(shots_dir() / "consolidate-phone.png"), full_page=True)
+    phone.context.close()
