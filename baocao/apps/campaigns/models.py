@@ -308,3 +308,65 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} @ {self.sent_at:%d/%m/%Y %H:%M}"
+
+
+class UploadStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã nhập")
+    DISCARDED = "discarded", _("Đã bỏ")
+
+
+class Upload(models.Model):
+    """A Word or Excel file sent in for a report (`views_ingest`): kept as it came, with what
+    the ingest found in it, until the writer confirms (its texts and figures become new
+    versions of the report's draft) or discards it. The file stays as the report's attachment.
+
+    `data` lives in the database (at most 20 MB, `baocao.officefile.MAX_BYTES`), so a backup of
+    the database is a backup of the attachments, on SQLite and PostgreSQL alike; lists of
+    uploads must `defer("data", "result")`. `result` is the ingest's finding as JSON (the
+    preview's source); `outcome` what a confirm saved (sections, figures, placed content).
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("nộp lúc"), auto_now_add=True)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("kiểu tệp"), max_length=200)
+    size = models.PositiveIntegerField(_("kích thước (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    data = models.BinaryField(_("nội dung tệp"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.PENDING
+    )
+    result = models.JSONField(_("kết quả đọc tệp"), default=dict)
+    outcome = models.JSONField(_("đã nhập"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận hoặc bỏ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("xác nhận hoặc bỏ lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["report_id", "-uploaded_at", "-pk"]
+        verbose_name = _("tệp nộp")
+        verbose_name_plural = _("tệp nộp")
+        indexes = [models.Index(fields=["report", "uploaded_at"], name="upload_report_at")]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.filename}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == UploadStatus.PENDING

@@ -1,0 +1,1044 @@
+"""Word and Excel round trip for one report: templates out, filled files in.
+
+- Templates: the unit's report as a DOCX to fill (header block filled, headings numbered as in
+  the outline, guidance in grey italics, indicator tables) and the indicators as an XLSX; both
+  carry the unit's code, so a file sent back says whose it is. Anyone who sees the report may
+  download them.
+- Upload: a writer of the unit sends a file (Word, Excel; .doc/.odt/.xls/.ods through
+  LibreOffice where installed). It is read by the core (`baocao.ingest.ingest_file`) and kept,
+  pending, with what was found; nothing is written into the report yet. A bad file is refused
+  with the core's Vietnamese message (400), a file over 20 MB before its body is read (413),
+  and nothing is stored for either.
+- Preview: per section, the text found, how sure the match is and with which heading, beside
+  the section's current text; the figures beside the current ones; the content that could not
+  be placed, each with a choice of section (or "leave it out", said explicitly). The writer
+  ticks what to import and confirms.
+- Confirm: each chosen section becomes a new version (`actions.save_section`, note "Nhập từ
+  tệp ...") if nobody saved it since the preview was shown; a section saved meanwhile is not
+  overwritten, and the preview comes back naming it, with both texts. Figures likewise go
+  through `actions.save_indicator`, and one changed meanwhile is left alone. The file stays
+  as the report's attachment, downloadable by those who see the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from baocao import officefile
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.consolidation import ABBREVIATIONS, place_of
+from baocao.apps.campaigns.models import (
+    IndicatorValue,
+    Report,
+    SectionText,
+    Upload,
+    UploadStatus,
+)
+from baocao.apps.campaigns.permissions import can_edit_report
+from baocao.apps.campaigns.views_report import _forbidden, report_view, section_labels
+from baocao.apps.orgs.models import UnitKind
+from baocao.docx_out import libreoffice_available
+from baocao.docx_out.model import Header, Signature
+from baocao.docx_out.template import report_template_docx
+from baocao.errors import InputError
+from baocao.indicators.numbers import format_number
+from baocao.ingest import IngestResult, ingest_file
+from baocao.ingest.files import kind_of
+from baocao.ingest.result import decimal_text
+from baocao.richtext import clean_section_text, plain_text
+from baocao.templatemark import TemplateMark
+from baocao.xlsx_out import indicators_template_xlsx
+
+logger = logging.getLogger(__name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "docx": DOCX_TYPE,
+    "xlsx": XLSX_TYPE,
+    ".doc": "application/msword",
+    ".rtf": "application/rtf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".xls": "application/vnd.ms-excel",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+MODERN = ".docx,.xlsx"
+CONVERTED = ".doc,.odt,.xls,.ods"
+MAX_BYTES = officefile.MAX_BYTES
+# The form around the file: a request longer than this is refused before its body is read.
+MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
+MB = 1024 * 1024
+
+# How sure the match of a section's heading is: 1 when number and title agree.
+HIGH, MEDIUM = 0.85, 0.6
+CONFIDENCE_LABELS = {
+    "high": gettext_lazy("Cao"),
+    "medium": gettext_lazy("Trung bình"),
+    "low": gettext_lazy("Thấp"),
+}
+SKIP = "-"  # an unplaced piece of content left out, on purpose
+
+
+def import_note(filename: str) -> str:
+    return f"Nhập từ tệp {filename}"
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+
+def _ascii_name(name: str, default: str) -> str:
+    """A file name for browsers that ignore filename*: no diacritics, no quotes or slashes."""
+    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
+    folded = re.sub(r"-+", "-", folded).strip("-.")
+    return folded or default
+
+
+def attachment(filename: str, fallback: str = "") -> str:
+    """Content-Disposition for a download: an ASCII name, and the real one (RFC 5987/6266)."""
+    filename = re.sub(r'[\x00-\x1f\x7f"\\/]+', "-", filename).strip() or "tep"
+    plain = _ascii_name(fallback or filename, "tep")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _download(data: bytes, content_type: str, filename: str, fallback: str = "") -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = attachment(filename, fallback)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _clean_filename(name: str) -> str:
+    """The name the browser sent, as a name only: no folders, no control characters."""
+    name = unicodedata.normalize("NFC", PurePath(name.replace("\\", "/")).name)
+    name = re.sub(r"[\x00-\x1f\x7f]+", "", name).strip() or "tep"
+    if len(name) > 200:
+        stem, dot, suffix = name.rpartition(".")
+        name = (stem[: 190 - len(suffix)] + dot + suffix) if dot and len(suffix) <= 8 else name
+        name = name[:200]
+    return name
+
+
+def _size(size: int) -> str:
+    if size >= MB:
+        return f"{format_number(Decimal(size) / MB, 1)} MB"
+    return f"{format_number(max(1, round(size / 1024)))} KB"
+
+
+def _report_url(report: Report, anchor: str = "") -> str:
+    url = reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _url(name: str, report: Report, *args: Any) -> str:
+    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, *args])
+
+
+def _may_upload(user: Any, report: Report) -> bool:
+    return can_edit_report(user, report) and report.is_editable
+
+
+def _not_editable_message(report: Report) -> str:
+    if not report.campaign.is_open:
+        return actions.CLOSED
+    return _(
+        "Báo cáo đang ở trạng thái “%(status)s”, không nhận tệp. Nếu cần sửa, hãy đề nghị cấp "
+        "trên trả lại báo cáo."
+    ) % {"status": report.get_status_display()}
+
+
+def _upload_of(report: Report, upload_id: int) -> Upload:
+    upload = (
+        Upload.objects.defer("data")
+        .select_related("uploaded_by", "decided_by")
+        .filter(pk=upload_id, report=report)
+        .first()
+    )
+    if upload is None:
+        raise Http404("Không có tệp này trong báo cáo.")
+    return upload
+
+
+# --- Templates out ---------------------------------------------------------------------------
+
+
+def _header(report: Report) -> tuple[Header, Signature]:
+    unit = report.unit
+    header = Header(
+        superior_unit=unit.parent.name.upper() if unit.parent_id else "",
+        issuing_unit=unit.name.upper(),
+        number=f"…/BC-{ABBREVIATIONS.get(unit.kind, 'CĐ')}",
+        place=place_of(unit),
+        date=timezone.localdate(),
+    )
+    committee = "TM. BAN CHẤP HÀNH" if unit.kind == UnitKind.GRASSROOTS else "TM. BAN THƯỜNG VỤ"
+    return header, Signature(on_behalf=committee)
+
+
+@require_GET
+@report_view
+def report_template(request, report: Report) -> HttpResponse:
+    """The unit's report as a Word template to fill and send back."""
+    campaign, unit = report.campaign, report.unit
+    header, signature = _header(report)
+    data = report_template_docx(
+        campaign.outline_tree,
+        header,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        campaign=campaign.slug,
+        signature=signature,
+    )
+    return _download(data, DOCX_TYPE, f"Mẫu báo cáo - {unit.name}.docx")
+
+
+@require_GET
+@report_view
+def indicators_template(request, report: Report) -> HttpResponse:
+    """The unit's indicators as an Excel sheet to fill and send back."""
+    campaign, unit = report.campaign, report.unit
+    data = indicators_template_xlsx(
+        campaign.outline_tree, unit_code=unit.code, unit_name=unit.name, campaign=campaign.slug
+    )
+    return _download(data, XLSX_TYPE, f"Mẫu số liệu - {unit.name}.xlsx")
+
+
+# --- Upload ----------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp báo cáo (Word) hoặc số liệu (Excel)"),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn tệp cần nộp (.docx hoặc .xlsx)."),
+            "empty": gettext_lazy(
+                "Tệp đã chọn rỗng (0 byte), không có nội dung. Hãy kiểm tra lại tệp rồi nộp lại."
+            ),
+            "invalid": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
+            "missing": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
+        },
+        widget=forms.FileInput(attrs={"accept": f"{MODERN},{CONVERTED}"}),
+    )
+
+
+OFFICE_SUFFIXES = frozenset(
+    {"", ".docx", ".xlsx", ".doc", ".odt", ".xls", ".ods", ".rtf", ".docm", ".xlsm", ".dotx",
+     ".xltx"}
+)  # fmt: skip
+
+
+def _foreign(data: bytes, filename: str) -> str:
+    """A message for a file that is plainly no Word or Excel file at all (a PDF, a photo, a
+    .txt): named by its suffix and not an Office package inside. Anything else goes to the
+    core, which reads files by content (an .xlsx named .docx is still read)."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in OFFICE_SUFFIXES or data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":
+        return ""
+    if suffix == ".pdf":
+        return _(
+            "Tệp %(name)s là tệp PDF; nội dung PDF không nhập được vào các mục. Hãy nộp bản "
+            "Word (.docx) của báo cáo, hoặc bản Excel (.xlsx) của số liệu."
+        ) % {"name": filename}
+    return _(
+        "Tệp %(name)s (%(suffix)s) không phải tệp Word hay Excel. Hãy nộp báo cáo dạng Word "
+        "(.docx) hoặc số liệu dạng Excel (.xlsx)."
+    ) % {"name": filename, "suffix": suffix}
+
+
+def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
+    """What the preview needs from an ingest, as JSON (values as plain decimal strings)."""
+    return {
+        "kind": "xlsx" if kind in ("xlsx", ".xls", ".ods") else "docx",
+        "sections": dict(result.sections),
+        "confidence": {sid: round(value, 3) for sid, value in result.confidence.items()},
+        "headings": dict(result.headings),
+        "indicators": {
+            code: {str(year): decimal_text(value) for year, value in sorted(by_year.items())}
+            for code, by_year in result.indicators.items()
+        },
+        "value_notes": [asdict(note) for note in result.value_notes],
+        "unassigned": list(result.unassigned),
+        "warnings": list(result.warnings),
+        "front_matter": list(result.front_matter)[:60],
+        "guidance": len(result.guidance),
+        "template": None if result.template is None else result.template.to_properties(),
+    }
+
+
+def _upload_page(request, report: Report, form: UploadForm, error: str = "", status: int = 200):
+    converting = libreoffice_available()
+    pending = (
+        Upload.objects.filter(report=report, status=UploadStatus.PENDING)
+        .defer("data", "result")
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+    return render(
+        request,
+        "campaigns/ingest/upload.html",
+        {
+            "report": report,
+            "campaign": report.campaign,
+            "unit": report.unit,
+            "form": form,
+            "error": error,
+            "may_upload": _may_upload(request.user, report),
+            "not_editable": "" if report.is_editable else _not_editable_message(report),
+            "converting": converting,
+            "max_mb": MAX_BYTES // MB,
+            "pending": pending,
+        },
+        status=status,
+    )
+
+
+# The CSRF check reads the body (the token is a form field): it is made below, once the length
+# is known to be reasonable, so that a huge upload is refused before anything of it is read.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@report_view
+def report_upload(request, report: Report) -> HttpResponse:
+    if not can_edit_report(request.user, report):
+        return _forbidden(
+            request,
+            report,
+            _("Chỉ người viết báo cáo của đơn vị mới được nộp tệp cho báo cáo này."),
+        )
+    if request.method == "GET":
+        return _upload_page(request, report, UploadForm())
+    if not report.is_editable:
+        return _upload_page(request, report, UploadForm(), _not_editable_message(report), 400)
+    too_big = _(
+        "Tệp quá lớn: tệp nộp tối đa %(mb)d MB. Hãy xoá bớt hình ảnh trong tệp (hoặc chỉ giữ "
+        "phần báo cáo) rồi nộp lại."
+    ) % {"mb": MAX_BYTES // MB}
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_REQUEST_BYTES:
+        # Refused before the body is read: a 50 MB upload is a wrong file, not a report.
+        return _upload_page(request, report, UploadForm(), too_big, 413)
+    return _receive(request, report, too_big)
+
+
+@csrf_protect
+def _receive(request, report: Report, too_big: str) -> HttpResponse:
+    """The upload itself, read, checked by the core and kept (pending) for the preview."""
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error = " ".join(form.errors.get("file", [])) or _("Hãy chọn tệp cần nộp.")
+        return _upload_page(request, report, form, error, 400)
+    uploaded = form.cleaned_data["file"]
+    if uploaded.size > MAX_BYTES:
+        return _upload_page(request, report, UploadForm(), too_big, 413)
+    filename = _clean_filename(uploaded.name or "")
+    data = uploaded.read()
+    foreign = _foreign(data, filename)
+    if foreign:
+        return _upload_page(request, report, UploadForm(), foreign, 400)
+    try:
+        result = ingest_file(data, filename, report.campaign.outline_tree)
+    except InputError as error:
+        return _upload_page(request, report, UploadForm(), error.message, 400)
+    except Exception:  # the core is fuzzed; still, a file must never become a server error
+        logger.exception("ingest of %r for report %s failed", filename, report.pk)
+        message = _(
+            "Không đọc được tệp %(name)s. Hãy mở tệp bằng Word hoặc Excel, lưu lại dạng .docx "
+            "hoặc .xlsx rồi nộp lại."
+        ) % {"name": filename}
+        return _upload_page(request, report, UploadForm(), message, 400)
+    kind = kind_of(data, filename)
+    upload = Upload.objects.create(
+        report=report,
+        uploaded_by=request.user,
+        filename=filename,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        result=result_json(result, kind),
+    )
+    return redirect(_url("upload_preview", report, upload.pk))
+
+
+# --- Preview ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionRow:
+    """One section of the outline as the preview shows it."""
+
+    id: str
+    dom: str
+    label: str
+    anchor: str
+    found: str = ""  # the text in the file (cleaned HTML)
+    current: str = ""  # the section's text in the report now (cleaned HTML)
+    version: int = 0
+    current_by: str = ""
+    current_at: Any = None
+    confidence: float | None = None
+    level: str = ""  # high, medium, low
+    heading: str = ""  # the heading as written in the file
+    merged: bool = False  # its heading was merged into another section's
+    same: bool = False  # the file says what the report already says
+    checked: bool = False
+    done: bool = False  # imported by this upload already
+    conflict: dict[str, Any] | None = None  # saved by someone else since the preview
+
+    @property
+    def level_label(self) -> str:
+        return str(CONFIDENCE_LABELS.get(self.level, ""))
+
+
+@dataclass
+class ValueRow:
+    key: str  # "code:year"
+    dom: str
+    name: str
+    unit: str
+    year: int
+    found: str = ""  # the value as the report prints it
+    current: str = ""  # what the report holds now, as typed
+    notes: list[dict[str, str]] = field(default_factory=list)
+    importable: bool = True
+    reason: str = ""  # why it cannot be imported
+    same: bool = False
+    checked: bool = False
+    done: bool = False
+    conflict: str = ""
+
+    @property
+    def has_notes(self) -> bool:
+        return bool(self.done or self.same or self.reason or self.notes or self.conflict)
+
+
+@dataclass
+class Loose:
+    """A piece of content the ingest could not place: the writer chooses where it goes."""
+
+    index: int
+    text: str
+    choice: str = ""
+    done: str = ""  # placed by this upload already: the section's label, or "bỏ qua"
+
+
+@dataclass
+class Posted:
+    """What a refused confirm had chosen, shown again instead of the defaults."""
+
+    sections: set[str] = field(default_factory=set)
+    values: set[str] = field(default_factory=set)
+    places: dict[int, str] = field(default_factory=dict)
+    bases: dict[str, int] = field(default_factory=dict)
+    was: dict[str, str] = field(default_factory=dict)
+    other_unit: bool = False
+    errors: list[str] = field(default_factory=list)
+    conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    value_conflicts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_post(cls, post) -> Posted:
+        posted = cls(
+            sections=set(post.getlist("section")),
+            values=set(post.getlist("value")),
+            other_unit=post.get("other_unit") == "1",
+        )
+        for key, value in post.items():
+            if key.startswith("base:"):
+                try:
+                    posted.bases[key[5:]] = int(value)
+                except ValueError:
+                    posted.bases[key[5:]] = -1  # never a version: saving it is a conflict
+            elif key.startswith("was:"):
+                posted.was[key[4:]] = value
+            elif key.startswith("place:"):
+                try:
+                    posted.places[int(key[6:])] = value
+                except ValueError:
+                    continue
+        return posted
+
+
+def _level(confidence: float | None) -> str:
+    if confidence is None:
+        return "low"
+    if confidence >= HIGH:
+        return "high"
+    return "medium" if confidence >= MEDIUM else "low"
+
+
+def _values_by_key(report: Report) -> dict[str, IndicatorValue]:
+    return {
+        f"{value.code}:{value.year}": value
+        for value in IndicatorValue.objects.filter(report=report).only(
+            "code", "year", "value", "raw"
+        )
+    }
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError):
+        return None
+
+
+def wrong_unit(report: Report, data: dict[str, Any]) -> TemplateMark | None:
+    """The template mark when the file was downloaded for another unit's report."""
+    mark = TemplateMark.from_properties(data.get("template") or {})
+    if mark is None or not mark.unit_code or mark.unit_code == report.unit.code:
+        return None
+    return mark
+
+
+def preview_context(
+    request, report: Report, upload: Upload, posted: Posted | None = None
+) -> dict[str, Any]:
+    """Everything the preview shows: a fixed number of queries whatever the outline's size."""
+    campaign = report.campaign
+    outline = campaign.outline_tree
+    data = upload.result or {}
+    outcome = upload.outcome or {}
+    done_sections = set(outcome.get("sections", {}))
+    done_values = set(outcome.get("values", {}))
+    done_places = {int(k): v for k, v in (outcome.get("places") or {}).items()}
+    labels = section_labels(outline)
+    texts = {
+        text.section_id: text
+        for text in SectionText.objects.filter(report=report).select_related("updated_by")
+    }
+    editable = upload.is_pending and _may_upload(request.user, report)
+    found_sections = data.get("sections") or {}
+    confidence = data.get("confidence") or {}
+    headings = data.get("headings") or {}
+
+    sections: list[SectionRow] = []
+    missing: list[SectionRow] = []
+    for index, (section, _depth) in enumerate(outline.walk()):
+        sid = section.id
+        anchor, label = labels.get(sid, ("", section.label))
+        stored = texts.get(sid)
+        row = SectionRow(id=sid, dom=f"m{index}", label=label, anchor=anchor)
+        if stored is not None:
+            row.current = clean_section_text(stored.text)
+            row.version = stored.version
+            row.current_by = actions.display_name(stored.updated_by)
+            row.current_at = timezone.localtime(stored.updated_at) if stored.updated_at else None
+        row.found = clean_section_text(found_sections.get(sid, ""))
+        row.confidence = confidence.get(sid)
+        row.heading = headings.get(sid, "")
+        row.merged = row.confidence == 0 and not row.found
+        row.level = _level(row.confidence)
+        row.same = bool(row.found) and plain_text(row.found) == plain_text(row.current)
+        row.done = sid in done_sections
+        if posted is not None and sid in posted.conflicts:
+            row.conflict = posted.conflicts[sid]
+        if posted is not None and not posted.conflicts.get(sid):
+            row.checked = sid in posted.sections
+        else:
+            row.checked = (
+                row.conflict is None
+                and not row.done
+                and bool(row.found)
+                and not row.same
+                and (row.confidence or 0) >= MEDIUM
+            )
+        (sections if row.found else missing).append(row)
+
+    values = _value_rows(report, data, done_values, posted)
+    section_choices = [
+        (section.id, labels.get(section.id, ("", section.label))[1])
+        for section, _ in outline.walk()
+    ]
+    loose = []
+    for index, text in enumerate(data.get("unassigned") or []):
+        item = Loose(index=index, text=text)
+        if index in done_places:
+            target = done_places[index]
+            item.done = _("không nhập") if target == SKIP else labels.get(target, ("", target))[1]
+        elif posted is not None:
+            item.choice = posted.places.get(index, "")
+        loose.append(item)
+
+    notes = [n for n in data.get("value_notes") or [] if n.get("severity") == "warning"]
+    other = wrong_unit(report, data)
+    mark = TemplateMark.from_properties(data.get("template") or {})
+    other_campaign = (
+        mark is not None and bool(mark.campaign) and mark.campaign != campaign.slug and not other
+    )
+    same_file = (
+        Upload.objects.filter(report=report, sha256=upload.sha256, status=UploadStatus.CONFIRMED)
+        .exclude(pk=upload.pk)
+        .defer("data", "result")
+        .order_by("-uploaded_at")
+        .first()
+    )
+    return {
+        "report": report,
+        "campaign": campaign,
+        "unit": report.unit,
+        "upload": upload,
+        "size": _size(upload.size),
+        "uploaded_at": timezone.localtime(upload.uploaded_at),
+        "decided_at": timezone.localtime(upload.decided_at) if upload.decided_at else None,
+        "uploader": actions.display_name(upload.uploaded_by),
+        "decider": actions.display_name(upload.decided_by),
+        "is_excel": data.get("kind") == "xlsx",
+        "sections": sections,
+        "missing": [row for row in missing if row.heading and not row.merged],
+        "not_found": [row for row in missing if not row.heading],
+        "merged": [row for row in missing if row.merged],
+        "missing_count": len(missing),
+        "values": values,
+        "loose": loose,
+        "loose_open": [item for item in loose if not item.done],
+        "section_choices": section_choices,
+        "skip": SKIP,
+        "warnings": data.get("warnings") or [],
+        "value_warnings": len(notes),
+        "front_matter": data.get("front_matter") or [],
+        "guidance": data.get("guidance") or 0,
+        "other_unit": other,
+        "from_template": mark is not None,
+        "other_campaign": mark.campaign if other_campaign else "",
+        "same_file": same_file,
+        "editable": editable,
+        "not_editable": "" if report.is_editable else _not_editable_message(report),
+        "may_write": can_edit_report(request.user, report),
+        "posted": posted,
+        "errors": posted.errors if posted else [],
+        "conflicted": [row for row in sections if row.conflict]
+        + [row for row in missing if row.conflict],
+        "value_conflicts": [row for row in values if row.conflict],
+        "bases": [(row.id, row.version) for row in sections + missing],
+        "counts": {
+            "sections": len(sections),
+            "total": len(sections) + len(missing),
+            "values": sum(1 for row in values if row.found),
+            "loose": len(loose),
+        },
+        "file_url": _url("upload_file", report, upload.pk),
+        "confirm_url": _url("upload_confirm", report, upload.pk),
+        "discard_url": _url("upload_discard", report, upload.pk),
+        "list_url": _url("report_uploads", report),
+        "upload_url": _url("report_upload", report),
+        "report_url": _report_url(report),
+    }
+
+
+def _value_rows(
+    report: Report, data: dict[str, Any], done: set[str], posted: Posted | None
+) -> list[ValueRow]:
+    campaign = report.campaign
+    catalogue = campaign.catalogue
+    found = data.get("indicators") or {}
+    notes: dict[str, list[dict[str, str]]] = {}
+    for note in data.get("value_notes") or []:
+        notes.setdefault(f"{note.get('code')}:{note.get('year')}", []).append(note)
+    current = _values_by_key(report)
+    keys: list[tuple[str, int]] = []
+    for code, by_year in found.items():
+        keys.extend((code, int(year)) for year in by_year)
+    for key in notes:
+        code, _sep, year = key.rpartition(":")
+        if year.isdigit() and (code, int(year)) not in keys:
+            keys.append((code, int(year)))
+    order = {indicator.code: n for n, indicator in enumerate(catalogue.indicators)}
+    keys.sort(key=lambda k: (order.get(k[0], len(order)), k[1]))
+    rows = []
+    for n, (code, year) in enumerate(keys):
+        indicator = catalogue.by_code.get(code)
+        key = f"{code}:{year}"
+        stored = current.get(key)
+        row = ValueRow(
+            key=key,
+            dom=f"v{n}",
+            name=indicator.name if indicator else code,
+            unit=indicator.unit if indicator else "",
+            year=year,
+            current=stored.raw if stored else "",
+            notes=notes.get(key, []),
+            done=key in done,
+        )
+        text = (found.get(code) or {}).get(str(year))
+        value = _decimal(text) if text is not None else None
+        if value is not None:
+            row.found = format_number(value)
+        if indicator is None:
+            row.importable, row.reason = False, _("Đề cương không có chỉ tiêu này.")
+        elif indicator.derived:
+            row.importable, row.reason = False, _("Được tính tự động từ các chỉ tiêu khác.")
+        elif year not in campaign.years:
+            row.importable, row.reason = False, _("Đợt báo cáo không có năm này.")
+        elif value is None:
+            row.importable, row.reason = False, _("Không đọc được số liệu.")
+        row.same = (
+            value is not None and stored is not None and stored.value is not None
+        ) and stored.value == value
+        if posted is not None and key in posted.value_conflicts:
+            row.conflict = posted.value_conflicts[key]
+        warned = any(note.get("severity") == "warning" for note in row.notes)
+        if posted is not None and key not in posted.value_conflicts:
+            row.checked = key in posted.values
+        else:
+            row.checked = row.importable and not row.same and not row.done and not warned
+        if row.conflict:
+            row.checked = False
+        rows.append(row)
+    return rows
+
+
+def _render_preview(
+    request, report: Report, upload: Upload, posted: Posted | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/ingest/preview.html",
+        preview_context(request, report, upload, posted),
+        status=status,
+    )
+
+
+@require_GET
+@report_view
+def upload_preview(request, report: Report, upload_id: int) -> HttpResponse:
+    if not can_edit_report(request.user, report):
+        return _forbidden(
+            request, report, _("Chỉ người viết báo cáo của đơn vị mới xem trước được tệp nộp.")
+        )
+    return _render_preview(request, report, _upload_of(report, upload_id))
+
+
+# --- Confirm and discard ---------------------------------------------------------------------
+
+
+def _check_choices(report: Report, upload: Upload, posted: Posted) -> list[str]:
+    data = upload.result or {}
+    section_ids = set(report.campaign.section_ids)
+    done_places = {int(k) for k in (upload.outcome or {}).get("places", {})}
+    errors = []
+    unknown = [sid for sid in posted.sections if sid not in (data.get("sections") or {})]
+    if unknown:
+        errors.append(_("Có mục được chọn không có trong tệp; hãy tải lại trang xem trước."))
+    missing = []
+    for index in range(len(data.get("unassigned") or [])):
+        if index in done_places:
+            continue
+        choice = posted.places.get(index, "")
+        if choice != SKIP and choice not in section_ids:
+            missing.append(index + 1)
+    if missing:
+        errors.append(
+            _(
+                "Còn %(count)d đoạn chưa xếp vào mục nào (đoạn số %(numbers)s): hãy chọn mục cho "
+                "từng đoạn, hoặc chọn “Không nhập đoạn này”."
+            )
+            % {"count": len(missing), "numbers": ", ".join(str(n) for n in missing)}
+        )
+    if wrong_unit(report, data) is not None and not posted.other_unit:
+        errors.append(
+            _(
+                "Tệp này là mẫu của đơn vị khác: hãy đánh dấu ô xác nhận ở đầu trang nếu vẫn "
+                "muốn nhập vào báo cáo của %(unit)s."
+            )
+            % {"unit": report.unit.name}
+        )
+    return errors
+
+
+@dataclass
+class Applied:
+    sections: dict[str, int] = field(default_factory=dict)  # saved: section id -> version
+    values: dict[str, str] = field(default_factory=dict)  # saved: "code:year" -> raw
+    places: dict[int, str] = field(default_factory=dict)  # placed content -> section or SKIP
+    conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    value_conflicts: dict[str, str] = field(default_factory=dict)
+
+
+def _apply(request, report: Report, upload: Upload, posted: Posted) -> Applied:
+    """Write the chosen sections and figures; leave alone what changed since the preview."""
+    data = upload.result or {}
+    found = data.get("sections") or {}
+    outcome = upload.outcome or {}
+    done_places = {int(k) for k in outcome.get("places", {})}
+    applied = Applied()
+    extra: dict[str, list[int]] = {}
+    for index, _text in enumerate(data.get("unassigned") or []):
+        if index in done_places:
+            continue
+        choice = posted.places.get(index, "")
+        if choice == SKIP:
+            applied.places[index] = SKIP
+        else:
+            extra.setdefault(choice, []).append(index)
+    unassigned = data.get("unassigned") or []
+    chosen = [sid for sid in report.campaign.section_ids if sid in posted.sections or sid in extra]
+    current = {
+        text.section_id: text.text
+        for text in SectionText.objects.filter(report=report, section_id__in=chosen)
+    }
+    note = import_note(upload.filename)
+    for sid in chosen:
+        text = found.get(sid, "") if sid in posted.sections else current.get(sid, "")
+        added = "".join(
+            f"<p>{html.escape(unassigned[i], quote=False)}</p>" for i in extra.get(sid, [])
+        )
+        result = actions.save_section(
+            report, sid, text + added, posted.bases.get(sid, 0), request.user, note=note
+        )
+        if result.conflict is not None:
+            conflict = result.conflict
+            applied.conflicts[sid] = {
+                "their_text": clean_section_text(conflict.their_text),
+                "their_author": conflict.their_author,
+                "their_saved_at": timezone.localtime(conflict.their_saved_at)
+                if conflict.their_saved_at
+                else None,
+                "your_text": clean_section_text(conflict.your_text),
+            }
+            continue
+        if sid in posted.sections:
+            applied.sections[sid] = result.version
+        for index in extra.get(sid, []):
+            applied.places[index] = sid
+
+    stored = _values_by_key(report)
+    found_values = data.get("indicators") or {}
+    for key in sorted(posted.values):
+        code, _sep, year = key.rpartition(":")
+        text = (found_values.get(code) or {}).get(year)
+        value = _decimal(text) if text is not None else None
+        if value is None or not year.isdigit():
+            continue
+        now = stored.get(key)
+        if (now.raw if now else "") != posted.was.get(key, ""):
+            applied.value_conflicts[key] = _(
+                "Số liệu này vừa được sửa thành “%(raw)s” sau khi bạn mở trang xem trước; chưa "
+                "ghi đè."
+            ) % {"raw": now.raw if now else ""}
+            continue
+        try:
+            saved = actions.save_indicator(
+                report, code, int(year), format_number(value), request.user
+            )
+        except actions.NotAllowed:
+            raise
+        except InputError as error:
+            applied.value_conflicts[key] = error.message
+            continue
+        applied.values[key] = saved.raw
+    return applied
+
+
+@require_POST
+@report_view
+def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
+    if not can_edit_report(request.user, report):
+        return _forbidden(
+            request, report, _("Chỉ người viết báo cáo của đơn vị mới được nhập tệp vào báo cáo.")
+        )
+    upload = _upload_of(report, upload_id)
+    if upload.status != UploadStatus.PENDING:
+        return _already(request, report, upload)
+    if not report.is_editable:
+        messages.error(request, _not_editable_message(report))
+        return redirect(_report_url(report))
+    posted = Posted.from_post(request.POST)
+    posted.errors = _check_choices(report, upload, posted)
+    if posted.errors:
+        return _render_preview(request, report, upload, posted, status=400)
+    try:
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().defer("data").get(pk=upload.pk)
+            if locked.status != UploadStatus.PENDING:  # a second confirm racing the first
+                return _already(request, report, locked)
+            applied = _apply(request, report, locked, posted)
+            outcome = dict(locked.outcome or {})
+            outcome["sections"] = {**outcome.get("sections", {}), **applied.sections}
+            outcome["values"] = {**outcome.get("values", {}), **applied.values}
+            outcome["places"] = {
+                **outcome.get("places", {}),
+                **{str(k): v for k, v in applied.places.items()},
+            }
+            locked.outcome = outcome
+            fields = ["outcome"]
+            if not applied.conflicts and not applied.value_conflicts:
+                locked.status = UploadStatus.CONFIRMED
+                locked.decided_by = request.user
+                locked.decided_at = timezone.now()
+                fields += ["status", "decided_by", "decided_at"]
+            locked.save(update_fields=fields)
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        messages.error(request, error.message)
+        return redirect(_report_url(report))
+    saved = _("Đã nhập từ tệp %(name)s: %(sections)d mục, %(values)d số liệu.") % {
+        "name": upload.filename,
+        "sections": len(applied.sections),
+        "values": len(applied.values),
+    }
+    if applied.conflicts or applied.value_conflicts:
+        labels = section_labels(report.campaign.outline_tree)
+        names = "; ".join(f"“{labels.get(sid, ('', sid))[1]}”" for sid in applied.conflicts)
+        posted.conflicts = applied.conflicts
+        posted.value_conflicts = applied.value_conflicts
+        if applied.conflicts:
+            posted.errors.append(
+                _(
+                    "Chưa ghi đè %(count)d mục vì vừa có người lưu sau khi bạn mở trang xem trước: "
+                    "%(names)s. Nội dung trong tệp và nội dung mới lưu đều còn nguyên, xem ở từng "
+                    "mục bên dưới; đánh dấu lại mục nào vẫn muốn nhập rồi bấm “Nhập vào báo cáo”."
+                )
+                % {"count": len(applied.conflicts), "names": names}
+            )
+        if applied.value_conflicts:
+            posted.errors.append(
+                _("Có %(count)d số liệu chưa nhập; xem lời nhắn ở từng số liệu bên dưới.")
+                % {"count": len(applied.value_conflicts)}
+            )
+        if applied.sections or applied.values:
+            messages.success(request, saved)
+        upload.outcome = locked.outcome
+        posted.sections -= set(applied.sections) | set(applied.conflicts)
+        posted.values -= set(applied.values) | set(applied.value_conflicts)
+        return _render_preview(request, report, upload, posted, status=409)
+    messages.success(
+        request,
+        saved + " " + _("Phiên bản trước của từng mục vẫn còn trong lịch sử sửa."),
+    )
+    return redirect(_report_url(report))
+
+
+def _already(request, report: Report, upload: Upload) -> HttpResponse:
+    if upload.status == UploadStatus.CONFIRMED:
+        when = timezone.localtime(upload.decided_at) if upload.decided_at else None
+        messages.info(
+            request,
+            _("Tệp %(name)s đã được nhập %(when)s; không nhập lại lần nữa.")
+            % {
+                "name": upload.filename,
+                "when": f"lúc {when:%H:%M ngày %d/%m/%Y}" if when else _("trước đó"),
+            },
+        )
+        return redirect(_report_url(report))
+    messages.error(
+        request,
+        _("Tệp %(name)s đã bị bỏ, không nhập được. Hãy nộp lại tệp nếu cần.")
+        % {"name": upload.filename},
+    )
+    return redirect(_url("report_upload", report))
+
+
+@require_POST
+@report_view
+def upload_discard(request, report: Report, upload_id: int) -> HttpResponse:
+    if not can_edit_report(request.user, report):
+        return _forbidden(
+            request, report, _("Chỉ người viết báo cáo của đơn vị mới được bỏ tệp đã nộp.")
+        )
+    upload = _upload_of(report, upload_id)
+    if upload.status == UploadStatus.CONFIRMED:
+        return _already(request, report, upload)
+    if upload.status == UploadStatus.PENDING:
+        Upload.objects.filter(pk=upload.pk, status=UploadStatus.PENDING).update(
+            status=UploadStatus.DISCARDED, decided_by=request.user, decided_at=timezone.now()
+        )
+        messages.success(
+            request,
+            _("Đã bỏ tệp %(name)s; báo cáo không thay đổi.") % {"name": upload.filename}
+            if not (upload.outcome or {}).get("sections")
+            and not (upload.outcome or {}).get("values")
+            else _("Đã bỏ tệp %(name)s; những gì đã nhập trước đó vẫn giữ.")
+            % {"name": upload.filename},
+        )
+    return redirect(_url("report_upload", report))
+
+
+# --- The kept files --------------------------------------------------------------------------
+
+
+def _may_download(user: Any, report: Report, upload: Upload) -> bool:
+    """A confirmed file is the report's attachment: whoever sees the report. A pending or
+    discarded one stays with the unit's writers."""
+    return upload.status == UploadStatus.CONFIRMED or can_edit_report(user, report)
+
+
+@require_GET
+@report_view
+def upload_file(request, report: Report, upload_id: int) -> HttpResponse:
+    upload = Upload.objects.filter(pk=upload_id, report=report).first()
+    if upload is None:
+        raise Http404("Không có tệp này trong báo cáo.")
+    if not _may_download(request.user, report, upload):
+        return _forbidden(
+            request,
+            report,
+            _("Tệp này chưa được nhập vào báo cáo; chỉ người viết báo cáo xem được."),
+        )
+    return _download(bytes(upload.data), upload.content_type, upload.filename)
+
+
+@require_GET
+@report_view
+def report_uploads(request, report: Report) -> HttpResponse:
+    uploads = list(
+        Upload.objects.filter(report=report)
+        .defer("data", "result")
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+    )
+    writer = can_edit_report(request.user, report)
+    rows = []
+    for upload in uploads:
+        outcome = upload.outcome or {}
+        rows.append(
+            {
+                "upload": upload,
+                "who": actions.display_name(upload.uploaded_by) or _("Không rõ"),
+                "at": timezone.localtime(upload.uploaded_at),
+                "size": _size(upload.size),
+                "sections": len(outcome.get("sections", {})),
+                "values": len(outcome.get("values", {})),
+                "file_url": _url("upload_file", report, upload.pk)
+                if _may_download(request.user, report, upload)
+                else "",
+                "preview_url": _url("upload_preview", report, upload.pk) if writer else "",
+            }
+        )
+    return render(
+        request,
+        "campaigns/ingest/list.html",
+        {
+            "report": report,
+            "campaign": report.campaign,
+            "unit": report.unit,
+            "rows": rows,
+            "may_upload": _may_upload(request.user, report),
+        },
+    )

@@ -1,0 +1,130 @@
+"""A writer who works in Word, in a real Chromium: downloads the template, fills it, uploads it,
+checks the preview and confirms; the text is then in the report. Screenshots of the preview at
+desktop and phone width go to var/screenshots/."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.models import IndicatorValue, Report, SectionText, Upload
+from baocao.apps.orgs.models import UnitKind
+from baocao.apps.outlines.services import install_builtin_outlines
+from baocao.outline.builtin import DEFAULT_SLUG
+
+from .samples import PASSWORD
+from .test_ingest_pages import fill_docx
+
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = "Công đoàn cơ sở đã tổ chức học tập Nghị quyết cho 45/47 đoàn viên, đạt 95,7%."
+
+
+@pytest.fixture
+def report(tree, member, django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri")
+    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    campaign = actions.open_campaign(
+        nq20,
+        tree.province,
+        kinds=[UnitKind.GRASSROOTS],
+        deadline=datetime.date.today() + datetime.timedelta(days=10),
+        actor=admin,
+        name="Tổng kết 10 năm Nghị quyết 20",
+        slug="nq20-2017",
+    )
+    return Report.objects.select_related("campaign", "unit").get(
+        campaign=campaign, unit=tree.cdcs_dh1
+    )
+
+
+@pytest.fixture
+def writer(tree, member):
+    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
+
+
+def report_path(report):
+    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
+
+
+def shots_dir():
+    shots = settings.VAR_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def test_download_fill_upload_preview_confirm(
+    browser, browser_page, log_in, live_server, report, writer, tmp_path
+):
+    page = browser_page
+    writer_text = "<p>Bản nháp đã viết trên web trước đó.</p>"
+    actions.save_section(report, "P1/III/1", writer_text, 0, writer)
+    upload_path = report_path(report) + "nop-tep/"
+    log_in(page, writer.username, PASSWORD, next_path=upload_path)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nộp tệp Word/Excel")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The Word template, downloaded as a person does.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải mẫu Word").click()
+    download = info.value
+    assert download.suggested_filename == "Mẫu báo cáo - CĐCS UBND xã Đăk Mar.docx"
+    template = Path(download.path()).read_bytes()
+
+    # Filled in Word (here: python-docx): two sections and two cells of a table.
+    filled = fill_docx(
+        template,
+        report.campaign.outline_tree,
+        {
+            "P1/I/2": [TEXT, "- Tổ chức 2 buổi sinh hoạt chuyên đề;", "- Phát 50 tài liệu."],
+            "P1/III/1": ["Đoàn viên hiểu rõ hơn vai trò của giai cấp công nhân."],
+        },
+        {("members", 2008): "41", ("members", 2017): "47"},
+    )
+    path = tmp_path / "Báo cáo Đăk Mar.docx"
+    path.write_bytes(filled)
+
+    # Uploaded with the keyboard-reachable file input.
+    page.set_input_files("input[type=file]", str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo Đăk Mar.docx")
+    expect(page.locator(".ip-summary")).to_contain_text("Tìm thấy nội dung của 2/23 mục")
+    first = page.get_by_role("article", name="Phần thứ nhất › I.2.")
+    expect(first).to_contain_text("Độ tin cậy: Cao")
+    expect(first).to_contain_text(TEXT)
+    expect(page.get_by_role("checkbox", name="Phần thứ nhất › I.2.")).to_be_checked()
+    replaced = page.get_by_role("article", name="Phần thứ nhất › III.1.")
+    expect(replaced).to_contain_text("Bản nháp đã viết trên web trước đó.")  # what is replaced
+    expect(page.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    shots = shots_dir()
+    page.screenshot(path=str(shots / "upload-preview-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(shots / "upload-preview.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 760})
+
+    # Keep the web draft of III.1 after all: untick it with the keyboard, then confirm.
+    page.get_by_role("checkbox", name="Phần thứ nhất › III.1.").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Phần thứ nhất › III.1.")).not_to_be_checked()
+    page.get_by_role("button", name="Nhập vào báo cáo").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url.endswith(report_path(report)), page.url
+    expect(page.locator(".messages")).to_contain_text(
+        "Đã nhập từ tệp Báo cáo Đăk Mar.docx: 1 mục, 2 số liệu."
+    )
+    section = page.locator('[id="muc-P1/I/2"]')
+    expect(section.locator("textarea[name=text]")).to_contain_text(TEXT)
+    expect(page.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_have_value("47")
+    assert SectionText.objects.get(report=report, section_id="P1/III/1").text == writer_text
+    assert IndicatorValue.objects.filter(report=report).count() == 2
+    upload = Upload.objects.get()
+    assert upload.status == "confirmed" and bytes(upload.data) == filled
