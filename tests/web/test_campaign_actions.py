@@ -31,9 +31,9 @@ from baocao.apps.campaigns.permissions import (
     visible_reports,
 )
 from baocao.apps.orgs.models import Membership, Role, Unit, UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
 from baocao.errors import InputError
-from baocao.outline.builtin import DEFAULT_SLUG
+
+from .campaign_scenario import nq20_document, report_of
 
 DEADLINE = datetime.date(2017, 10, 30)
 SECTION = "P1/I/1"
@@ -69,7 +69,7 @@ def people(tree, django_user_model):
 @pytest.fixture
 def nq20(db):
     """The built-in outline of the seed, with its indicators and rules."""
-    return next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    return nq20_document()
 
 
 @pytest.fixture
@@ -82,10 +82,6 @@ def campaign(tree, people, nq20):
         actor=people.province_officer,
         name="Tổng kết 10 năm Nghị quyết 20",
     )
-
-
-def report_of(campaign, unit):
-    return Report.objects.select_related("campaign", "unit").get(campaign=campaign, unit=unit)
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import Report, SectionText
 from baocao.apps.orgs.models import UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
-from baocao.outline.builtin import DEFAULT_SLUG
 
+from .campaign_scenario import nq20_document
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +38,7 @@ TEXTS = {
 @pytest.fixture
 def province_report(tree, member, django_user_model):
     admin = django_user_model.objects.create_superuser("quantri")
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     campaign = actions.open_campaign(
         nq20,
         tree.province,

@@ -22,9 +22,9 @@ from baocao.apps.campaigns.models import (
     SectionVersion,
 )
 from baocao.apps.orgs.models import Unit, UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
 from baocao.docx_out import pdf as pdf_module
-from baocao.outline.builtin import DEFAULT_SLUG
+
+from .campaign_scenario import nq20_document, report_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def campaign(tree, people):
     """The province consolidates: Đăk Hà and its two CĐCS accepted (Đăk Hà states its own
     members, 190 in 2017, where its CĐCS add up to 185); Đăk Tô's CĐCS only submitted."""
     admin = people["admin"]
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     campaign = actions.open_campaign(
         nq20,
         tree.province,
@@ -85,10 +85,6 @@ def campaign(tree, people):
             report.refresh_from_db()
             actions.accept(report, admin, report.version)
     return campaign
-
-
-def report_of(campaign, unit):
-    return Report.objects.select_related("campaign", "unit").get(campaign=campaign, unit=unit)
 
 
 @pytest.fixture
@@ -493,7 +489,7 @@ def big_campaign(tree, people):
             kind=UnitKind.GRASSROOTS,
             parent=parents[number % 2],
         )
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     campaign = actions.open_campaign(
         nq20,
         tree.province,

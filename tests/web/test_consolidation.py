@@ -14,16 +14,16 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import place_of, report_document, subtree_figures
 from baocao.apps.campaigns.models import Report
 from baocao.apps.orgs.models import Role, UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
 from baocao.cli import app
-from baocao.outline.builtin import DEFAULT_SLUG
+
+from .campaign_scenario import nq20_document
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def campaign(tree, member):
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     officer = member("tinh", tree.province, Role.CONSOLIDATOR, Role.REVIEWER)
     campaign = actions.open_campaign(
         nq20,

@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from baocao.apps.campaigns import actions
 from baocao.apps.orgs.models import UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
-from baocao.outline.builtin import DEFAULT_SLUG
+
+from .campaign_scenario import nq20_document
 
 pytestmark = pytest.mark.django_db
 
 
 def test_switching_to_english_translates_campaign_pages(client, tree, member, django_user_model):
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     campaign = actions.open_campaign(
         nq20,
         tree.province,

@@ -24,7 +24,6 @@ from openpyxl import load_workbook
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import (
     IndicatorValue,
-    Report,
     SectionText,
     SectionVersion,
     Upload,
@@ -32,13 +31,13 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.views_ingest import attachment
 from baocao.apps.orgs.models import UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
 from baocao.docx_out import libreoffice_available
 from baocao.docx_out.render import heading_text
 from baocao.docx_out.template import GUIDANCE_STYLE
 from baocao.ingest import ingest_docx
-from baocao.outline.builtin import DEFAULT_SLUG
 from baocao.xlsx_out import TEMPLATE_HEADER_ROW
+
+from .campaign_scenario import nq20_document, report_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def people(tree, member, django_user_model):
 
 @pytest.fixture
 def campaign(tree, people):
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     return actions.open_campaign(
         nq20,
         tree.province,
@@ -73,10 +72,6 @@ def campaign(tree, people):
         name="Tổng kết 10 năm Nghị quyết 20",
         slug="nq20-2017",
     )
-
-
-def report_of(campaign, unit):
-    return Report.objects.select_related("campaign", "unit").get(campaign=campaign, unit=unit)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, Report, ReportStatus, SectionVersion
 from baocao.apps.orgs.models import UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
-from baocao.outline.builtin import DEFAULT_SLUG
 
+from .campaign_scenario import nq20_document
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -24,7 +23,7 @@ SAVE_WAIT = 8_000  # autosave waits 1.5 s after the last key, then the round tri
 @pytest.fixture
 def report(tree, member, django_user_model):
     admin = django_user_model.objects.create_superuser("quantri")
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     campaign = actions.open_campaign(
         nq20,
         tree.province,

@@ -10,15 +10,14 @@ from django.urls import reverse
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import (
     IndicatorValue,
-    Report,
     ReportStatus,
     SectionText,
     SectionVersion,
 )
 from baocao.apps.orgs.models import UnitKind
-from baocao.apps.outlines.services import install_builtin_outlines
-from baocao.outline.builtin import DEFAULT_SLUG
 from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
+
+from .campaign_scenario import nq20_document, report_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def people(tree, member, django_user_model):
 
 @pytest.fixture
 def campaign(tree, people):
-    nq20 = next(doc for doc, _ in install_builtin_outlines() if doc.slug == DEFAULT_SLUG)
+    nq20 = nq20_document()
     return actions.open_campaign(
         nq20,
         tree.province,
@@ -53,10 +52,6 @@ def campaign(tree, people):
         name="Tổng kết 10 năm Nghị quyết 20",
         slug="nq20-2017",
     )
-
-
-def report_of(campaign, unit):
-    return Report.objects.select_related("campaign", "unit").get(campaign=campaign, unit=unit)
 
 
 @pytest.fixture
