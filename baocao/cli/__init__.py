@@ -2,7 +2,15 @@
 
 import typer
 
-from baocao.cli import campaign_cmd, export_cmd, ingest_cmd, outline_cmd, units_cmd, web_cmd
+from baocao.cli import (
+    backup_cmd,
+    campaign_cmd,
+    export_cmd,
+    ingest_cmd,
+    outline_cmd,
+    units_cmd,
+    web_cmd,
+)
 
 app = typer.Typer(
     help="baocao: chiến dịch báo cáo của tổ chức Công đoàn (report campaigns for trade unions).",
@@ -22,3 +30,4 @@ web_cmd.register(app)
 campaign_cmd.register(app)
 export_cmd.register(app)
 ingest_cmd.register(app)
+backup_cmd.register(app)

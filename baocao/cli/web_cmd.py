@@ -4,7 +4,9 @@ Django is set up inside each command, not at import, so `baocao --help` and the 
 commands start fast and need neither Django settings nor a database.
 """
 
+import enum
 import os
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -36,7 +38,27 @@ def _logins_table() -> Table:
     return table
 
 
-def demo() -> None:
+class Scale(enum.StrEnum):
+    province = "province"
+    national = "national"
+
+
+def demo(
+    scale: Annotated[
+        Scale,
+        typer.Option(
+            "--scale",
+            help="province: tỉnh Kon Tum (mặc định); national: thêm toàn quốc (~130.000 CĐCS, "
+            "nên dùng PostgreSQL).",
+        ),
+    ] = Scale.province,
+    fraction: Annotated[
+        float,
+        typer.Option(
+            "--fraction", min=0.0001, max=1.0, help="Với --scale national: lấy một phần cây."
+        ),
+    ] = 1.0,
+) -> None:
     """Chuẩn bị bản chạy thử: cơ sở dữ liệu, tệp tĩnh, đề cương có sẵn, tài khoản và đợt báo cáo
     mẫu."""
     setup_django()
@@ -78,7 +100,50 @@ def demo() -> None:
         f"{campaign.campaign.deadline:%d/%m/%Y}; báo cáo: {counts} "
         f"({'mới tạo' if campaign.created else 'đã có sẵn'})."
     )
+    if scale is Scale.national:
+        _national(console, fraction)
     console.print("Chạy [bold]baocao serve[/bold] rồi mở http://127.0.0.1:8000/")
+
+
+def _national(console: Console, fraction: float) -> None:
+    """The national tree and campaign, with a progress bar per table."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from baocao.apps.campaigns.demo_national import Shape, create_national_demo
+    from baocao.indicators.numbers import format_number
+
+    columns = (
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+
+        def progress(description: str, total: int | None):
+            task = bar.add_task(description, total=total)
+            return lambda count: bar.advance(task, count)
+
+        result = create_national_demo(Shape(fraction=fraction), progress=progress)
+    campaign = result.campaign
+    if not result.created:
+        console.print(f"Đợt báo cáo toàn quốc {campaign.slug}: đã có sẵn.")
+        return
+    console.print(
+        f"Đợt báo cáo toàn quốc: {campaign.name} ({campaign.slug}); "
+        f"{format_number(result.units)} đơn vị mới, {format_number(result.reports)} báo cáo, "
+        f"{format_number(result.values)} số liệu, {format_number(result.texts)} nội dung mục; "
+        f"{format_number(result.seconds, 1)} giây, bộ nhớ tối đa "
+        f"{format_number(result.peak_rss_mb, 0)} MB. Đăng nhập: tongld / baocao-demo."
+    )
 
 
 def serve(
@@ -104,8 +169,11 @@ def manage(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the web commands (demo, serve, manage) to the main app."""
+    """Attach the web commands (demo, serve, manage, doctor) to the main app."""
+    from baocao.cli.doctor_cmd import doctor
+
     app.command()(demo)
+    app.command()(doctor)
     app.command()(serve)
     app.command(
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

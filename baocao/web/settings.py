@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "baocao.apps.outlines",
     "baocao.apps.orgs",
     "baocao.apps.campaigns",
+    "baocao.apps.audit",
+    "baocao.apps.api",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address (baocao.web.client_ip), for the audit log of the request's changes.
+    "baocao.apps.audit.log.AuditAddressMiddleware",
     # Every page needs a login unless its view is marked login_not_required (Django 5.1+).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -111,23 +115,77 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Explicit, so migrations are the same on Django 5.2 and 6.x whatever their defaults.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Passwords and logins -------------------------------------------------------------------
+# Every password set through Django (admin, "Đổi mật khẩu", createsuperuser, changepassword)
+# must pass these: at least 10 characters, not like the username or e-mail, not a common
+# password, not only digits. Their messages are Django's own Vietnamese (one that Django 6.1
+# left untranslated is in baocao/web/locale/vi).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Failed logins lock a username (and, at a higher count, a client address) for a while
+# (baocao.web.throttle): failures counted over `window` seconds.
+BAOCAO_LOGIN_THROTTLE = {"window": 15 * 60, "per_username": 5, "per_address": 20}
+# Reverse proxies whose X-Forwarded-For is believed (IPs or networks, "10.0.0.1,10.1.0.0/16");
+# empty: the client is REMOTE_ADDR (baocao.web.client_ip). Login throttling and the audit log
+# use this address.
+BAOCAO_TRUSTED_PROXIES = env_list("BAOCAO_TRUSTED_PROXIES", "")
 
-# Cookies only over HTTPS outside the demo; BAOCAO_HTTPS=0 for a province's plain-HTTP LAN box.
+# --- Cache: shared by every worker process ----------------------------------------------------
+# Login throttling counts failures here. A database table, not per-process memory: gunicorn's
+# workers (and a restarted server) must all see the same counts. The table is created by a
+# migration (baocao.apps.audit), so `migrate` / `baocao demo` is all a deployment needs.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "baocao_cache",
+        "TIMEOUT": 15 * 60,
+        # Room for every login name of a big province before any entry is culled.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
+# --- Request limits -----------------------------------------------------------------------------
+# Non-file form data: the largest body is a section's text (autosave sends it whole); 2.5 MB is
+# some 800 pages of text. Bigger bodies are refused with 400 before any view reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest form is a section's whole indicator table: per indicator and year, the value and
+# the value first shown (45 fields for the built-in outline's biggest table, 11 indicators);
+# next, the return form, a remark per section (23). 1000 leaves room for an outline with 240
+# indicators in one section, and refuses the floods of fields that make parsing slow.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded files (Word, Excel; at most 20 MB, checked by each view) above this go to a temporary
+# file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- HTTPS and browser protections ----------------------------------------------------------
+# On by default when DEBUG is off; BAOCAO_HTTPS=0 for a province's plain-HTTP LAN box (then
+# `check --deploy` rightly warns). With HTTPS: secure cookies, redirect http → https and HSTS
+# (BAOCAO_HSTS_SECONDS, a year by default: browsers then refuse plain HTTP for that long).
+# Behind a proxy that ends TLS, set BAOCAO_PROXY_SSL_HEADER=1 so Django believes its
+# X-Forwarded-Proto (only if the proxy always sets it) and the redirect does not loop.
 HTTPS = env_bool("BAOCAO_HTTPS", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("BAOCAO_HSTS_SECONDS") or 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("BAOCAO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Vietnamese first, English available; templates' msgids are the Vietnamese text itself.
@@ -150,7 +208,7 @@ STORAGES = {
 }
 
 # --- E-mail (reminders) ---------------------------------------------------------------------
-# Printed to the console by default (the demo sends nothing); a province sets
+# Printed to the console in the demo (it sends nothing); a province sets
 # BAOCAO_EMAIL_BACKEND=smtp and BAOCAO_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS. Django 6.1 reads
 # them as MAILERS["default"] (its EMAIL_* settings are deprecated there), 5.2 as EMAIL_*.
 # BAOCAO_SITE_URL is the address the links in e-mails point to.
@@ -161,7 +219,11 @@ _EMAIL_BACKENDS = {
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "dummy": "django.core.mail.backends.dummy.EmailBackend",
 }
-_email_backend = os.environ.get("BAOCAO_EMAIL_BACKEND", "").strip() or "console"
+# Without BAOCAO_EMAIL_BACKEND: the console under DEBUG, SMTP (localhost unless
+# BAOCAO_EMAIL_HOST says otherwise) in production, where a console backend would drop mail.
+_email_backend = os.environ.get("BAOCAO_EMAIL_BACKEND", "").strip() or (
+    "console" if DEBUG else "smtp"
+)
 _email_backend = _EMAIL_BACKENDS.get(_email_backend.lower(), _email_backend)
 _email_options: dict = {}
 if _email_backend == _EMAIL_BACKENDS["smtp"]:

@@ -6,16 +6,27 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from baocao.web import views
+from baocao.web import throttle, views
+
+# Both login forms count failures and lock after too many (baocao.web.throttle).
+admin.site.login_form = throttle.ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", throttle.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     # Choosing the language must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("de-cuong/", include("baocao.apps.outlines.urls")),
     path("don-vi/", include("baocao.apps.orgs.urls")),
     path("dot-bao-cao/", include("baocao.apps.campaigns.urls")),
+    # For other software: token-authenticated JSON, described at /api/openapi.json.
+    path("api/", include("baocao.apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,8 @@
 """Every change to a campaign and its reports, one function each.
 
 Each action checks who may do it, writes its rows and their history (section versions,
-indicator changes, report events) in one transaction, and refuses with an `ActionError`
+indicator changes, report events) and its audit entry (`baocao.apps.audit`: who, what, from
+which address) in one transaction, and refuses with an `ActionError`
 whose message a union officer can read. Views, CLI commands and the API call these functions
 and nothing else, so the rules cannot drift between them.
 
@@ -23,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from baocao.apps.audit.log import record
 from baocao.apps.campaigns.checks import check_report
 from baocao.apps.campaigns.models import (
     EDITABLE_STATUSES,
@@ -135,6 +137,9 @@ def open_campaign(
     Report.objects.bulk_create(
         [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
     )
+    record(
+        actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
+    )
     return campaign
 
 
@@ -152,6 +157,7 @@ def close_campaign(campaign: Campaign, actor: Any) -> Campaign:
             status=CampaignStatus.CLOSED, closed_by=actor, closed_at=now
         )
         locked.status, locked.closed_by, locked.closed_at = CampaignStatus.CLOSED, actor, now
+        record(actor, "campaign.close", locked)
     campaign.status, campaign.closed_by, campaign.closed_at = (
         locked.status,
         locked.closed_by,
@@ -228,7 +234,8 @@ def save_section(
     """
     locked = _lock_editable(report, actor)
     _check_section(locked.campaign, section_id)
-    return _write_section(locked, section_id, clean_section_text(text), base_version, actor, note)
+    text = clean_section_text(text)
+    return _write_section(locked, section_id, text, base_version, actor, note, "section.save")
 
 
 @transaction.atomic
@@ -251,11 +258,18 @@ def restore_section_version(
         current.version if current else 0,
         actor,
         f"Khôi phục từ phiên bản {version}",
+        "section.restore",
     )
 
 
 def _write_section(
-    report: Report, section_id: str, text: str, base_version: int, actor: Any, note: str
+    report: Report,
+    section_id: str,
+    text: str,
+    base_version: int,
+    actor: Any,
+    note: str,
+    verb: str,
 ) -> SaveResult:
     current = (
         SectionText.objects.filter(report=report, section_id=section_id)
@@ -291,6 +305,7 @@ def _write_section(
         saved_by=actor,
         note=clean_line(note)[:200],
     )
+    record(actor, verb, report, section=section_id, version=version, note=note, chars=len(text))
     return SaveResult(True, version, text=text)
 
 
@@ -372,6 +387,7 @@ def save_indicator(
             IndicatorChange.objects.create(
                 report=locked, code=code, year=year, value=None, raw="", changed_by=actor
             )
+            record(actor, "indicator.save", locked, code=code, year=year, raw="", value=None)
         return IndicatorResult(None, "")
     value, note = (None, "") if not indicator.numeric else read_figure(indicator, raw)
     if existing is not None and (existing.raw, existing.value) == (raw, value):
@@ -385,6 +401,7 @@ def save_indicator(
     IndicatorChange.objects.create(
         report=locked, code=code, year=year, value=value, raw=raw, changed_by=actor
     )
+    record(actor, "indicator.save", locked, code=code, year=year, raw=raw, value=value)
     return IndicatorResult(value, raw, note)
 
 
@@ -446,9 +463,9 @@ def submit(report: Report, actor: Any, expected_version: int) -> Report:
     if violations:
         lines = "\n".join(f"- {violation.message}" for violation in violations)
         raise ActionError(f"Chưa gửi được báo cáo vì số liệu chưa hợp lệ:\n{lines}")
-    return _change_status(
-        report, locked, ReportStatus.SUBMITTED, actor, submitted_at=timezone.now()
-    )
+    _change_status(report, locked, ReportStatus.SUBMITTED, actor, submitted_at=timezone.now())
+    record(actor, "report.submit", locked, version=locked.version)
+    return report
 
 
 @transaction.atomic
@@ -471,15 +488,17 @@ def return_report(
             comments[section_id] = comment
     if not reason and not comments:
         raise ActionError("Hãy ghi lý do trả lại hoặc nhận xét ít nhất một mục.")
-    return _change_status(
-        report, locked, ReportStatus.RETURNED, actor, reason=reason, comments=comments
-    )
+    _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, comments=comments)
+    record(actor, "report.return", locked, reason=reason, comments=comments)
+    return report
 
 
 @transaction.atomic
 def accept(report: Report, actor: Any, expected_version: int) -> Report:
     locked = _lock_reviewable(report, actor, expected_version, ReportStatus.SUBMITTED)
-    return _change_status(report, locked, ReportStatus.ACCEPTED, actor, accepted_at=timezone.now())
+    _change_status(report, locked, ReportStatus.ACCEPTED, actor, accepted_at=timezone.now())
+    record(actor, "report.accept", locked)
+    return report
 
 
 @transaction.atomic
@@ -491,9 +510,9 @@ def reopen(
     reason = nfc(reason or "").strip()
     if not reason:
         raise ActionError("Hãy ghi lý do mở lại báo cáo đã duyệt.")
-    return _change_status(
-        report, locked, ReportStatus.RETURNED, actor, reason=reason, accepted_at=None
-    )
+    _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, accepted_at=None)
+    record(actor, "report.reopen", locked, reason=reason)
+    return report
 
 
 def _lock_reviewable(

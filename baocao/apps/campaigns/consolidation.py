@@ -3,6 +3,10 @@
 The maths lives in the core (`baocao.consolidate`, `baocao.docx_out`, `baocao.xlsx_out`); this
 module only reads what they need, in a fixed number of queries whatever the subtree's size:
 one for the reports, one for their figures, one for the section texts.
+
+A subtree of more than `SQL_ROLLUP_FROM` reports (a whole country: 130,000 reports, 8.6 million
+figures) is not read into Python: the database adds the figures up (`rollup_sql`, the same
+rule and the same result) and the reports and own figures are read only if asked for.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from baocao.apps.campaigns.models import (
     Campaign,
@@ -26,6 +31,10 @@ from baocao.consolidate.rollup import Rollup, UnitReport, rollup
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
 from baocao.xlsx_out import FigureRow
+
+# Above this many reports under a unit, its report's figures are rolled up in SQL ("auto").
+SQL_ROLLUP_FROM = 5_000
+ENGINES = ("auto", "python", "sql")
 
 COUNTED_DEFAULT = (ReportStatus.ACCEPTED,)
 COUNTED_SUBMITTED = (ReportStatus.ACCEPTED, ReportStatus.SUBMITTED)
@@ -43,19 +52,24 @@ ABBREVIATIONS = {
 _PLACE_PREFIXES = ("LĐLĐ tỉnh ", "LĐLĐ thành phố ", "LĐLĐ huyện ", "LĐLĐ thị xã ", "LĐLĐ ")
 
 
-@dataclass
-class SubtreeFigures:
+def _by_code(result: Rollup, path: str) -> dict[str, dict[int, Decimal]]:
+    by_code: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for (code, year), value in result.figures(path).items():
+        by_code[code][year] = value
+    return dict(by_code)
+
+
+class _Figures:
+    """What both kinds of subtree figures share: figures per unit, a spreadsheet's rows."""
+
     rollup: Rollup
     reports: list[Report]
     counted_statuses: tuple[str, ...]
-    own_values: dict[int, dict[tuple[str, int], Decimal]]  # report id -> its own figures
+    own_values: dict[int, dict[tuple[str, int], Decimal]]
     indicators: list[Indicator]
 
     def figures(self, unit: Unit) -> dict[str, dict[int, Decimal]]:
-        by_code: dict[str, dict[int, Decimal]] = defaultdict(dict)
-        for (code, year), value in self.rollup.figures(unit.path).items():
-            by_code[code][year] = value
-        return dict(by_code)
+        return _by_code(self.rollup, unit.path)
 
     def rows(self) -> list[FigureRow]:
         """One spreadsheet row per report, with the unit's own figures."""
@@ -71,28 +85,98 @@ class SubtreeFigures:
         ]
 
 
-def subtree_figures(
-    campaign: Campaign, unit: Unit, *, include_submitted: bool = False
-) -> SubtreeFigures:
-    """Every report under `unit` (itself included) and the roll-up of their figures."""
-    statuses = COUNTED_SUBMITTED if include_submitted else COUNTED_DEFAULT
-    reports = list(
+@dataclass
+class SubtreeFigures(_Figures):
+    rollup: Rollup
+    reports: list[Report]
+    counted_statuses: tuple[str, ...]
+    own_values: dict[int, dict[tuple[str, int], Decimal]]  # report id -> its own figures
+    indicators: list[Indicator]
+
+
+class SqlSubtreeFigures(_Figures):
+    """What `subtree_figures` gives, for a subtree too big to hold: the roll-up comes from the
+    database (the consolidating units' figures; a grassroots unit's are its own), the reports
+    and own figures are read on first use only (a spreadsheet of every unit needs them, the
+    document does not)."""
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        unit: Unit,
+        rollup: Rollup,
+        statuses: tuple[str, ...],
+        indicators: list[Indicator],
+    ):
+        self.campaign, self.unit = campaign, unit
+        self.rollup, self.counted_statuses, self.indicators = rollup, statuses, indicators
+
+    def figures(self, unit: Unit) -> dict[str, dict[int, Decimal]]:
+        if unit.path not in self.rollup.values and unit.is_within(self.unit):
+            # A unit with nothing below it: its own figures, with the ratios of them.
+            from baocao.apps.campaigns.rollup_sql import rollup_sql
+
+            own = rollup_sql(self.campaign, unit, self.counted_statuses, self.indicators)
+            return _by_code(own, unit.path)
+        return _by_code(self.rollup, unit.path)
+
+    @cached_property
+    def reports(self) -> list[Report]:
+        return _subtree_reports(self.campaign, self.unit)
+
+    @cached_property
+    def own_values(self) -> dict[int, dict[tuple[str, int], Decimal]]:
+        return _own_values(self.campaign, self.unit)
+
+
+def _subtree_reports(campaign: Campaign, unit: Unit) -> list[Report]:
+    return list(
         Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
         .select_related("unit")
         .order_by("unit__path")
     )
+
+
+def _own_values(campaign: Campaign, unit: Unit) -> dict[int, dict[tuple[str, int], Decimal]]:
     values: dict[int, dict[tuple[str, int], Decimal]] = defaultdict(dict)
     for report_id, code, year, value in IndicatorValue.objects.filter(
         report__campaign=campaign, report__unit__path__startswith=unit.path, value__isnull=False
     ).values_list("report_id", "code", "year", "value"):
         values[report_id][(code, year)] = value
+    return dict(values)
+
+
+def _use_sql(campaign: Campaign, unit: Unit, engine: str) -> bool:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine != "auto":
+        return engine == "sql"
+    below = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    return below[SQL_ROLLUP_FROM : SQL_ROLLUP_FROM + 1].exists()
+
+
+def subtree_figures(
+    campaign: Campaign, unit: Unit, *, include_submitted: bool = False, engine: str = "python"
+) -> SubtreeFigures | SqlSubtreeFigures:
+    """Every report under `unit` (itself included) and the roll-up of their figures.
+
+    `engine`: "python" reads every figure and rolls up in Python; "sql" lets the database
+    roll up (`SqlSubtreeFigures`); "auto" takes "sql" above `SQL_ROLLUP_FROM` reports.
+    """
+    statuses = COUNTED_SUBMITTED if include_submitted else COUNTED_DEFAULT
+    if _use_sql(campaign, unit, engine):
+        from baocao.apps.campaigns.rollup_sql import rollup_sql
+
+        indicators = campaign.catalogue.indicators
+        result = rollup_sql(campaign, unit, statuses, indicators, leaves=False)
+        return SqlSubtreeFigures(campaign, unit, result, statuses, indicators)
+    reports = _subtree_reports(campaign, unit)
+    values = _own_values(campaign, unit)
     unit_reports = [
         UnitReport(r.unit.path, r.status in statuses, values.get(r.pk, {})) for r in reports
     ]
     indicators = campaign.catalogue.indicators
-    return SubtreeFigures(
-        rollup(unit_reports, indicators), reports, statuses, dict(values), indicators
-    )
+    return SubtreeFigures(rollup(unit_reports, indicators), reports, statuses, values, indicators)
 
 
 def place_of(unit: Unit) -> str:
@@ -116,9 +200,11 @@ def report_document(
     *,
     include_submitted: bool = False,
     date: datetime.date | None = None,
-) -> tuple[ReportDocument, SubtreeFigures]:
-    """The unit's report as a document: its own texts, its subtree's rolled-up figures."""
-    subtree = subtree_figures(campaign, unit, include_submitted=include_submitted)
+    engine: str = "auto",
+) -> tuple[ReportDocument, SubtreeFigures | SqlSubtreeFigures]:
+    """The unit's report as a document: its own texts, its subtree's rolled-up figures
+    (rolled up by the database above `SQL_ROLLUP_FROM` reports: see `subtree_figures`)."""
+    subtree = subtree_figures(campaign, unit, include_submitted=include_submitted, engine=engine)
     texts = dict(
         SectionText.objects.filter(report__campaign=campaign, report__unit=unit).values_list(
             "section_id", "text"

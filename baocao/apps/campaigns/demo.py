@@ -362,7 +362,9 @@ def demo_plan() -> list[Plan]:
         founded, figures = cdcs_figures(unit)
         state = PINNED.get(unit.code) or _draw_state(unit)
         plans[unit.code] = Plan(unit, state, founded, figures)
-    for unit in units:
+    # Unions deepest first (the tree lists parents first): the province adds up its districts'
+    # and sector unions' figures, so they must be there before it.
+    for unit in reversed(units):
         if unit.kind == UnitKind.GRASSROOTS:
             continue
         children = [code for code, plan in plans.items() if plan.unit.parent_code == unit.code]

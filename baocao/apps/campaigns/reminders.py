@@ -13,6 +13,7 @@ Used by the dashboard's button and by `baocao remind`; both call `remind`.
 from __future__ import annotations
 
 import datetime
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -141,8 +142,15 @@ def remind(
             )
         )
     if messages:
-        with _mailer() as connection:
-            connection.send_messages(messages)
+        try:
+            with _mailer() as connection:
+                connection.send_messages(messages)
+        except (OSError, smtplib.SMTPException) as error:  # nothing logged: nothing was sent
+            raise ActionError(
+                "Không gửi được thư nhắc nhở: máy chủ thư không nhận thư. Hãy báo quản trị "
+                "kiểm tra cấu hình thư điện tử (BAOCAO_EMAIL_HOST và các thiết lập đi kèm).",
+                detail=str(error),
+            ) from error
         ReminderLog.objects.bulk_create(
             [
                 ReminderLog(

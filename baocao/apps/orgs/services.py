@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from django.db import transaction
 
+from baocao.apps.audit.log import record
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
 from baocao.unitfile import (
     KnownUnit,
@@ -44,6 +46,14 @@ class ImportResult:
     moved: int = 0
     dry_run: bool = False
 
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "moved": self.moved,
+        }
+
     @property
     def total(self) -> int:
         return len(self.created) + len(self.updated) + self.unchanged
@@ -71,12 +81,18 @@ class _Stored:
 
 
 def import_units(
-    data: bytes, filename: str, *, within: Unit | None = None, dry_run: bool = False
+    data: bytes,
+    filename: str,
+    *,
+    within: Unit | None = None,
+    dry_run: bool = False,
+    actor: Any = None,
 ) -> ImportResult:
     """Apply a unit file (CSV or XLSX) in one transaction; UnitFileError leaves the tree as it was.
 
     `within`: the file may only touch that unit's subtree (a unit admin's import); the unit
-    itself may be renamed but not moved. `dry_run`: check and count, then roll back.
+    itself may be renamed but not moved. `dry_run`: check and count, then roll back (the audit
+    entry with it). `actor`: who imports, for the audit log (None from the command line).
     """
     with transaction.atomic():
         stored = {
@@ -158,6 +174,7 @@ def import_units(
         Unit.objects.bulk_update(
             changed, ["name", "kind", "email", "parent", "path", "depth"], batch_size=BATCH
         )
+        record(actor, "units.import", within, file=PurePath(filename).name, **result.counts())
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -86,6 +86,7 @@ def unit_import(request):
                     upload.name,
                     within=within,
                     dry_run=form.cleaned_data["dry_run"],
+                    actor=request.user,
                 )
             except UnitFileError as exc:
                 context["problems"], status = exc.problems, 400

@@ -1,8 +1,11 @@
 """Changes to stored outlines, shared by the CLI, the views and the tests."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.text import slugify
 
+from baocao.apps.audit.log import record
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.outline.builtin import builtin_slugs, builtin_yaml
 from baocao.outline.model import Outline
@@ -38,11 +41,13 @@ def install_builtin_outlines() -> list[tuple[OutlineDocument, str]]:
     return results
 
 
-def save_imported_outline(outline: Outline) -> tuple[OutlineDocument, bool]:
+@transaction.atomic
+def save_imported_outline(outline: Outline, actor: Any = None) -> tuple[OutlineDocument, bool]:
     """Store an imported outline under a free slug made from its title.
 
     Returns (document, created). The same outline uploaded twice (a double submit, or the same
-    file again) finds the first copy instead of making a second.
+    file again) finds the first copy instead of making a second. `actor`: who imports, for the
+    audit log (None from the command line).
     """
     text = dump_yaml(outline)
     existing = OutlineDocument.objects.filter(yaml_text=text).first()
@@ -53,4 +58,6 @@ def save_imported_outline(outline: Outline) -> tuple[OutlineDocument, bool]:
     while OutlineDocument.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     title = outline.title[:500]
-    return OutlineDocument.objects.create(slug=slug, title=title, yaml_text=text), True
+    doc = OutlineDocument.objects.create(slug=slug, title=title, yaml_text=text)
+    record(actor, "outline.import", doc, sections=sum(1 for _ in outline.walk()))
+    return doc, True

@@ -66,7 +66,7 @@ def outline_import(request):
             except InputError as exc:
                 error, status = exc.message, 400
             else:
-                doc, created = save_imported_outline(outline)
+                doc, created = save_imported_outline(outline, request.user)
                 if created:
                     messages.success(request, _("Đã nhập đề cương “%s”.") % doc.title)
                 else:

@@ -1,0 +1,17 @@
+"""The database cache's table (settings.CACHES): login throttling counts failures there, and
+every worker process must see the same counts. Created here so `migrate` is enough."""
+
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies: list = []
+
+    operations = [
+        migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=False),
+    ]

@@ -1,0 +1,127 @@
+"""How long the consolidated DOCX takes: Kon Tum (about 1,000 units below it; target < 3 s) and
+the national summary (about 130,000; target < 10 s), each from the database to the bytes of
+the file (roll-up, texts, document model, rendering with its chart), with the peak resident
+memory of a process that did only that (each case runs in a child process of its own).
+
+Kon Tum is measured on a fresh SQLite file with the demo province (`baocao demo`), and on the
+database of `DATABASE_URL` when it is PostgreSQL, where the national summary is measured too
+(load it first: `baocao demo --scale national`).
+
+Prints figures; asserts nothing. Run:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/baocao_scale .venv/bin/python bench/bench_docx.py
+    .venv/bin/python bench/bench_docx.py      # SQLite only
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baocao.web.settings")
+ROUNDS = 3
+CASES = {
+    # case: (campaign slug, unit code, target seconds)
+    "kontum": ("nq20-kon-tum-2017", "KT", 3.0),
+    "kontum-national": ("nq20-toan-quoc-2017", "KT", 3.0),
+    "national": ("nq20-toan-quoc-2017", "TLD", 10.0),
+}
+
+
+def child(case: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from baocao.apps.campaigns.consolidation import report_document
+    from baocao.apps.campaigns.models import Campaign, Report
+    from baocao.apps.orgs.models import Unit
+    from baocao.docx_out.render import render_docx
+
+    slug, code, _target = CASES[case]
+    if connection.vendor == "sqlite":
+        from baocao.apps.campaigns.demo import create_demo_campaign
+        from baocao.web.demo import create_demo_users
+
+        call_command("migrate", interactive=False, verbosity=0)
+        create_demo_users()
+        create_demo_campaign()
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        print(json.dumps({"skipped": f"no campaign {slug}"}))
+        return
+    unit = Unit.objects.get(code=code)
+    below = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path).count()
+    from baocao.apps.campaigns.demo_national import peak_rss_mb
+
+    settled = peak_rss_mb()
+    times, size = [], 0
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        document, subtree = report_document(campaign, unit, include_submitted=False)
+        data = render_docx(document)
+        times.append(time.perf_counter() - start)
+        size = len(data)
+    members = subtree.figures(unit).get("members", {}).get(campaign.current_year)
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "reports": below,
+                "engine": type(subtree).__name__,
+                "times": times,
+                "bytes": size,
+                "members": float(members or 0),
+                "peak_mb": peak_rss_mb(),
+                "before_mb": settled,
+            }
+        )
+    )
+
+
+def run(case: str, env: dict[str, str]) -> None:
+    output = subprocess.run(
+        [sys.executable, __file__, "--case", case],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    result = json.loads(output.splitlines()[-1])
+    slug, code, target = CASES[case]
+    if "skipped" in result:
+        print(f"{case}: skipped ({result['skipped']})")
+        return
+    best = min(result["times"])
+    print(
+        f"{code} in {slug} on {result['vendor']}: {result['reports']:,} reports, "
+        f"roll-up {'in SQL' if result['engine'] == 'SqlSubtreeFigures' else 'in Python'}; "
+        f"DOCX {result['bytes'] / 1024:.0f} KB in best {best:.2f} s of "
+        f"{', '.join(f'{t:.2f}' for t in result['times'])} (target < {target:.0f} s: "
+        f"{'met' if best < target else 'NOT met'}); peak RSS {result['peak_mb']:.0f} MB "
+        f"({result['before_mb']:.0f} MB before the first document); members "
+        f"{result['members']:,.0f}"
+    )
+
+
+def main() -> None:
+    if "--case" in sys.argv:
+        child(sys.argv[sys.argv.index("--case") + 1])
+        return
+    with tempfile.TemporaryDirectory(prefix="baocao-bench-sqlite-") as var:
+        env = {**os.environ, "BAOCAO_VAR_DIR": var}
+        env.pop("DATABASE_URL", None)
+        run("kontum", env)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        run("kontum", dict(os.environ))
+        run("kontum-national", dict(os.environ))
+        run("national", dict(os.environ))
+
+
+if __name__ == "__main__":
+    main()
