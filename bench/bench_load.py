@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -375,7 +376,10 @@ def reset(plan: dict) -> None:
     ).update(is_active=False)
 
 
-def sample_memory(pid: int, stop: threading.Event, peaks: dict[int, float]) -> None:
+def sample_memory(
+    pid: int, stop: threading.Event, peaks: dict[int, float], cpu: dict[int, float]
+) -> None:
+    """Every second: each web worker's resident memory (peak kept) and CPU seconds so far."""
     import psutil
 
     master = psutil.Process(pid)
@@ -384,9 +388,22 @@ def sample_memory(pid: int, stop: threading.Event, peaks: dict[int, float]) -> N
             for worker in master.children():
                 rss = worker.memory_info().rss / 1e6
                 peaks[worker.pid] = max(peaks.get(worker.pid, 0), rss)
+                times = worker.cpu_times()
+                cpu[worker.pid] = times.user + times.system
         except psutil.Error:
             pass
         stop.wait(1)
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (all of them)."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] == "postgres" and process.info["cpu_times"]:
+            total += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return total
 
 
 def main() -> None:
@@ -425,19 +442,28 @@ def main() -> None:
             ],
             env=env,
         )  # fmt: skip
-        stop, peaks = threading.Event(), {}
-        sampler = threading.Thread(target=sample_memory, args=(server.pid, stop, peaks))
+        stop, peaks, cpu = threading.Event(), {}, {}
+        sampler = threading.Thread(target=sample_memory, args=(server.pid, stop, peaks, cpu))
         try:
             _wait_for_port(PORT)
             sampler.start()
             plan_file, out_file = Path(folder, "plan.json"), Path(folder, "out.json")
             plan_file.write_text(json.dumps(plan))
+            children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            database_before = postgres_cpu()
             subprocess.run(
                 [sys.executable, __file__, "--load", str(plan_file), str(out_file)],
                 env=env,
                 check=True,
             )
             result = json.loads(out_file.read_text())
+            children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result["cpu"] = {
+                "locust": (children_after.ru_utime + children_after.ru_stime)
+                - (children_before.ru_utime + children_before.ru_stime),
+                "postgres": postgres_cpu() - database_before,
+                "web": sum(cpu.values()),
+            }
         finally:
             stop.set()
             server.terminate()
@@ -492,6 +518,14 @@ def report(result: dict, verdict: dict, peaks: dict[int, float], slug: str) -> N
         "answer did not come back landed); "
         f"{verdict['submitted']} submissions acknowledged, {verdict['submit_lost']} lost"
     )
+    spent = result.get("cpu", {})
+    if spent:
+        print(
+            f"  CPU seconds over the run ({result['seconds']:.0f} s x 2 cores): web workers "
+            f"{spent['web']:.0f}, PostgreSQL {spent['postgres']:.0f}, locust {spent['locust']:.0f}"
+            f"; per request: web {spent['web'] / max(1, result['requests']) * 1000:.0f} ms, "
+            f"PostgreSQL {spent['postgres'] / max(1, result['requests']) * 1000:.0f} ms"
+        )
     if peaks:
         print(
             f"  web workers' peak RSS: {max(peaks.values()):.0f} MB "

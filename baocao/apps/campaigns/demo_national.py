@@ -236,13 +236,14 @@ class _Tree:
             yield from self._grassroots(
                 pk, path, code, self.shape.scaled(total * DIRECT_SHARE), counter
             )
-            per = total * (1 - DIRECT_SHARE) / districts
+            # The province's CĐCS spread over the districts kept (a fraction keeps fewer).
+            per = total * (1 - DIRECT_SHARE) * self.shape.fraction / count
             for number in range(1, count + 1):
                 district_code = f"{code}-H{number:02d}"
                 place = (
                     f"quận, huyện số {number}" if code in ("HN", "HCM") else f"huyện số {number}"
                 )
-                size = self.shape.scaled(per * rng.uniform(0.6, 1.4))
+                size = max(1, round(per * rng.uniform(0.6, 1.4)))
                 yield self._district(
                     next(counter), district_code, f"Liên đoàn Lao động {place}, {name}",
                     path, pk, size, counter,
