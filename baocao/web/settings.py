@@ -114,7 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests on a file, not in memory: the live server's threads (browser tests) then each get
     # their own connection, as in production, instead of racing on one shared connection.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-baocao.sqlite3")}
+    # One file per test process, so two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-baocao-{os.getpid()}.sqlite3")}
 # Explicit, so migrations are the same on Django 5.2 and 6.x whatever their defaults.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
