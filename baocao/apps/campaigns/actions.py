@@ -133,7 +133,6 @@ def open_campaign(
             )
     except IntegrityError:
         raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.') from None
-    campaign.__dict__["outline_tree"] = outline  # parsed already: the same YAML
     Report.objects.bulk_create(
         [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
     )
@@ -566,8 +565,6 @@ def _change_status(
 
 # --- Locks and checks shared by the actions ------------------------------------------------
 
-_CAMPAIGN_CACHE = ("outline_tree", "catalogue", "compiled_rules", "section_ids")
-
 
 def _lock(report: Report) -> Report:
     """The report's row, locked until the transaction ends, with its campaign and unit."""
@@ -576,11 +573,6 @@ def _lock(report: Report) -> Report:
         .select_related("campaign", "unit")
         .get(pk=report.pk)
     )
-    # A campaign's outline snapshot never changes: keep the caller's parsed copy if it has one.
-    if Report.campaign.is_cached(report):
-        for name in _CAMPAIGN_CACHE:
-            if name in report.campaign.__dict__:
-                locked.campaign.__dict__[name] = report.campaign.__dict__[name]
     return locked
 
 
