@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
@@ -65,9 +66,11 @@ def _readings(raw: str) -> list[Decimal]:
     return [first.value, parse_number(raw, "en").value]
 
 
-def _phrases(indicator: Indicator) -> list[list[str]]:
+@lru_cache(maxsize=4096)
+def _phrases(indicator: Indicator) -> tuple[tuple[str, ...], ...]:
+    """Folded once per indicator: the check runs over every number of every section."""
     names = indicator.mentions or (_name_phrase(indicator.name),)
-    return [_WORD.findall(fold(name)) for name in names if name]
+    return tuple(tuple(_WORD.findall(fold(name))) for name in names if name)
 
 
 def _name_phrase(name: str) -> str:
@@ -78,7 +81,7 @@ def _name_phrase(name: str) -> str:
     return folded
 
 
-def _is_subsequence(phrase: list[str], words: list[str]) -> bool:
+def _is_subsequence(phrase: tuple[str, ...], words: list[str]) -> bool:
     remaining = iter(words)
     return all(any(word == token for word in remaining) for token in phrase)
 

@@ -33,27 +33,31 @@ def check_report(report: Report) -> CheckResult:
     """Two queries: the report's section texts and its figures."""
     campaign = report.campaign
     texts = dict(report.sections.values_list("section_id", "text"))
-    written = {section_id for section_id, text in texts.items() if text}
     filled: set[str] = set()
     values: dict[str, dict[str, Decimal]] = {}
     for code, year, value in report.indicator_values.values_list("code", "year", "value"):
         filled.add(code)
         if value is not None:
             values.setdefault(code, {})[str(year)] = value
-    empty = [
+    violations = evaluate(campaign.compiled_rules, values, [str(y) for y in campaign.years])
+    return CheckResult(
+        empty_sections=empty_sections(campaign, texts, filled),
+        hard_violations=[v for v in violations if v.severity == "hard"],
+        soft_violations=[v for v in violations if v.severity != "hard"],
+        number_mismatches=_number_mismatches(campaign, texts, values),
+    )
+
+
+def empty_sections(campaign, texts: dict[str, str], filled: set[str]) -> list[str]:
+    """Leaf sections with neither text nor, where the section has a table, any figure."""
+    written = {section_id for section_id, text in texts.items() if text}
+    return [
         section.id
         for section, _ in campaign.outline_tree.walk()
         if not section.children
         and section.id not in written
         and not filled.intersection(section.indicators)
     ]
-    violations = evaluate(campaign.compiled_rules, values, [str(y) for y in campaign.years])
-    return CheckResult(
-        empty_sections=empty,
-        hard_violations=[v for v in violations if v.severity == "hard"],
-        soft_violations=[v for v in violations if v.severity != "hard"],
-        number_mismatches=_number_mismatches(campaign, texts, values),
-    )
 
 
 def _number_mismatches(campaign, texts: dict[str, str], values) -> list[tuple[str, str]]:
