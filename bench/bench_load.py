@@ -46,7 +46,6 @@ MAX_SECONDS = int(os.environ.get("BENCH_MAX_SECONDS", "300"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-OUTLINE_CACHE = os.environ.get("BENCH_OUTLINE_CACHE") == "1"  # see load_outline_cache.py
 PASSWORD = "tai-thu-baocao-2017"
 CAMPAIGNS = ("nq20-toan-quoc-2017", "nq20-kon-tum-2017")
 SECTIONS = ("P1/I/1", "P1/I/2", "P1/II/1", "P1/II/2", "P1/III/1", "P2/2")
@@ -438,7 +437,6 @@ def main() -> None:
                 # idle connections kept longer than a writer's pause (gunicorn's default is
                 # 2 s: a save sent as the server closes the connection would be reset)
                 "--keep-alive", "30",
-                *(["--config", str(Path(__file__).with_name("load_outline_cache.py"))] if OUTLINE_CACHE else []),
             ],
             env=env,
         )  # fmt: skip
@@ -486,9 +484,7 @@ def _wait_for_port(port: int) -> None:
 
 def report(result: dict, verdict: dict, peaks: dict[int, float], slug: str) -> None:
     print(
-        f"{USERS} writers on {slug}, gunicorn {WORKERS} workers x {THREADS} threads"
-        + (" (what-if: outline parsed once per process)" if OUTLINE_CACHE else "")
-        + ", "
+        f"{USERS} writers on {slug}, gunicorn {WORKERS} workers x {THREADS} threads, "
         f"{result['seconds']:.0f} s: {result['requests']:,} requests, {result['rps']:.0f}/s "
         f"on average; failures {result['failures']}"
     )
