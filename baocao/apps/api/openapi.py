@@ -43,7 +43,7 @@ def _responses(ok: dict[str, Any], *extra: str) -> dict[str, Any]:
     responses = {"200": ok, "401": UNAUTHENTICATED}
     extra = ("400", *extra)  # a query parameter the operation does not take is refused
     described = {
-        "400": "Tham số hoặc nội dung không hợp lệ; `message` nói vì sao (tiếng Việt).",
+        "400": "Tham số hoặc nội dung không hợp lệ; `message` nói vì sao.",
         "403": "Người dùng của khóa không được làm việc này.",
         "404": "Không có, hoặc nằm ngoài phạm vi người dùng được xem.",
         "405": "Phương thức không dùng được ở địa chỉ này (tiêu đề Allow liệt kê các phương thức).",
@@ -126,7 +126,11 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {
                     "code": {"type": "string"},
-                    "message": {"type": "string", "description": "Lời nhắn tiếng Việt."},
+                    "message": {
+                        "type": "string",
+                        "description": "Lời nhắn cho người đọc: tiếng Việt, hoặc tiếng Anh khi "
+                        "yêu cầu có `Accept-Language: en`.",
+                    },
                     "items": {
                         "type": "array",
                         "description": "Từng số liệu bị từ chối (khi gửi nhiều số liệu).",
@@ -320,7 +324,9 @@ def document() -> dict[str, Any]:
                 "`baocao manage apitoken TÊN`) và có đúng quyền của người dùng đó: chỉ thấy "
                 "các đơn vị trong phạm vi của mình, chỉ ghi số liệu vào báo cáo mình được viết, "
                 "với cùng quy tắc kiểm tra như trên trang báo cáo. Lỗi trả về JSON "
-                '`{"error": {"code", "message"}}`, lời nhắn bằng tiếng Việt.'
+                '`{"error": {"code", "message"}}`: `code` cho phần mềm đọc, `message` cho '
+                "người đọc, bằng tiếng Việt, hoặc tiếng Anh khi yêu cầu có tiêu đề "
+                "`Accept-Language: en` (một số lời nhắn của quy tắc kiểm tra chỉ có tiếng Việt)."
             ),
         },
         "servers": [{"url": "/api"}],

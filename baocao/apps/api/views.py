@@ -1,14 +1,20 @@
 """The API's endpoints. Each reads the request, checks what the key's user may see (the same
 `scope` and `permissions` functions as the pages), and for writes calls
-`actions.save_indicator`, as the report page does: same rules, same Vietnamese messages.
+`actions.save_indicator`, as the report page does: same rules, same messages.
 
-Every answer is JSON, errors included: {"error": {"code": ..., "message": ...}}. A request
+Every answer is JSON, errors included: {"error": {"code": ..., "message": ...}}. `code` is for
+programs and never changes with the language; `message` (and the `*_label` fields) are for
+people, in Vietnamese unless the request's Accept-Language (or the site's VI/EN switch, for a
+person browsing the API) asks for English: the pages ignore the header (`baocao.web.middleware`),
+but a program has no switch. Refusals that come from `actions` (permissions, rules, number
+parsing) are Vietnamese only, as on the report page. A request
 is authenticated only by its `Authorization: Token <key>` header; a session cookie counts for
 nothing here, which is why these views may skip the CSRF check (a cookie alone can do nothing).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable
@@ -19,6 +25,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -55,6 +63,22 @@ def not_found(message: str = "") -> ApiError:
     return ApiError(404, "not_found", message or _("Không tìm thấy."))
 
 
+def in_client_language(view: Callable) -> Callable:
+    """Answer in the language the request's Accept-Language asks for (English or Vietnamese;
+    Vietnamese when it asks for neither or says nothing), and say so in Content-Language."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
+
+
 def endpoint(
     *, authenticated: bool = True, query: tuple[str, ...] = (), **handlers: Callable
 ) -> Callable:
@@ -68,6 +92,7 @@ def endpoint(
 
     @csrf_exempt
     @login_not_required
+    @in_client_language
     def view(request, **kwargs: Any) -> HttpResponse:
         method = request.method.upper()
         if method == "OPTIONS":
@@ -491,6 +516,7 @@ value_detail = endpoint(get=_value_detail, put=_value_put)
 
 @csrf_exempt
 @login_not_required
+@in_client_language
 def not_found_view(request, rest: str = "") -> JsonResponse:
     """Anything else under /api/: a JSON 404, never the site's HTML page."""
     return error_response(404, "not_found", _("Không có địa chỉ API này."))
