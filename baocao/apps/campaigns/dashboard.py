@@ -4,10 +4,10 @@ sections matrix and the series the charts draw.
 Whatever the size of the subtree, it costs a fixed number of queries: one for every visible
 report with its unit, its first submission and its last reminder; then, for the rows shown on
 the page only, one for the written sections, one for the figures (the validation rules are
-evaluated in Python on them) and one for the reviewers' remarks; and one for the main
-indicators of the reports that count. Filters and the search (with or without accents) run in
-Python on the first query's rows, as the unit tree page does: a province is about a thousand
-rows.
+evaluated in Python on them) and one for the reviewers' remarks; and three for the main
+indicators of the reports that count, summed by the database (`rollup_sql`). Filters and the
+search (with or without accents) run in Python on the first query's rows, kept small (slots,
+no addresses but for the rows shown).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from sys import intern
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -33,12 +34,11 @@ from baocao.apps.campaigns.models import (
     ReportStatus,
     SectionText,
 )
-from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
-from baocao.apps.orgs.models import PATH_SEPARATOR, UnitKind
-from baocao.consolidate.rollup import UnitReport, rollup
+from baocao.apps.campaigns.rollup_sql import rollup_sql
+from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT, tree_order
+from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.indicators.rules import evaluate
 from baocao.text import fold
-from baocao.unitfile import KIND_LEVEL
 
 PAGE_SIZE = 50
 # What the indicator chart compares, baseline year against current year.
@@ -77,15 +77,15 @@ class Timeliness:
 
 
 def report_url(slug: str, unit_code: str) -> str:
-    """The report editor's address (campaigns:report), built by hand while it is not there."""
-    try:
-        return reverse("campaigns:report", args=[slug, unit_code])
-    except NoReverseMatch:
-        return f"/dot-bao-cao/{slug}/bao-cao/{unit_code}/"
+    """The report editor's address."""
+    return reverse("campaigns:report", args=[slug, unit_code])
 
 
-def local_date(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(moment).date() if moment is not None else None
+def local_date(moment: datetime.datetime | None, zone: datetime.tzinfo | None = None):
+    """The day of `moment` where the users are; pass `zone` when converting many."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone or timezone.get_current_timezone()).date()
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -148,8 +148,11 @@ class Filters:
 # --- rows ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
+    """One report in the table. A national dashboard holds 130,000 of these: slots, and the
+    address (`url`) and details only for the rows shown."""
+
     report_id: int
     code: str
     name: str
@@ -211,10 +214,14 @@ class UnitRow:
 
 
 def _timeliness(
-    first_submitted: datetime.datetime | None, deadline: datetime.date, today: datetime.date
+    first_submitted: datetime.datetime | None,
+    deadline: datetime.date,
+    today: datetime.date,
+    zone: datetime.tzinfo,
 ) -> str:
     if first_submitted is not None:
-        return Timeliness.ON_TIME if local_date(first_submitted) <= deadline else Timeliness.LATE
+        on_time = local_date(first_submitted, zone) <= deadline
+        return Timeliness.ON_TIME if on_time else Timeliness.LATE
     return Timeliness.OVERDUE if today > deadline else Timeliness.PENDING
 
 
@@ -224,6 +231,7 @@ def load_rows(
     """Every report of `reports` (already narrowed to what the user sees), in tree order:
     one query."""
     today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
     first_submit = (
         ReportEvent.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.SUBMITTED)
         .order_by("at", "pk")
@@ -274,36 +282,33 @@ def load_rows(
                 report_id=pk,
                 code=code,
                 name=name,
-                kind=kind,
+                kind=intern(kind),  # a few distinct values, 130,000 rows nationally
                 path=path,
                 depth=depth,
-                parent_name=parent_name or "",
-                status=status,
+                parent_name=intern(parent_name or ""),
+                status=intern(status),
                 version=version,
                 submitted_at=submitted_at,
                 first_submitted_at=first,
                 accepted_at=accepted_at,
                 reminded_at=reminded,
-                timeliness=_timeliness(first, campaign.deadline, today),
-                url=report_url(campaign.slug, code),
+                timeliness=_timeliness(first, campaign.deadline, today, zone),
             )
         )
     _tree_order(rows)
     return rows
 
 
+def _link(campaign: Campaign, rows: list[UnitRow]) -> None:
+    for row in rows:
+        row.url = report_url(campaign.slug, row.code)
+
+
 def _tree_order(rows: list[UnitRow]) -> None:
     """Depth first; among siblings the higher kinds first (a province's districts and sector
     unions before its own CĐCS), then by code, as the unit tree shows them."""
-    kind_of = {row.code: row.kind for row in rows}
-
-    def place(row: UnitRow) -> list[tuple[int, str]]:
-        return [
-            (KIND_LEVEL.get(kind_of.get(code, ""), 0), code)
-            for code in row.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        ]
-
-    rows.sort(key=place)
+    place = tree_order({row.code: row.kind for row in rows})
+    rows.sort(key=lambda row: place(row.path))
     top = min((row.depth for row in rows), default=0)
     for row in rows:
         row.level = row.depth - top
@@ -493,8 +498,11 @@ def progress(
     """Cumulative first submissions per day, from the opening to the deadline (or to the last
     submission, when it came later); no points after today."""
     rows = list(rows)
+    zone = timezone.get_current_timezone()
     per_day = Counter(
-        local_date(row.first_submitted_at) for row in rows if row.first_submitted_at is not None
+        local_date(row.first_submitted_at, zone)
+        for row in rows
+        if row.first_submitted_at is not None
     )
     start = min([opened, *per_day])
     end = max([deadline, *per_day])
@@ -550,33 +558,19 @@ class IndicatorSummary:
     expected: int
 
 
-def main_indicators(
-    campaign: Campaign, reports: QuerySet, top_path: str, expected: int
-) -> IndicatorSummary:
-    """The main figures of the submitted and accepted reports, rolled up to `top_path` (a
-    district's own totals stand for its CĐCS, never added to them): one query."""
+def main_indicators(campaign: Campaign, top: Unit) -> IndicatorSummary:
+    """The main figures of the submitted and accepted reports under `top`, rolled up to it (a
+    district's own totals stand for its CĐCS, never added to them), summed by the database:
+    three queries (six when `top` has no report below it)."""
     catalogue = campaign.catalogue.by_code
     codes = [code for code in MAIN_INDICATORS if code in catalogue]
-    per_report: dict[str, dict[tuple[str, int], Decimal | None]] = defaultdict(dict)
-    counted_paths = set(
-        reports.filter(status__in=DONE).order_by().values_list("unit__path", flat=True)
-    )
-    records = (
-        IndicatorValue.objects.filter(
-            report__in=reports.filter(status__in=DONE).order_by().values("pk"),
-            code__in=codes,
-            year__in=campaign.years,
-        )
-        .order_by()
-        .values_list("report__unit__path", "code", "year", "value")
-    )
-    for path, code, year, value in records:
-        per_report[path][(code, year)] = value
-    result = rollup(
-        [UnitReport(path, True, per_report.get(path, {})) for path in counted_paths],
-        [catalogue[code] for code in codes],
-    )
-    figures = result.figures(top_path)
+    indicators = [catalogue[code] for code in codes]
+    # Only `top`'s figures are read: those of units with no report below them are wanted only
+    # when `top` is one of them.
+    result = rollup_sql(campaign, top, DONE, indicators, leaves=False)
+    if top.path not in result.values:
+        result = rollup_sql(campaign, top, DONE, indicators, leaves=True)
+    figures = result.figures(top.path)
     pairs = [
         IndicatorPair(
             code,
@@ -588,7 +582,11 @@ def main_indicators(
         for code in codes
     ]
     return IndicatorSummary(
-        pairs, campaign.baseline_year, campaign.current_year, len(counted_paths), expected
+        pairs,
+        campaign.baseline_year,
+        campaign.current_year,
+        result.counted.get(top.path, 0),
+        result.expected.get(top.path, 0),
     )
 
 
@@ -637,7 +635,7 @@ class Dashboard:
 def build(
     campaign: Campaign,
     reports: QuerySet,
-    top_path: str,
+    top: Unit,
     filters: Filters,
     *,
     today: datetime.date | None = None,
@@ -645,11 +643,14 @@ def build(
 ) -> Dashboard:
     """Everything the dashboard shows for the reports the user sees (`reports`)."""
     today = today or timezone.localdate()
+    # First, so that its working set is freed before the rows are loaded (national peak).
+    indicators = main_indicators(campaign, top)
     rows = load_rows(campaign, reports, today)
     shown = [row for row in rows if filters.keeps(row)]
     count = max(1, -(-len(shown) // page_size))
     number = min(filters.page, count)
     page_rows = shown[(number - 1) * page_size : number * page_size]
+    _link(campaign, page_rows)
     sections = leaf_sections(campaign)
     attach_details(campaign, page_rows, sections)
     opened = local_date(campaign.created_at) or today
@@ -664,7 +665,7 @@ def build(
         sections=sections,
         progress=progress(rows, opened, campaign.deadline, today),
         by_kind=status_by_kind(rows),
-        indicators=main_indicators(campaign, reports, top_path, len(rows)),
+        indicators=indicators,
         kinds=[(kind, str(UnitKind(kind).label)) for kind in KIND_ORDER if kind in present],
     )
 
@@ -678,6 +679,7 @@ def export_rows(
 ) -> tuple[list[UnitRow], list[LeafSection]]:
     """Every row the filters keep (no pages), with details, for the spreadsheet."""
     rows = [row for row in load_rows(campaign, reports, today) if filters.keeps(row)]
+    _link(campaign, rows)
     sections = leaf_sections(campaign)
     attach_details(campaign, rows, sections, reports)
     return rows, sections

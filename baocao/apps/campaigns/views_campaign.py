@@ -212,7 +212,7 @@ def campaign_detail(request, slug: str):
     if response is not None:
         return response
     filters = dashboard.Filters.from_params(request.GET)
-    board = dashboard.build(campaign, seen.reports, seen.top.path, filters)
+    board = dashboard.build(campaign, seen.reports, seen.top, filters)
     context = {
         "campaign": campaign,
         "board": board,

@@ -10,7 +10,7 @@ too, on the same rows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit, UnitKind
@@ -68,21 +68,35 @@ def kind_counts(counter: Counter) -> list[KindCount]:
     ]
 
 
+def tree_order(kind_of: Mapping[str, str]) -> Callable[[str], str]:
+    """A sort key on unit paths: depth first, and among siblings the higher kinds first (a
+    province's districts and sector unions before its own CĐCS), then by code. `kind_of` gives
+    the kinds of the codes present. Each path's key is its parent's key plus one segment
+    (level, code, then a byte below any code's), so the keys compare as the lists of (level,
+    code) would, and 130,000 national rows sort in a fraction of a second."""
+    keys: dict[str, str] = {}
+
+    def key(path: str) -> str:
+        found = keys.get(path)
+        if found is None:
+            trimmed = path.rstrip(PATH_SEPARATOR)
+            cut = trimmed.rfind(PATH_SEPARATOR)
+            code = trimmed[cut + 1 :]
+            above = key(trimmed[: cut + 1]) if cut >= 0 else ""
+            level = KIND_LEVEL.get(kind_of.get(code, ""), 0)
+            found = keys[path] = f"{above}{level}{code}\x01"
+        return found
+
+    return key
+
+
 def build_tree(units: Iterable[Unit], query: str = "", *, open_all: bool = False) -> UnitTree:
     """The visible units as a flat, depth-first list of nodes; `query` keeps the matching units
     and the units above them (all opened)."""
     units = list(units)
     by_code = {unit.code: unit for unit in units}
-
-    def place(unit: Unit) -> list[tuple[int, str]]:
-        """Depth-first order, and among siblings the higher kinds first (a province's
-        districts and sector unions before its own CĐCS), then by code."""
-        return [
-            (KIND_LEVEL.get(by_code[code].kind, 0) if code in by_code else 0, code)
-            for code in unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        ]
-
-    units.sort(key=place)
+    place = tree_order({unit.code: unit.kind for unit in units})
+    units.sort(key=lambda unit: place(unit.path))
     totals = Counter(unit.kind for unit in units)
     below: dict[str, Counter] = {}
     ancestors: dict[str, list[str]] = {}
