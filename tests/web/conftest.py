@@ -80,18 +80,42 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser):
+def new_page(browser):
+    """Open a page in a fresh context of its own (another person, or another screen):
+    `new_page()` is a phone, `new_page(1280, 900)` a desktop; Vietnamese-speaking, in Vietnam's
+    time zone. Every context it opened is closed after the test."""
+    contexts = []
+
+    def new_page(width: int = 360, height: int = 760):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            reduced_motion="reduce",  # jumps, not smooth scrolling: what a test checks is settled
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(new_page):
     """A fresh page in a phone-sized, Vietnamese-speaking context (the chair on a slow phone)."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 760},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        reduced_motion="reduce",  # jumps, not smooth scrolling: what a test checks is settled
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    """Where browser tests leave screenshots (and files) for a person to look at: var/screenshots."""
+    from django.conf import settings
+
+    shots = settings.VAR_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
 
 
 @pytest.fixture
@@ -178,3 +202,61 @@ def member(django_user_model):
         return user
 
     return member
+
+
+# --- The report pages' campaign (test_report_pages, test_ingest_pages, test_english) ----------
+# A module with other needs defines its own `people`, `campaign` or `school`, which then take
+# precedence.
+
+
+@pytest.fixture
+def people(tree, member, django_user_model) -> dict:
+    """Who acts on the report pages: the system administrator; the province's consolidator and
+    a reviewer; Đăk Hà's two writers and reviewer; two writers of KT-DH-01 (the "school") and
+    one of KT-DH-02 (the "clinic"); Đăk Tô's writer and reviewer. No passwords (force_login)."""
+    return {
+        "admin": django_user_model.objects.create_superuser("quantri"),
+        "province": member("tinh", tree.province, "consolidator", "reviewer"),
+        "province_reviewer": member("tinh_duyet", tree.province, "reviewer"),
+        "dakha_writer": member("dakha_viet", tree.dakha, "writer"),
+        "dakha_colleague": member("dakha_viet2", tree.dakha, "writer"),
+        "dakha_reviewer": member("dakha_duyet", tree.dakha, "reviewer"),
+        "school_writer": member("truong_viet", tree.cdcs_dh1, "writer"),
+        "school_colleague": member("truong_viet2", tree.cdcs_dh1, "writer"),
+        "clinic_writer": member("yte_viet", tree.cdcs_dh2, "writer"),
+        "dakto_writer": member("dakto_viet", tree.dakto, "writer"),
+        "dakto_reviewer": member("dakto_duyet", tree.dakto, "reviewer"),
+    }
+
+
+@pytest.fixture
+def campaign(tree, people):
+    """The built-in outline's campaign "nq20-2017" over Kon Tum's districts and CĐCS, opened by
+    the administrator, due in five days."""
+    from .campaign_scenario import open_nq20
+
+    return open_nq20(tree, people["admin"])
+
+
+@pytest.fixture
+def school(campaign, tree):
+    """KT-DH-01's report (CĐCS UBND xã Đăk Mar) in `campaign`."""
+    from .campaign_scenario import report_of
+
+    return report_of(campaign, tree.cdcs_dh1)
+
+
+# --- The browser tests' report (test_report_browser, test_ingest_browser) ----------------------
+
+
+@pytest.fixture
+def report(tree, django_user_model):
+    """KT-DH-01's report (CĐCS UBND xã Đăk Mar) in a campaign "nq20-2017" for the CĐCS only,
+    opened by the administrator, due in ten days."""
+    from baocao.apps.orgs.models import UnitKind
+
+    from .campaign_scenario import open_nq20, report_of
+
+    admin = django_user_model.objects.create_superuser("quantri")
+    campaign = open_nq20(tree, admin, kinds=[UnitKind.GRASSROOTS], days=10)
+    return report_of(campaign, tree.cdcs_dh1)

@@ -16,7 +16,6 @@ from baocao.apps.api.models import Token
 from baocao.apps.audit.models import AuditEntry
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorChange, IndicatorValue, Report
-from baocao.apps.orgs.models import UnitKind
 
 from . import campaign_scenario
 
@@ -37,14 +36,8 @@ def people(tree, member):
 
 @pytest.fixture
 def campaign(people, tree):
-    return actions.open_campaign(
-        campaign_scenario.nq20_document(),
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date(2030, 12, 31),
-        actor=people["province"],
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug=SLUG,
+    return campaign_scenario.open_nq20(
+        tree, people["province"], deadline=datetime.date(2030, 12, 31), slug=SLUG
     )
 
 

@@ -19,8 +19,6 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from baocao.apps.api.models import Token
 from baocao.apps.api.openapi import document
-from baocao.apps.campaigns import actions
-from baocao.apps.orgs.models import UnitKind
 
 from . import campaign_scenario
 
@@ -33,15 +31,7 @@ SLUG = "nq20-kon-tum-2017"  # the document's examples: the demo campaign and uni
 def fuzz_key(tree, member):
     province = member("tinh", tree.province, "consolidator", "reviewer", "viewer")
     district = member("dakha", tree.dakha, "writer", "reviewer")
-    actions.open_campaign(
-        campaign_scenario.nq20_document(),
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date(2030, 12, 31),
-        actor=province,
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug=SLUG,
-    )
+    campaign_scenario.open_nq20(tree, province, deadline=datetime.date(2030, 12, 31), slug=SLUG)
     return Token.issue(district)[1]
 
 

@@ -35,13 +35,12 @@ def people(tree, member):
 
 @pytest.fixture
 def campaign(people, tree):
-    return actions.open_campaign(
-        campaign_scenario.nq20_document(),
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
+    return campaign_scenario.open_nq20(
+        tree,
+        people["province"],
         deadline=datetime.date(2030, 12, 31),
-        actor=people["province"],
         name="Đợt thử nhật ký",
+        slug="",  # made from the name
     )
 
 

@@ -2,21 +2,17 @@
 inserts a unit's passage with its source (with the keyboard, text typed meanwhile kept),
 downloads the DOCX; screenshots at desktop and phone width."""
 
-import datetime
 import io
 import re
 import shutil
 
 import pytest
-from django.conf import settings
 from docx import Document
 from playwright.sync_api import expect
 
-from baocao.apps.campaigns import actions
-from baocao.apps.campaigns.models import Report, SectionText
-from baocao.apps.orgs.models import UnitKind
+from baocao.apps.campaigns.models import SectionText
 
-from .campaign_scenario import nq20_document
+from .campaign_scenario import report_of, to_consolidate
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,40 +32,14 @@ TEXTS = {
 
 
 @pytest.fixture
-def province_report(tree, member, django_user_model):
+def province_report(tree, django_user_model):
+    """Kon Tum's own report, to consolidate: Đăk Hà and its CĐCS accepted, Đăk Tô's submitted."""
     admin = django_user_model.objects.create_superuser("quantri")
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=admin,
-        name="Tổng kết 10 năm thực hiện Nghị quyết 20-NQ/TW",
-        slug="nq20-2017",
+    name = "Tổng kết 10 năm thực hiện Nghị quyết 20-NQ/TW"
+    campaign = to_consolidate(
+        tree, admin, TEXTS, figure_texts=FIGURE_TEXTS, name=name, slug="nq20-2017"
     )
-    figures = {
-        "cdcs_dh1": (40, 100, 50, 110),
-        "cdcs_dh2": (30, 85, 35, 90),
-        "dakha": (70, 190, None, None),
-        "cdcs_dt1": (20, 50, 25, 60),
-    }
-    for name, (m08, m17, w08, w17) in figures.items():
-        report = Report.objects.get(campaign=campaign, unit=getattr(tree, name))
-        for code, old, new in (("members", m08, m17), ("workers", w08, w17)):
-            if old is not None:
-                actions.save_indicator(report, code, 2008, str(old), admin)
-                actions.save_indicator(report, code, 2017, str(new), admin)
-        actions.save_section(report, "P1/I/1", TEXTS[name], 0, admin)
-        if name in FIGURE_TEXTS:
-            actions.save_section(report, "P1/II/1", FIGURE_TEXTS[name], 0, admin)
-        actions.submit(report, admin, report.version)
-        if name != "cdcs_dt1":
-            report.refresh_from_db()
-            actions.accept(report, admin, report.version)
-    return Report.objects.select_related("campaign", "unit").get(
-        campaign=campaign, unit=tree.province
-    )
+    return report_of(campaign, tree.province)
 
 
 @pytest.fixture
@@ -77,30 +47,12 @@ def consolidator(tree, member):
     return member("tinh", tree.province, "writer", "consolidator", "reviewer", password=PASSWORD)
 
 
-def new_page(browser, width, height=900):
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        reduced_motion="reduce",
-        accept_downloads=True,
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def shots_dir():
-    shots = settings.VAR_DIR / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    return shots
-
-
 def test_consolidate_draft_insert_with_source_and_download(
-    browser, log_in, live_server, province_report, consolidator, tmp_path
+    new_page, log_in, live_server, province_report, consolidator, screenshots, tmp_path
 ):
     report = province_report
     path = f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/tong-hop/"
-    page = new_page(browser, 1280)
+    page = new_page(1280, 900)
     log_in(page, consolidator.username, PASSWORD, next_path=path + "?muc=P1/II/1")
     expect(page.get_by_role("heading", level=1)).to_contain_text("LĐLĐ tỉnh Kon Tum")
     # The rolled-up table and the difference between Đăk Hà's own total and its CĐCS.
@@ -144,7 +96,7 @@ def test_consolidate_draft_insert_with_source_and_download(
     page.get_by_role("link", name="Bỏ lọc").click()
     expect(page.locator(".passage")).to_have_count(3)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(shots_dir() / "consolidate.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "consolidate.png"), full_page=True)
 
     # The DOCX, as a browser downloads it.
     with page.expect_download() as downloaded:
@@ -157,14 +109,14 @@ def test_consolidate_draft_insert_with_source_and_download(
     body = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO" in body
     assert "(Nguồn: CĐCS UBND xã Đăk Mar)" in body
-    shutil.copy(saved, shots_dir() / "consolidate.docx")  # to look at as PDF and PNG
+    shutil.copy(saved, screenshots / "consolidate.docx")  # to look at as PDF and PNG
     page.context.close()
 
     # A phone: nothing wider than the screen; the sections' list folds away.
-    phone = new_page(browser, 360, 760)
+    phone = new_page()
     log_in(phone, consolidator.username, PASSWORD, next_path=path + "?muc=P1/II/1")
     expect(phone.locator(".passage")).to_have_count(3)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     expect(phone.locator(".cw-nav details")).not_to_have_attribute("open", "")
-    phone.screenshot(path=str(shots_dir() / "consolidate-phone.png"), full_page=True)
+    phone.screenshot(path=str(screenshots / "consolidate-phone.png"), full_page=True)
     phone.context.close()

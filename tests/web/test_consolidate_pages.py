@@ -3,7 +3,6 @@ who may read and write, the rolled-up table with its differences, the passages o
 below (search without diacritics, filters, pages), insert with source, the first draft, the
 number check, and DOCX/XLSX/PDF downloads."""
 
-import datetime
 import io
 import urllib.parse
 from decimal import Decimal
@@ -24,7 +23,7 @@ from baocao.apps.campaigns.models import (
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.docx_out import pdf as pdf_module
 
-from .campaign_scenario import nq20_document, report_of
+from .campaign_scenario import open_nq20, report_of, to_consolidate
 
 pytestmark = pytest.mark.django_db
 
@@ -57,34 +56,7 @@ def people(tree, member, django_user_model):
 def campaign(tree, people):
     """The province consolidates: Đăk Hà and its two CĐCS accepted (Đăk Hà states its own
     members, 190 in 2017, where its CĐCS add up to 185); Đăk Tô's CĐCS only submitted."""
-    admin = people["admin"]
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=admin,
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20",
-    )
-    figures = {
-        "cdcs_dh1": {"members": (40, 100), "workers": (50, 110)},
-        "cdcs_dh2": {"members": (30, 85), "workers": (35, 90)},
-        "dakha": {"members": (70, 190)},
-        "cdcs_dt1": {"members": (20, 50), "workers": (25, 60)},
-    }
-    for name, values in figures.items():
-        report = report_of(campaign, getattr(tree, name))
-        for code, (old, new) in values.items():
-            actions.save_indicator(report, code, 2008, str(old), admin)
-            actions.save_indicator(report, code, 2017, str(new), admin)
-        actions.save_section(report, TEXT_SECTION, TEXTS[name], 0, admin)
-        actions.submit(report, admin, report.version)
-        if name != "cdcs_dt1":
-            report.refresh_from_db()
-            actions.accept(report, admin, report.version)
-    return campaign
+    return to_consolidate(tree, people["admin"], TEXTS, slug="nq20")
 
 
 @pytest.fixture
@@ -489,13 +461,11 @@ def big_campaign(tree, people):
             kind=UnitKind.GRASSROOTS,
             parent=parents[number % 2],
         )
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
+    campaign = open_nq20(
+        tree,
+        people["admin"],
         kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=people["admin"],
+        name="",
         slug="nq20-lon",
     )
     reports = list(Report.objects.filter(campaign=campaign, unit__kind=UnitKind.GRASSROOTS))

@@ -5,7 +5,6 @@ Accept-Language asks for. The English catalogue has no untranslated or fuzzy ent
 placeholder, and the committed .mo is compiled from the committed .po."""
 
 import ast
-import datetime
 import gettext
 import re
 from pathlib import Path
@@ -14,28 +13,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from baocao.apps.campaigns import actions
-from baocao.apps.orgs.models import UnitKind
-
-from .campaign_scenario import nq20_document
-
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
 
-def test_switching_to_english_translates_campaign_pages(client, tree, member, django_user_model):
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=django_user_model.objects.create_superuser("quantri"),
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20-2017",
-    )
-    client.force_login(member("tinh", tree.province, "consolidator", "reviewer"))
+def test_switching_to_english_translates_campaign_pages(client, tree, people, campaign):
+    client.force_login(people["province"])
     pages = {
         "list": reverse("campaigns:list"),
         "report": reverse("campaigns:report", args=[campaign.slug, tree.cdcs_dh1.code]),

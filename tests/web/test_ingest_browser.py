@@ -2,18 +2,14 @@
 checks the preview and confirms; the text is then in the report. Screenshots of the preview at
 desktop and phone width go to var/screenshots/."""
 
-import datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from baocao.apps.campaigns import actions
-from baocao.apps.campaigns.models import IndicatorValue, Report, SectionText, Upload
-from baocao.apps.orgs.models import UnitKind
+from baocao.apps.campaigns.models import IndicatorValue, SectionText, Upload
 
-from .campaign_scenario import nq20_document
 from .samples import PASSWORD
 from .test_ingest_pages import fill_docx
 
@@ -23,22 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = "Công đoàn cơ sở đã tổ chức học tập Nghị quyết cho 45/47 đoàn viên, đạt 95,7%."
 
 
-@pytest.fixture
-def report(tree, member, django_user_model):
-    admin = django_user_model.objects.create_superuser("quantri")
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=10),
-        actor=admin,
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20-2017",
-    )
-    return Report.objects.select_related("campaign", "unit").get(
-        campaign=campaign, unit=tree.cdcs_dh1
-    )
+# `report` (KT-DH-01's, in a campaign for the CĐCS) is conftest's.
 
 
 @pytest.fixture
@@ -50,14 +31,8 @@ def report_path(report):
     return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
 
 
-def shots_dir():
-    shots = settings.VAR_DIR / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    return shots
-
-
 def test_download_fill_upload_preview_confirm(
-    browser, browser_page, log_in, live_server, report, writer, tmp_path
+    browser_page, log_in, live_server, report, writer, screenshots, tmp_path
 ):
     page = browser_page
     writer_text = "<p>Bản nháp đã viết trên web trước đó.</p>"
@@ -102,7 +77,7 @@ def test_download_fill_upload_preview_confirm(
     expect(page.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    shots = shots_dir()
+    shots = screenshots
     page.screenshot(path=str(shots / "upload-preview-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(shots / "upload-preview.png"), full_page=True)

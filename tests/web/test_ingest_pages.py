@@ -4,7 +4,6 @@ who may do what; bad files; a section saved meanwhile; content that could not be
 from __future__ import annotations
 
 import copy
-import datetime
 import io
 import re
 import zipfile
@@ -16,7 +15,6 @@ from urllib.parse import unquote
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
@@ -30,14 +28,13 @@ from baocao.apps.campaigns.models import (
     UploadStatus,
 )
 from baocao.apps.campaigns.views_ingest import attachment
-from baocao.apps.orgs.models import UnitKind
 from baocao.docx_out import libreoffice_available
 from baocao.docx_out.render import heading_text
 from baocao.docx_out.template import GUIDANCE_STYLE
 from baocao.ingest import ingest_docx
 from baocao.xlsx_out import TEMPLATE_HEADER_ROW
 
-from .campaign_scenario import nq20_document, report_of
+from .campaign_scenario import as_user, report_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -46,51 +43,13 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def people(tree, member, django_user_model):
-    return {
-        "admin": django_user_model.objects.create_superuser("quantri"),
-        "dakha_writer": member("dakha_viet", tree.dakha, "writer"),
-        "dakha_colleague": member("dakha_viet2", tree.dakha, "writer"),
-        "dakha_reviewer": member("dakha_duyet", tree.dakha, "reviewer"),
-        "province_reviewer": member("tinh_duyet", tree.province, "reviewer"),
-        "school_writer": member("truong_viet", tree.cdcs_dh1, "writer"),
-        "clinic_writer": member("yte_viet", tree.cdcs_dh2, "writer"),
-        "dakto_writer": member("dakto_viet", tree.dakto, "writer"),
-    }
-
-
-@pytest.fixture
-def campaign(tree, people):
-    nq20 = nq20_document()
-    return actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=people["admin"],
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20-2017",
-    )
+# `people`, `campaign` (the built-in outline over Kon Tum, "nq20-2017") and `school`
+# (KT-DH-01's report in it) are conftest's.
 
 
 @pytest.fixture
 def dakha(campaign, tree):
     return report_of(campaign, tree.dakha)
-
-
-@pytest.fixture
-def school(campaign, tree):
-    return report_of(campaign, tree.cdcs_dh1)
-
-
-def url(name, report, *args):
-    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, *args])
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def upload(client, report, data: bytes, name: str):

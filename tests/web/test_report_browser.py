@@ -1,17 +1,11 @@
 """A report written, sent, returned, fixed and accepted in a real Chromium; two people editing
 one section at once; screenshots of the editor at desktop and phone width."""
 
-import datetime
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from baocao.apps.campaigns import actions
-from baocao.apps.campaigns.models import IndicatorValue, Report, ReportStatus, SectionVersion
-from baocao.apps.orgs.models import UnitKind
+from baocao.apps.campaigns.models import IndicatorValue, ReportStatus, SectionVersion
 
-from .campaign_scenario import nq20_document
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -20,22 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAVE_WAIT = 8_000  # autosave waits 1.5 s after the last key, then the round trip
 
 
-@pytest.fixture
-def report(tree, member, django_user_model):
-    admin = django_user_model.objects.create_superuser("quantri")
-    nq20 = nq20_document()
-    campaign = actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=10),
-        actor=admin,
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20-2017",
-    )
-    return Report.objects.select_related("campaign", "unit").get(
-        campaign=campaign, unit=tree.cdcs_dh1
-    )
+# `report` (KT-DH-01's, in a campaign for the CĐCS) is conftest's.
 
 
 @pytest.fixture
@@ -56,25 +35,8 @@ def section(page, section_id):
     return page.locator(f'[id="muc-{section_id}"]')
 
 
-def new_page(browser, width=360, height=760):
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        reduced_motion="reduce",
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def shots_dir():
-    shots = settings.VAR_DIR / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    return shots
-
-
 def test_write_submit_return_fix_and_accept(
-    browser, browser_page, log_in, live_server, report, writer, reviewer
+    browser_page, new_page, log_in, live_server, report, writer, reviewer, screenshots
 ):
     page = browser_page
     path = report_path(report)
@@ -126,7 +88,7 @@ def test_write_submit_return_fix_and_accept(
     expect(women_cell).to_contain_text("Đã lưu: 600")
     assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
 
-    _screenshots(page, browser, live_server, writer)
+    _screenshots(page, new_page, screenshots)
 
     # Submit: the checks first, then the button.
     page.get_by_role("link", name="Đến phần gửi báo cáo").click()
@@ -137,7 +99,7 @@ def test_write_submit_return_fix_and_accept(
     expect(page.locator("textarea[name=text]")).to_have_count(0)
 
     # The reviewer returns it with a remark on section 1.
-    review_page = new_page(browser, 1280, 900)
+    review_page = new_page(1280, 900)
     log_in(review_page, reviewer.username, PASSWORD, next_path=path)
     review_page.locator('[id="muc-P1/I/1"] .review-comment textarea').fill(
         "Nêu rõ số đoàn viên được học tập."
@@ -182,15 +144,14 @@ def _mark_id(page, section_id):
     return "mark-" + form_id.removeprefix("editor-")
 
 
-def _screenshots(page, browser, live_server, writer):
+def _screenshots(page, new_page, shots):
     """The editor with text and figures, at phone width and on a desktop."""
-    shots = shots_dir()
     section(page, "P1/I/1").scroll_into_view_if_needed()
     page.evaluate("document.querySelector('[id=\"muc-P1/I/1\"]').scrollIntoView()")
     page.screenshot(path=shots / "editor-phone.png")
     section(page, "P1/II/1").locator("table").scroll_into_view_if_needed()
     page.screenshot(path=shots / "editor-phone-figures.png")
-    desktop = new_page(browser, 1280, 900)
+    desktop = new_page(1280, 900)
     desktop.context.add_cookies(page.context.cookies())
     desktop.goto(page.url.split("#")[0])
     desktop.screenshot(path=shots / "editor.png")
@@ -200,11 +161,11 @@ def _screenshots(page, browser, live_server, writer):
 
 
 def test_two_people_editing_one_section_merge_and_lose_nothing(
-    browser, log_in, live_server, report, writer, member, tree
+    new_page, log_in, live_server, report, writer, member, tree, screenshots
 ):
     colleague = member("truong_viet2", report.unit, "writer", password=PASSWORD)
     path = report_path(report)
-    mine, theirs = new_page(browser, 1280, 900), new_page(browser, 1280, 900)
+    mine, theirs = new_page(1280, 900), new_page(1280, 900)
     log_in(mine, writer.username, PASSWORD, next_path=path)
     log_in(theirs, colleague.username, PASSWORD, next_path=path)
 
@@ -240,7 +201,7 @@ def test_two_people_editing_one_section_merge_and_lose_nothing(
     )
     yours = panel.get_by_label("Bản của bạn (sửa được)")
     expect(yours).to_have_value("Cán bộ công đoàn nắm chắc Nghị quyết.")
-    shots = shots_dir()
+    shots = screenshots
     panel.scroll_into_view_if_needed()
     mine.screenshot(path=shots / "conflict.png")
 

@@ -14,10 +14,9 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.apps.orgs.models import UnitKind
 from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
 
-from .campaign_scenario import nq20_document, report_of
+from .campaign_scenario import as_user, report_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,46 +25,8 @@ TABLE_SECTION = "P1/II/1"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def people(tree, member, django_user_model):
-    return {
-        "admin": django_user_model.objects.create_superuser("quantri"),
-        "province": member("tinh", tree.province, "consolidator", "reviewer"),
-        "dakha_writer": member("dakha_viet", tree.dakha, "writer"),
-        "dakha_reviewer": member("dakha_duyet", tree.dakha, "reviewer"),
-        "school_writer": member("truong_viet", tree.cdcs_dh1, "writer"),
-        "school_colleague": member("truong_viet2", tree.cdcs_dh1, "writer"),
-        "clinic_writer": member("yte_viet", tree.cdcs_dh2, "writer"),
-        "dakto_reviewer": member("dakto_duyet", tree.dakto, "reviewer"),
-    }
-
-
-@pytest.fixture
-def campaign(tree, people):
-    nq20 = nq20_document()
-    return actions.open_campaign(
-        nq20,
-        tree.province,
-        kinds=[UnitKind.DISTRICT, UnitKind.GRASSROOTS],
-        deadline=datetime.date.today() + datetime.timedelta(days=5),
-        actor=people["admin"],
-        name="Tổng kết 10 năm Nghị quyết 20",
-        slug="nq20-2017",
-    )
-
-
-@pytest.fixture
-def school(campaign, tree):
-    return report_of(campaign, tree.cdcs_dh1)
-
-
-def url(name, report, *args):
-    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, *args])
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
+# `people`, `campaign` (the built-in outline over Kon Tum, "nq20-2017") and `school`
+# (KT-DH-01's report in it) are conftest's.
 
 
 def page(client, report):
