@@ -155,19 +155,39 @@ def _use_sql(campaign: Campaign, unit: Unit, engine: str) -> bool:
     return below[SQL_ROLLUP_FROM : SQL_ROLLUP_FROM + 1].exists()
 
 
+def with_parts(campaign: Campaign, indicators: list[Indicator]) -> list[Indicator]:
+    """`indicators` and the figures their ratios are computed from: what rolling them up
+    needs (a workspace page shows one section's table: rolling up only that is far cheaper
+    nationally)."""
+    wanted = {indicator.code for indicator in indicators}
+    for indicator in indicators:
+        if indicator.derived:
+            wanted.update(code for code in (indicator.numerator, indicator.denominator) if code)
+    return [indicator for indicator in campaign.catalogue.indicators if indicator.code in wanted]
+
+
 def subtree_figures(
-    campaign: Campaign, unit: Unit, *, include_submitted: bool = False, engine: str = "python"
+    campaign: Campaign,
+    unit: Unit,
+    *,
+    include_submitted: bool = False,
+    engine: str = "auto",
+    indicators: list[Indicator] | None = None,
 ) -> SubtreeFigures | SqlSubtreeFigures:
-    """Every report under `unit` (itself included) and the roll-up of their figures.
+    """Every report under `unit` (itself included) and the roll-up of their figures: of every
+    indicator, or of `indicators` (and their ratios' parts).
 
     `engine`: "python" reads every figure and rolls up in Python; "sql" lets the database
     roll up (`SqlSubtreeFigures`); "auto" takes "sql" above `SQL_ROLLUP_FROM` reports.
     """
     statuses = COUNTED_SUBMITTED if include_submitted else COUNTED_DEFAULT
+    if indicators is None:
+        indicators = campaign.catalogue.indicators
+    else:
+        indicators = with_parts(campaign, indicators)
     if _use_sql(campaign, unit, engine):
         from baocao.apps.campaigns.rollup_sql import rollup_sql
 
-        indicators = campaign.catalogue.indicators
         result = rollup_sql(campaign, unit, statuses, indicators, leaves=False)
         return SqlSubtreeFigures(campaign, unit, result, statuses, indicators)
     reports = _subtree_reports(campaign, unit)
@@ -175,8 +195,45 @@ def subtree_figures(
     unit_reports = [
         UnitReport(r.unit.path, r.status in statuses, values.get(r.pk, {})) for r in reports
     ]
-    indicators = campaign.catalogue.indicators
     return SubtreeFigures(rollup(unit_reports, indicators), reports, statuses, values, indicators)
+
+
+def missing_reports(
+    campaign: Campaign, unit: Unit, statuses: tuple[str, ...], limit: int
+) -> tuple[list[Report], int]:
+    """The reports under `unit` (not its own) that do not count yet: the first `limit` in
+    tree order, and how many there are (a country can miss a hundred thousand)."""
+    below = (
+        Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+        .exclude(unit=unit)
+        .exclude(status__in=statuses)
+    )
+    return list(below.select_related("unit").order_by("unit__path")[:limit]), below.count()
+
+
+def standing_reports(
+    campaign: Campaign, unit: Unit, statuses: tuple[str, ...]
+) -> dict[int, tuple[str, str]]:
+    """The nearest counted reports below `unit`, as report id -> (unit path, unit name): a
+    district whose report counts speaks for its CĐCS (as its figures do in the roll-up);
+    where it does not count yet, its CĐCS speak. One query of three columns."""
+    counted = (
+        Report.objects.filter(
+            campaign=campaign, unit__path__startswith=unit.path, status__in=statuses
+        )
+        .exclude(unit=unit)
+        .values_list("pk", "unit__path", "unit__name")
+    )
+    chosen: dict[int, tuple[str, str]] = {}
+    last = None
+    # Sorted here, not by the database's collation: in code point order everything under a
+    # chosen report follows it directly.
+    for pk, path, name in sorted(counted, key=lambda row: row[1]):
+        if last is not None and path.startswith(last):
+            continue
+        last = path
+        chosen[pk] = (path, name)
+    return chosen
 
 
 def place_of(unit: Unit) -> str:

@@ -44,10 +44,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import (
     SubtreeFigures,
+    missing_reports,
     report_document,
+    standing_reports,
     subtree_figures,
 )
-from baocao.apps.campaigns.models import Report, ReportStatus, SectionText
+from baocao.apps.campaigns.models import Campaign, Report, ReportStatus, SectionText
 from baocao.apps.campaigns.permissions import can_edit_report, can_view_report
 from baocao.apps.campaigns.views_report import (
     SAVED_EVENT,
@@ -62,7 +64,6 @@ from baocao.apps.orgs.models import Role, Unit, UnitKind
 from baocao.apps.outlines.display import SectionView, outline_view, section_anchor
 from baocao.consolidate.crosscheck import mismatches
 from baocao.consolidate.draft import draft_section, figure_sentences
-from baocao.consolidate.rollup import parent_path
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
 from baocao.indicators.maths import growth
@@ -71,6 +72,7 @@ from baocao.richtext import clean_section_text, editable_lines, from_plain_lines
 from baocao.text import fold
 
 PER_PAGE = 50
+MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
 SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
 NOTE_INSERT = "Chèn đoạn của %(unit)s"
 NOTE_DRAFT = "Bản nháp tổng hợp"
@@ -325,23 +327,31 @@ def figure_lines(
 
 
 def difference_lines(
-    subtree: SubtreeFigures, codes: list[str], catalogue: dict[str, Indicator], years: list[int]
+    campaign: Campaign,
+    subtree: SubtreeFigures,
+    codes: list[str],
+    catalogue: dict[str, Indicator],
+    years: list[int],
 ) -> list[dict[str, str]]:
-    """ "LĐLĐ huyện Đăk Hà báo 4.210 đoàn viên (năm 2017), các CĐCS cộng lại 4.185"."""
+    """ "LĐLĐ huyện Đăk Hà báo 4.210 đoàn viên (năm 2017), các CĐCS cộng lại 4.185":
+    two queries, for the units that differ only."""
     wanted = set(codes)
-    by_path = {report.unit.path: report for report in subtree.reports}
+    differences = [d for d in subtree.rollup.differences if d.code in wanted]
+    paths = {difference.path for difference in differences}
+    units = {unit.path: unit for unit in Unit.objects.filter(path__in=paths)} if paths else {}
     kinds_below: dict[str, set[str]] = {}
-    for report in subtree.reports:
-        parent = parent_path(report.unit.path)
-        if parent is not None:
-            kinds_below.setdefault(parent, set()).add(report.unit.kind)
+    if paths:
+        for parent, kind in (
+            Report.objects.filter(campaign=campaign, unit__parent__path__in=paths)
+            .values_list("unit__parent__path", "unit__kind")
+            .distinct()
+        ):
+            kinds_below.setdefault(parent, set()).add(kind)
     lines = []
-    for difference in subtree.rollup.differences:
-        if difference.code not in wanted:
-            continue
+    for difference in differences:
         indicator = catalogue[difference.code]
-        report = by_path.get(difference.path)
-        name = report.unit.name if report else difference.path
+        unit = units.get(difference.path)
+        name = unit.name if unit else difference.path
         below = (
             _("các CĐCS")
             if kinds_below.get(difference.path) == {UnitKind.GRASSROOTS}
@@ -372,11 +382,7 @@ def difference_lines(
                 "sum": summed,
             }
         gap = format_number(abs(difference.reported - difference.children_sum))
-        url = (
-            reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
-            if report
-            else ""
-        )
+        url = reverse("campaigns:report", args=[campaign.slug, unit.code]) if unit else ""
         lines.append({"text": said, "gap": gap, "url": url})
     return lines
 
@@ -555,24 +561,26 @@ def workspace_context(
             for v in section_views
         ]
 
-    subtree = subtree_figures(campaign, unit, include_submitted=filters.submitted_too)
-    values = subtree.figures(unit)
     catalogue = campaign.catalogue.by_code
     indicators = campaign.catalogue.for_section(section_id)
-    by_path = {r.unit.path: r for r in subtree.reports}
-    own_counts = unit.path in by_path
-    own_counted = own_counts and report.status in subtree.counted_statuses
-    expected = subtree.rollup.expected.get(unit.path, 0) - (1 if own_counts else 0)
+    subtree = subtree_figures(
+        campaign, unit, include_submitted=filters.submitted_too, indicators=indicators
+    )
+    values = subtree.figures(unit)
+    own_counted = report.status in subtree.counted_statuses
+    expected = subtree.rollup.expected.get(unit.path, 0) - 1
     counted = subtree.rollup.counted.get(unit.path, 0) - (1 if own_counted else 0)
+    missing_shown, missing_total = missing_reports(
+        campaign, unit, subtree.counted_statuses, MISSING_SHOWN
+    )
     missing = [
         Missing(
-            name=by_path[path].unit.name,
-            status=by_path[path].status,
-            status_text=status_label(by_path[path].status),
-            url=reverse("campaigns:report", args=[campaign.slug, by_path[path].unit.code]),
+            name=below.unit.name,
+            status=below.status,
+            status_text=status_label(below.status),
+            url=reverse("campaigns:report", args=[campaign.slug, below.unit.code]),
         )
-        for path in subtree.rollup.missing(unit.path)
-        if path != unit.path and path in by_path
+        for below in missing_shown
     ]
 
     section_counts = counts.get(section_id, {})
@@ -635,11 +643,14 @@ def workspace_context(
         "section_view": current,
         "section_where": _placed(campaign.outline_tree)[section_id][1],
         "lines": figure_lines(current, catalogue, values, years),
-        "differences": difference_lines(subtree, attach.get(section_id, []), catalogue, years),
+        "differences": difference_lines(
+            campaign, subtree, attach.get(section_id, []), catalogue, years
+        ),
         "counted": counted,
         "expected": expected,
         "own_counted": own_counted,
         "missing": missing,
+        "missing_total": missing_total,
         "passages": passages,
         "matching": matching,
         "section_total": totals.get(section_id, 0),
@@ -692,12 +703,15 @@ def numbers_context(report: Report, filters: Filters) -> dict[str, Any]:
     section_id = filters.section_id
     if not section_id:
         raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
-    subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
+    indicators = campaign.catalogue.for_section(section_id)
+    subtree = subtree_figures(
+        campaign, report.unit, include_submitted=filters.submitted_too, indicators=indicators
+    )
     stored = SectionText.objects.filter(report=report, section_id=section_id).first()
     text = clean_section_text(stored.text) if stored else ""
     findings = _number_findings(
         text,
-        campaign.catalogue.for_section(section_id),
+        indicators,
         subtree.figures(report.unit),
         (campaign.baseline_year, campaign.current_year),
     )
@@ -850,35 +864,21 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
 # --- The first draft -------------------------------------------------------------------------
 
 
-def _standing_reports(subtree: SubtreeFigures, unit: Unit) -> dict[int, Report]:
-    """The nearest counted reports below `unit`: a district whose report counts speaks for its
-    CĐCS (as its figures do in the roll-up); where it does not count yet, its CĐCS speak."""
-    chosen: dict[int, Report] = {}
-    paths: list[str] = []
-    for report in sorted(subtree.reports, key=lambda r: r.unit.path):
-        if report.unit_id == unit.pk or report.status not in subtree.counted_statuses:
-            continue
-        if any(report.unit.path.startswith(path) for path in paths):
-            continue
-        paths.append(report.unit.path)
-        chosen[report.pk] = report
-    return chosen
-
-
 def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
     """Each section's first draft (sections with nothing to say are left out): one query."""
     campaign = report.campaign
     unit = report.unit
-    standing = _standing_reports(subtree, unit)
+    standing = standing_reports(campaign, unit, subtree.counted_statuses)
     passages: dict[str, list[tuple[str, str, str]]] = {}
-    for report_id, section_id, text in _below(report).values_list(
-        "report_id", "section_id", "text"
+    for report_id, section_id, text in (
+        _below(report)
+        .filter(report__status__in=subtree.counted_statuses)
+        .values_list("report_id", "section_id", "text")
     ):
         source = standing.get(report_id)
         if source is not None:
-            passages.setdefault(section_id, []).append(
-                (source.unit.path, source.unit.name, clean_section_text(text))
-            )
+            path, name = source
+            passages.setdefault(section_id, []).append((path, name, clean_section_text(text)))
     values = subtree.figures(unit)
     years = (campaign.baseline_year, campaign.current_year)
     scope_name = scope_word(unit)
@@ -981,8 +981,11 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
     if fmt == "xlsx":
         from baocao.xlsx_out import indicators_workbook
 
-        subtree = subtree_figures(campaign, unit, include_submitted=submitted_too)
-        below = any(r.unit_id != unit.pk for r in subtree.reports)
+        below = (
+            Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+            .exclude(unit=unit)
+            .exists()
+        )
         if below and not sees_subtree(request.user, unit):
             return _forbidden(
                 request,
@@ -992,6 +995,7 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
                     "báo cáo của đơn vị mình. Hãy tải bản DOCX."
                 ),
             )
+        subtree = subtree_figures(campaign, unit, include_submitted=submitted_too)
         data = indicators_workbook(
             subtree.rows(),
             campaign.catalogue.indicators,
