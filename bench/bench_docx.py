@@ -15,13 +15,10 @@ Prints figures; asserts nothing. Run:
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baocao.web.settings")
+import harness
+
 ROUNDS = 3
 CASES = {
     # case: (campaign slug, unit code, target seconds)
@@ -32,10 +29,7 @@ CASES = {
 
 
 def child(case: str) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    harness.child_setup()
     from django.db import connection
 
     from baocao.apps.campaigns.consolidation import report_document
@@ -44,13 +38,6 @@ def child(case: str) -> None:
     from baocao.docx_out.render import render_docx
 
     slug, code, _target = CASES[case]
-    if connection.vendor == "sqlite":
-        from baocao.apps.campaigns.demo import create_demo_campaign
-        from baocao.web.demo import create_demo_users
-
-        call_command("migrate", interactive=False, verbosity=0)
-        create_demo_users()
-        create_demo_campaign()
     campaign = Campaign.objects.filter(slug=slug).first()
     if campaign is None:
         print(json.dumps({"skipped": f"no campaign {slug}"}))
@@ -85,14 +72,7 @@ def child(case: str) -> None:
 
 
 def run(case: str, env: dict[str, str]) -> None:
-    output = subprocess.run(
-        [sys.executable, __file__, "--case", case],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    result = json.loads(output.splitlines()[-1])
+    result = harness.run_case(__file__, case, env)
     slug, code, target = CASES[case]
     if "skipped" in result:
         print(f"{case}: skipped ({result['skipped']})")
@@ -110,17 +90,7 @@ def run(case: str, env: dict[str, str]) -> None:
 
 
 def main() -> None:
-    if "--case" in sys.argv:
-        child(sys.argv[sys.argv.index("--case") + 1])
-        return
-    with tempfile.TemporaryDirectory(prefix="baocao-bench-sqlite-") as var:
-        env = {**os.environ, "BAOCAO_VAR_DIR": var}
-        env.pop("DATABASE_URL", None)
-        run("kontum", env)
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        run("kontum", dict(os.environ))
-        run("kontum-national", dict(os.environ))
-        run("national", dict(os.environ))
+    harness.main(__file__, child, run, ["kontum"], ["kontum", "kontum-national", "national"])
 
 
 if __name__ == "__main__":

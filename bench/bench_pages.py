@@ -17,13 +17,10 @@ Prints figures; asserts nothing. Run:
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baocao.web.settings")
+import harness
+
 ROUNDS = 3
 PROVINCE, NATIONAL = "nq20-kon-tum-2017", "nq20-toan-quoc-2017"
 CASES = {
@@ -38,11 +35,8 @@ CASES = {
 
 
 def child(case: str) -> None:
-    import django
-
-    django.setup()
+    harness.child_setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -51,13 +45,6 @@ def child(case: str) -> None:
     from baocao.apps.orgs import scope
 
     username, slug, rest = CASES[case]
-    if connection.vendor == "sqlite":
-        from baocao.apps.campaigns.demo import create_demo_campaign
-        from baocao.web.demo import create_demo_users
-
-        call_command("migrate", interactive=False, verbosity=0)
-        create_demo_users()
-        create_demo_campaign()
     user = get_user_model().objects.filter(username=username).first()
     if user is None or not Campaign.objects.filter(slug=slug).exists():
         print(json.dumps({"skipped": f"no campaign {slug} or user {username}"}))
@@ -88,14 +75,7 @@ def child(case: str) -> None:
 
 
 def run(case: str, env: dict[str, str]) -> None:
-    output = subprocess.run(
-        [sys.executable, __file__, "--case", case],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    result = json.loads(output.splitlines()[-1])
+    result = harness.run_case(__file__, case, env)
     if "skipped" in result:
         print(f"{case}: skipped ({result['skipped']})")
         return
@@ -110,18 +90,8 @@ def run(case: str, env: dict[str, str]) -> None:
 
 
 def main() -> None:
-    if "--case" in sys.argv:
-        child(sys.argv[sys.argv.index("--case") + 1])
-        return
     province = [case for case, (_user, slug, _rest) in CASES.items() if slug == PROVINCE]
-    with tempfile.TemporaryDirectory(prefix="baocao-bench-sqlite-") as var:
-        env = {**os.environ, "BAOCAO_VAR_DIR": var}
-        env.pop("DATABASE_URL", None)
-        for case in province:
-            run(case, env)
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        for case in CASES:
-            run(case, dict(os.environ))
+    harness.main(__file__, child, run, province, list(CASES))
 
 
 if __name__ == "__main__":
