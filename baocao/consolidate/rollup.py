@@ -120,6 +120,14 @@ def rollup(reports: Iterable[UnitReport], indicators: list[Indicator]) -> Rollup
             expected[parent] += expected[path]
             counted[parent] += counted[path]
 
+    add_ratios(values, ratios)
+    differences.sort(key=lambda d: (d.path, d.code, d.year))
+    return Rollup(values, dict(expected), dict(counted), differences, by_path)
+
+
+def add_ratios(values: dict[str, dict[Key, Decimal]], ratios: list[Indicator]) -> None:
+    """Each unit's ratios from its own summed parts (never an average of its units' ratios),
+    for every year any unit has a figure for."""
     years = {year for figures in values.values() for _, year in figures}
     for figures in values.values():
         for indicator in ratios:
@@ -131,5 +139,3 @@ def rollup(reports: Iterable[UnitReport], indicators: list[Indicator]) -> Rollup
                 result = derive(indicator, parts)
                 if result is not None:
                     figures[(indicator.code, year)] = result
-    differences.sort(key=lambda d: (d.path, d.code, d.year))
-    return Rollup(values, dict(expected), dict(counted), differences, by_path)

@@ -29,9 +29,15 @@ from django.db import connection
 
 from baocao.apps.campaigns.models import Campaign, IndicatorValue, Report
 from baocao.apps.orgs.models import Unit
-from baocao.consolidate.rollup import Difference, Key, Rollup, UnitReport, parent_path
+from baocao.consolidate.rollup import (
+    Difference,
+    Key,
+    Rollup,
+    UnitReport,
+    add_ratios,
+    parent_path,
+)
 from baocao.indicators.catalogue import Indicator
-from baocao.indicators.maths import derive
 
 _PLACES = Decimal("0.0001")  # IndicatorValue.value's decimal places
 
@@ -214,16 +220,6 @@ def _settle(
             if path not in consolidating:
                 values[path] = dict(own.get(path, {}))
 
-    years = {year for figures in values.values() for _, year in figures}
-    for figures in values.values():
-        for indicator in ratios:
-            for year in years:
-                parts = {
-                    code: figures.get((code, year))
-                    for code in (indicator.numerator, indicator.denominator)
-                }
-                result = derive(indicator, parts)
-                if result is not None:
-                    figures[(indicator.code, year)] = result
+    add_ratios(values, ratios)
     differences.sort(key=lambda d: (d.path, d.code, d.year))
     return Rollup(values, expected, counted, differences, by_path)
