@@ -105,6 +105,11 @@ def _database_url() -> str:
 DATABASES = {
     "default": dj_database_url.parse(_database_url(), conn_max_age=60, conn_health_checks=True)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The national roll-up is one GROUP BY over millions of figures: compiling it (JIT) cost
+    # 0.9 s of its 2.6 s, more than it saved, and its ~50,000 groups spilled to disk in the
+    # default 4 MB of work memory (bench/bench_rollup.py). The site's other queries are small.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=64MB"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One small machine, several writers (autosave): take the write lock at BEGIN and wait for it.
     DATABASES["default"]["OPTIONS"] = {
