@@ -248,6 +248,17 @@ def test_the_plan_is_the_same_on_every_build():
     assert cdcs_figures(unit) == cdcs_figures(unit)
 
 
+def test_the_province_keeps_the_figures_it_has_always_shown():
+    """The draws come in a fixed order (`demo_figures`): one moved changes every figure after it."""
+    kon_tum = {p.unit.code: p for p in demo_plan()}["KT"].figures
+    assert kon_tum[("members", 2017)] == 36_970
+    assert kon_tum[("members", 2008)] == 29_086
+    assert kon_tum[("workers", 2017)] == 38_815
+    assert kon_tum[("complaint_letters_handled", 2017)] == 218
+    assert kon_tum[("collective_agreements_signed", 2017)] == 103
+    assert kon_tum[("average_income", 2017)] == Decimal("6.2")
+
+
 def test_baocao_demo_builds_the_campaign_once(fast_passwords, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     runner = CliRunner()

@@ -112,6 +112,15 @@ def test_drawn_figures_and_sums_are_the_same_on_every_call():
     assert total[3] is None or min(one[3] or 99, two[3] or 99) <= total[3]
 
 
+def test_drawn_figures_stay_those_already_shown():
+    """The draws come in a fixed order (`demo_figures`): one moved changes every figure after it."""
+    workplaces = ("public", "state_company", "private", "fdi") * 25
+    drawn = [grassroots_figures(f"HN-H01-{n:04d}", kind) for n, kind in enumerate(workplaces)]
+    base, now, income_base, income_now = summed(drawn)
+    assert now[:3] == [20_837, 11_611, 17_443]  # workers, of them non-state, members
+    assert (sum(base), sum(now), income_base, income_now) == (70_613, 198_200, 28, 67)
+
+
 def test_the_cli_loads_the_national_shape(fast_passwords):
     from baocao.cli import app
 

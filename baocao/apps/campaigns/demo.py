@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.demo_figures import BASE, COUNTS, NOW, Odds, year_counts
 from baocao.apps.campaigns.demo_texts import (
     FIXES,
     REMARKS,
@@ -66,7 +67,6 @@ KINDS = [
 ]
 OWNER = "tinh"  # the demo province's consolidator opens the campaign
 SEED = "nq20-demo"
-BASE, NOW = 2008, 2017
 DAYS_OPEN = 40  # from the opening to the deadline
 DAYS_LATE = 5  # the deadline was this many days before the demo was built
 
@@ -204,17 +204,6 @@ def _profile(unit: DemoUnit) -> tuple[int, int, float, float, float, float, str]
     return _DEFAULT_PROFILE
 
 
-def _split(total: int, shares: list[float]) -> list[int]:
-    """`total` cut into parts by `shares` (the last part takes the rest; never negative)."""
-    parts, left = [], total
-    for share in shares:
-        part = min(left, max(0, round(total * share)))
-        parts.append(part)
-        left -= part
-    parts.append(left)
-    return parts
-
-
 def cdcs_figures(unit: DemoUnit) -> tuple[int, Figures]:
     """A CĐCS's founding year and its figures for 2008 and 2017 (all of them within the rules,
     but for the soft "letters handled ≤ received" that a few break for a good reason)."""
@@ -229,114 +218,40 @@ def cdcs_figures(unit: DemoUnit) -> tuple[int, Figures]:
         young = 0.08 if unit.name.startswith("CĐCS Trường") else 0.03 if band == "state" else 0
         founded = rng.randint(2009, 2017) if rng.random() < young else rng.randint(1976, 2008)
     enterprise = band in ("company", "private")
+    odds = Odds(
+        non_state=unit.non_state,
+        enterprise=enterprise,
+        workers_then=(0.5, 1.1) if unit.non_state else (0.7, 1.08),
+        members=((0.45, 0.85), (0.55, 0.92)) if unit.non_state else None,
+        women=(women_low, women_high),
+        university=(uni_low, uni_high),
+        letters=0.25 if unit.non_state else 0.12,
+        late_letters=True,
+        houses=0.06,
+        agreements=(0.45, 0.85),
+        initiatives=6 if enterprise else 4,
+        strikes=0.015,
+        strong=(0.7, 0.6 if unit.non_state else 0.82),
+    )
     figures: Figures = {}
-    strong_odds = 0.6 if unit.non_state else 0.82
-    letters_odds = 0.25 if unit.non_state else 0.12
     for year in (BASE, NOW):
         if founded > year:
-            for code in _COUNTS:
+            for code in COUNTS:
                 figures[(code, year)] = Decimal(0)
             continue
-        if year == NOW:
-            workers = workers_now
-        else:
-            workers = max(
-                3,
-                round(workers_now * rng.uniform(*((0.5, 1.1) if unit.non_state else (0.7, 1.08)))),
-            )
-        if unit.non_state:
-            members = max(
-                1, round(workers * rng.uniform(*((0.55, 0.92) if year == NOW else (0.45, 0.85))))
-            )
-        else:
-            members = workers - rng.randint(0, workers // 25)
-        women = round(members * rng.uniform(women_low, women_high))
-        university_share = rng.uniform(uni_low, uni_high) * (1 if year == NOW else 0.75)
-        university, college, vocational, untrained = _split(
-            members,
-            [university_share, rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.25)],
-        )
-        sessions = rng.randint(2, 10) if year == NOW else rng.randint(1, 4)
-        courses = rng.randint(0, 3) if year == NOW else rng.randint(0, 1)
-        trained = courses * max(1, round(members * rng.uniform(0.2, 0.7)))
-        introduced = rng.randint(0, 3 if year == NOW else 2)
-        received = rng.randint(1, 3) if rng.random() < letters_odds else 0
-        handled = received
-        if received and rng.random() < 0.15:
-            handled = received - 1
-        elif received and rng.random() < 0.05:
-            handled = received + 1  # letters of the year before, settled this year
-        houses = 1 if rng.random() < 0.06 else 0
-        signed = 0
-        if enterprise:
-            signed = 1 if rng.random() < (0.85 if year == NOW else 0.45) else 0
-        initiatives = rng.randint(0, 6 if enterprise else 4) // (1 if year == NOW else 2)
-        lo, hi = _INCOME[band][:2] if year == BASE else _INCOME[band][2:]
-        values = {
-            "workers": workers,
-            "workers_non_state": workers if unit.non_state else 0,
-            "members": members,
-            "members_women": women,
-            "members_non_state": members if unit.non_state else 0,
-            "grassroots_unions": 1,
-            "grassroots_unions_non_state": 1 if unit.non_state else 0,
-            "labour_disputes": 1 if unit.non_state and rng.random() < 0.04 else 0,
-            "strikes": 1 if unit.non_state and rng.random() < 0.015 else 0,
-            "complaint_letters_received": received,
-            "complaint_letters_handled": handled,
-            "propaganda_sessions": sessions,
-            "propaganda_attendees": sessions * max(1, round(members * rng.uniform(0.6, 0.95))),
-            "training_courses": courses,
-            "training_attendees": trained,
-            "training_attendees_political": round(trained * rng.uniform(0.1, 0.5)),
-            "members_university": university,
-            "members_college": college,
-            "members_vocational": vocational,
-            "members_untrained": untrained,
-            "new_members": members
-            if founded == year
-            else rng.randint(0, max(1, members // (12 if year == NOW else 10))),
-            "new_grassroots_unions": 1 if founded == year else 0,
-            "grassroots_unions_strong": 1
-            if rng.random() < (strong_odds if year == NOW else 0.7)
-            else 0,
-            "officers_trained": rng.randint(1, 5) if year == NOW else rng.randint(0, 3),
-            "members_introduced_to_party": introduced,
-            "members_admitted_to_party": rng.randint(0, introduced),
-            "union_houses": houses,
-            "union_houses_value": houses * rng.choice((30, 40, 50, 60)),
-            "inspections": rng.randint(0, 2),
-            "collective_agreements_signed": signed,
-            "collective_agreements_in_force": signed if rng.random() < 0.9 else 0,
-            "initiatives": initiatives,
-            "initiatives_value": initiatives * rng.randint(5, 40) if enterprise else 0,
-        }
-        for code, value in values.items():
+        counts = year_counts(rng, odds, year, founded, workers_now)
+        for code, value in zip(COUNTS, counts, strict=True):
             figures[(code, year)] = Decimal(value)
+        lo, hi = _INCOME[band][:2] if year == BASE else _INCOME[band][2:]
         figures[("average_income", year)] = Decimal(str(round(rng.uniform(lo, hi), 1)))
     return founded, figures
-
-
-# Every count and sum-money indicator a CĐCS reports (average income is apart: not summed).
-_COUNTS = (
-    "workers", "workers_non_state", "members", "members_women", "members_non_state",
-    "grassroots_unions", "grassroots_unions_non_state", "labour_disputes", "strikes",
-    "complaint_letters_received", "complaint_letters_handled", "propaganda_sessions",
-    "propaganda_attendees", "training_courses", "training_attendees",
-    "training_attendees_political", "members_university", "members_college",
-    "members_vocational", "members_untrained", "new_members", "new_grassroots_unions",
-    "grassroots_unions_strong", "officers_trained", "members_introduced_to_party",
-    "members_admitted_to_party", "union_houses", "union_houses_value", "inspections",
-    "collective_agreements_signed", "collective_agreements_in_force", "initiatives",
-    "initiatives_value",
-)  # fmt: skip
 
 
 def summed_figures(children: list[Figures]) -> Figures:
     """A union's figures from its CĐCS': sums, and the average income weighted by workers."""
     figures: Figures = {}
     for year in (BASE, NOW):
-        for code in _COUNTS:
+        for code in COUNTS:
             figures[(code, year)] = sum(
                 (child.get((code, year), Decimal(0)) for child in children), Decimal(0)
             )

@@ -35,7 +35,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from baocao import bulkload
-from baocao.apps.campaigns.demo import _COUNTS, BASE, NAME, NOW
+from baocao.apps.campaigns.demo import NAME
+from baocao.apps.campaigns.demo_figures import BASE, COUNTS, NOW, Odds, year_counts
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorValue,
@@ -128,7 +129,7 @@ _BRANDS = ("Hòa Bình", "Thành Công", "Phú Thịnh", "Sao Vàng", "Tân Ti�
 _SECTIONS = ("P1/I/1", "P1/II/1", "P1/II/4/4.1", "P2/1")
 STATUS_WEIGHTS = (("accepted", 90), ("submitted", 6), ("draft", 4))
 
-_CODE_INDEX = {code: index for index, code in enumerate(_COUNTS)}
+_CODE_INDEX = {code: index for index, code in enumerate(COUNTS)}
 _W = _CODE_INDEX["workers"]
 INCOME_CODE = "average_income"
 
@@ -317,8 +318,8 @@ class _Tree:
 
 
 def _from_decimals(figures) -> Figures:
-    base = [int(figures.get((code, BASE), 0)) for code in _COUNTS]
-    now = [int(figures.get((code, NOW), 0)) for code in _COUNTS]
+    base = [int(figures.get((code, BASE), 0)) for code in COUNTS]
+    now = [int(figures.get((code, NOW), 0)) for code in COUNTS]
     incomes = []
     for year in (BASE, NOW):
         value = figures.get((INCOME_CODE, year))
@@ -329,21 +330,11 @@ def _from_decimals(figures) -> Figures:
 # --- figures ----------------------------------------------------------------------------------
 
 
-def _split(total: int, shares: list[float]) -> list[int]:
-    parts, left = [], total
-    for share in shares:
-        part = min(left, max(0, round(total * share)))
-        parts.append(part)
-        left -= part
-    parts.append(left)
-    return parts
-
-
 def grassroots_figures(code: str, workplace: str) -> Figures:
-    """A drawn CĐCS's counts for 2008 and 2017, in `_COUNTS` order, within the outline's hard
+    """A drawn CĐCS's counts for 2008 and 2017, in `COUNTS` order, within the outline's hard
     rules (members ≤ workers, women ≤ members, non-state ≤ all, a CĐCS counts one CĐCS, ...)."""
     rng = _rng("figures", code)
-    non_state = workplace in (_PRIVATE, _FDI)
+    odds = _ODDS[workplace]
     if workplace == _PUBLIC:
         workers_now = rng.randint(12, 60)
     elif workplace == _STATE_COMPANY:
@@ -352,7 +343,7 @@ def grassroots_figures(code: str, workplace: str) -> Figures:
         workers_now = max(10, min(8000, round(rng.lognormvariate(math.log(40), 1.1))))
     else:
         workers_now = max(30, min(30000, round(rng.lognormvariate(math.log(290), 0.9))))
-    if non_state:
+    if odds.non_state:
         founded = rng.randint(1995, 2008) if rng.random() < 0.45 else rng.randint(2009, 2017)
     else:
         founded = rng.randint(2009, 2017) if rng.random() < 0.04 else rng.randint(1960, 2008)
@@ -360,79 +351,43 @@ def grassroots_figures(code: str, workplace: str) -> Figures:
     incomes: list[int | None] = []
     for year in (BASE, NOW):
         if founded > year:
-            result.append([0] * len(_COUNTS))
+            result.append([0] * len(COUNTS))
             incomes.append(None)
             continue
-        if year == NOW:
-            workers = workers_now
-        else:
-            spread = (0.5, 1.1) if non_state else (0.75, 1.05)
-            workers = max(3, round(workers_now * rng.uniform(*spread)))
-        if non_state:
-            members = max(1, round(workers * rng.uniform(0.5, 0.92 if year == NOW else 0.85)))
-        else:
-            members = workers - rng.randint(0, workers // 25)
-        women = round(members * rng.uniform(0.3, 0.75 if workplace != _FDI else 0.85))
-        university = rng.uniform(0.05, 0.2) if non_state else rng.uniform(0.4, 0.9)
-        qualification = _split(
-            members,
-            [university * (1 if year == NOW else 0.75), rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.25)],
-        )  # fmt: skip
-        sessions = rng.randint(2, 10) if year == NOW else rng.randint(1, 4)
-        courses = rng.randint(0, 3) if year == NOW else rng.randint(0, 1)
-        trained = courses * max(1, round(members * rng.uniform(0.2, 0.7)))
-        introduced = rng.randint(0, 3 if year == NOW else 2)
-        received = rng.randint(1, 3) if rng.random() < (0.25 if non_state else 0.12) else 0
-        houses = 1 if rng.random() < 0.05 else 0
-        signed = 1 if non_state and rng.random() < (0.8 if year == NOW else 0.4) else 0
-        initiatives = rng.randint(0, 6) // (1 if year == NOW else 2)
-        values = {
-            "workers": workers,
-            "workers_non_state": workers if non_state else 0,
-            "members": members,
-            "members_women": women,
-            "members_non_state": members if non_state else 0,
-            "grassroots_unions": 1,
-            "grassroots_unions_non_state": 1 if non_state else 0,
-            "labour_disputes": 1 if non_state and rng.random() < 0.04 else 0,
-            "strikes": 1 if non_state and rng.random() < 0.01 else 0,
-            "complaint_letters_received": received,
-            "complaint_letters_handled": received,
-            "propaganda_sessions": sessions,
-            "propaganda_attendees": sessions * max(1, round(members * rng.uniform(0.6, 0.95))),
-            "training_courses": courses,
-            "training_attendees": trained,
-            "training_attendees_political": round(trained * rng.uniform(0.1, 0.5)),
-            "members_university": qualification[0],
-            "members_college": qualification[1],
-            "members_vocational": qualification[2],
-            "members_untrained": qualification[3],
-            "new_members": members
-            if founded == year
-            else rng.randint(0, max(1, members // (12 if year == NOW else 10))),
-            "new_grassroots_unions": 1 if founded == year else 0,
-            "grassroots_unions_strong": 1 if rng.random() < (0.6 if non_state else 0.82) else 0,
-            "officers_trained": rng.randint(1, 5) if year == NOW else rng.randint(0, 3),
-            "members_introduced_to_party": introduced,
-            "members_admitted_to_party": rng.randint(0, introduced),
-            "union_houses": houses,
-            "union_houses_value": houses * rng.choice((30, 40, 50, 60)),
-            "inspections": rng.randint(0, 2),
-            "collective_agreements_signed": signed,
-            "collective_agreements_in_force": signed if rng.random() < 0.9 else 0,
-            "initiatives": initiatives,
-            "initiatives_value": initiatives * rng.randint(5, 40) if non_state else 0,
-        }
-        result.append([values[code] for code in _COUNTS])
+        result.append(year_counts(rng, odds, year, founded, workers_now))
         low, high = _INCOME[workplace][:2] if year == BASE else _INCOME[workplace][2:]
         incomes.append(rng.randint(low, high))
     return result[0], result[1], incomes[0], incomes[1]
 
 
+def _odds(workplace: str) -> Odds:
+    """How a kind of workplace's CĐCS are drawn: a non-state one signs agreements and values
+    its initiatives, a state one has nearly every worker a member."""
+    non_state = workplace in (_PRIVATE, _FDI)
+    return Odds(
+        non_state=non_state,
+        enterprise=non_state,
+        workers_then=(0.5, 1.1) if non_state else (0.75, 1.05),
+        members=((0.5, 0.85), (0.5, 0.92)) if non_state else None,
+        women=(0.3, 0.85 if workplace == _FDI else 0.75),
+        university=(0.05, 0.2) if non_state else (0.4, 0.9),
+        letters=0.25 if non_state else 0.12,
+        late_letters=False,
+        houses=0.05,
+        agreements=(0.4, 0.8),
+        initiatives=6,
+        strikes=0.01,
+        strong=(0.6, 0.6) if non_state else (0.82, 0.82),
+    )
+
+
+_ODDS = {workplace: _odds(workplace) for workplace, _ in _WORKPLACES}
+
+
 def summed(children: list[Figures]) -> Figures:
     """A union's figures from its units': sums, and the income weighted by workers (in tenths,
     rounded half to even as `summed_figures` does)."""
-    size = len(_COUNTS)
+    size = len(COUNTS)
     out: list[list[int]] = []
     incomes: list[int | None] = []
     for year in (0, 1):
@@ -671,7 +626,7 @@ def _load(shape: Shape, now: datetime.datetime, progress) -> NationalDemo:
     # 3. figures (children before parents, so a union sums what it has just seen), texts spooled
     texts, versions = bulkload.Spool(), bulkload.Spool()
     typed_at = opened + datetime.timedelta(days=20)
-    codes = list(_COUNTS)
+    codes = list(COUNTS)
 
     def value_rows() -> Iterator[tuple]:
         figures_of: dict[int, Figures] = {}
