@@ -427,6 +427,21 @@ def test_download_permissions(client, province, people, campaign, tree):
     assert download(client, province, "docx").status_code == 302
 
 
+def test_an_xlsx_too_big_for_the_web_says_so_and_offers_the_docx(
+    client, province, people, monkeypatch
+):
+    from baocao.apps.campaigns import views_consolidate
+
+    monkeypatch.setattr(views_consolidate, "XLSX_MAX_REPORTS", 2)
+    response = download(as_user(client, people["consolidator"]), province, "xlsx")
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "Chưa xuất được bảng Excel" in html
+    assert "quá nhiều để tải qua trang web" in html
+    assert url("report_download", province, "docx") in html
+
+
 def test_pdf_download_through_libreoffice(client, province, people):
     if not pdf_module.libreoffice_available():
         pytest.fail("LibreOffice is missing: `make system-deps` installs libreoffice-writer")

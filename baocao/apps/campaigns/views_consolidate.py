@@ -73,6 +73,9 @@ from baocao.text import fold
 
 PER_PAGE = 50
 MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
+# The indicator workbook has a row per report: a country's 130,000 (and their 8.8 million
+# figures, all read to fill them) are too much for one web request.
+XLSX_MAX_REPORTS = 20_000
 SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
 NOTE_INSERT = "Chèn đoạn của %(unit)s"
 NOTE_DRAFT = "Bản nháp tổng hợp"
@@ -133,6 +136,21 @@ def _forbidden(request, report: Report | None, message: str = "") -> HttpRespons
         {"report": report, "message": message},
         status=403,
     )
+
+
+def _unavailable(
+    request, report: Report, heading: str, message: str, submitted_too: bool, *, status: int
+) -> HttpResponse:
+    """A download that cannot be made: why, and the DOCX instead."""
+    context = {
+        "report": report,
+        "campaign": report.campaign,
+        "unit": report.unit,
+        "heading": heading,
+        "message": message,
+        "docx_url": _download_url(report, "docx", submitted_too),
+    }
+    return render(request, "campaigns/consolidate/unavailable.html", context, status=status)
 
 
 def _load(slug: str, unit_code: str) -> Report:
@@ -981,12 +999,8 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
     if fmt == "xlsx":
         from baocao.xlsx_out import indicators_workbook
 
-        below = (
-            Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-            .exclude(unit=unit)
-            .exists()
-        )
-        if below and not sees_subtree(request.user, unit):
+        reports = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path).count()
+        if reports > 1 and not sees_subtree(request.user, unit):
             return _forbidden(
                 request,
                 report,
@@ -994,6 +1008,21 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
                     "Bảng chỉ tiêu liệt kê số liệu của từng đơn vị cấp dưới; bạn chỉ được xem "
                     "báo cáo của đơn vị mình. Hãy tải bản DOCX."
                 ),
+            )
+        if reports > XLSX_MAX_REPORTS:
+            return _unavailable(
+                request,
+                report,
+                _("Chưa xuất được bảng Excel"),
+                _(
+                    "Bảng chỉ tiêu có một dòng cho mỗi báo cáo; %(count)s báo cáo dưới "
+                    "%(unit)s là quá nhiều để tải qua trang web. Hãy tải bảng của từng đơn vị "
+                    "trực thuộc từ trang tổng hợp của đơn vị đó, hoặc tải bản DOCX (có số liệu "
+                    "đã tổng hợp)."
+                )
+                % {"count": format_number(reports), "unit": unit.name},
+                submitted_too,
+                status=422,
             )
         subtree = subtree_figures(campaign, unit, include_submitted=submitted_too)
         data = indicators_workbook(
@@ -1014,17 +1043,9 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
             try:
                 data = docx_to_pdf(data)
             except InputError as error:
-                return render(
-                    request,
-                    "campaigns/consolidate/unavailable.html",
-                    {
-                        "report": report,
-                        "campaign": campaign,
-                        "unit": unit,
-                        "message": error.message,
-                        "docx_url": _download_url(report, "docx", submitted_too),
-                    },
-                    status=503,
+                heading = _("Chưa xuất được bản PDF")
+                return _unavailable(
+                    request, report, heading, error.message, submitted_too, status=503
                 )
             content_type = PDF_TYPE
     response = HttpResponse(data, content_type=content_type)
