@@ -109,7 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The national roll-up is one GROUP BY over millions of figures: compiling it (JIT) cost
     # 0.9 s of its 2.6 s, more than it saved, and its ~50,000 groups spilled to disk in the
     # default 4 MB of work memory (bench/bench_rollup.py). The site's other queries are small.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=64MB"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"-c jit=off -c work_mem=64MB {options.get('options', '')}".strip()
     # PgBouncer in transaction mode cannot keep the dashboard's server-side cursor.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("BAOCAO_PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
