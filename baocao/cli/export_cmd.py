@@ -52,14 +52,17 @@ def _summary(subtree, unit) -> None:
     err.print(
         f"Đã tính {counted}/{expected} báo cáo của {escape(unit.name)} và các đơn vị trực thuộc."
     )
-    missing = subtree.rollup.missing(unit.path)
-    if missing:
-        err.print(f"[yellow]Chưa tính {len(missing)} báo cáo[/yellow] (chưa duyệt hoặc chưa gửi).")
+    if expected > counted:
+        err.print(
+            f"[yellow]Chưa tính {expected - counted} báo cáo[/yellow] (chưa duyệt hoặc chưa gửi)."
+        )
+    from baocao.apps.orgs.models import Unit
     from baocao.indicators.numbers import format_number
 
-    names = {report.unit.path: report.unit.name for report in subtree.reports}
     catalogue = {i.code: i.name for i in subtree.indicators}
     complete = [d for d in subtree.rollup.differences if not d.missing_below]
+    shown = {d.path for d in complete[:20]}
+    names = dict(Unit.objects.filter(path__in=shown).values_list("path", "name"))
     partial = len(subtree.rollup.differences) - len(complete)
     if partial:
         err.print(
@@ -86,11 +89,25 @@ def export(
     """Xuất báo cáo của một đơn vị (số liệu tổng hợp từ các đơn vị trực thuộc): DOCX, XLSX, PDF."""
     try:
         campaign_obj, unit_obj = _load(campaign, unit)
-        from baocao.apps.campaigns.consolidation import report_document, subtree_figures
+        from baocao.apps.campaigns.consolidation import (
+            XLSX_MAX_REPORTS,
+            report_document,
+            reports_under,
+            subtree_figures,
+        )
 
         if format is Format.xlsx:
+            from baocao.indicators.numbers import format_number
             from baocao.xlsx_out import indicators_workbook
 
+            reports = reports_under(campaign_obj, unit_obj)
+            if reports > XLSX_MAX_REPORTS:
+                raise InputError(
+                    f"Bảng chỉ tiêu có một dòng cho mỗi báo cáo; {format_number(reports)} báo cáo "
+                    f"dưới {unit_obj.name} là quá nhiều (tối đa {format_number(XLSX_MAX_REPORTS)}"
+                    "). Hãy xuất bảng của từng đơn vị trực thuộc (--unit MÃ), hoặc bản DOCX "
+                    "(có số liệu đã tổng hợp)."
+                )
             subtree = subtree_figures(campaign_obj, unit_obj, include_submitted=include_submitted)
             data = indicators_workbook(
                 subtree.rows(),

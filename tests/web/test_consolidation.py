@@ -108,6 +108,20 @@ def test_consolidate_and_export_commands_write_real_files(campaign, tree, tmp_pa
     assert codes[:2] == ["KT", "KT-DH"]
 
 
+def test_an_xlsx_export_too_big_to_hold_gives_a_message(campaign, tmp_path, monkeypatch):
+    from baocao.apps.campaigns import consolidation
+
+    monkeypatch.setattr(consolidation, "XLSX_MAX_REPORTS", 2)
+    out = tmp_path / "chi-tieu.xlsx"
+    result = CliRunner().invoke(
+        app,
+        ["export", "--campaign", "nq20", "--unit", "KT", "--format", "xlsx", "-o", str(out)],
+    )
+    assert result.exit_code == 2
+    assert "quá nhiều" in result.output and "--unit" in result.output
+    assert not out.exists()
+
+
 def test_export_of_an_unknown_unit_gives_a_message(campaign):
     result = CliRunner().invoke(app, ["export", "--campaign", "nq20", "--unit", "GL"])
     assert result.exit_code == 2

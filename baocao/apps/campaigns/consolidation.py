@@ -34,6 +34,9 @@ from baocao.xlsx_out import FigureRow
 
 # Above this many reports under a unit, its report's figures are rolled up in SQL ("auto").
 SQL_ROLLUP_FROM = 5_000
+# The indicator workbook has a row per report, filled from every figure below: a country's
+# 130,000 reports (8.8 million figures) are too much to hold, on the web or from the CLI.
+XLSX_MAX_REPORTS = 20_000
 ENGINES = ("auto", "python", "sql")
 
 COUNTED_DEFAULT = (ReportStatus.ACCEPTED,)
@@ -153,6 +156,11 @@ def _use_sql(campaign: Campaign, unit: Unit, engine: str) -> bool:
         return engine == "sql"
     below = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
     return below[SQL_ROLLUP_FROM : SQL_ROLLUP_FROM + 1].exists()
+
+
+def reports_under(campaign: Campaign, unit: Unit) -> int:
+    """How many reports `unit`'s subtree holds in `campaign`, its own included."""
+    return Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path).count()
 
 
 def with_parts(campaign: Campaign, indicators: list[Indicator]) -> list[Indicator]:

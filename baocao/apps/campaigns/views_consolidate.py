@@ -43,9 +43,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import (
+    XLSX_MAX_REPORTS,
     SubtreeFigures,
     missing_reports,
     report_document,
+    reports_under,
     standing_reports,
     subtree_figures,
 )
@@ -73,9 +75,6 @@ from baocao.text import fold
 
 PER_PAGE = 50
 MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
-# The indicator workbook has a row per report: a country's 130,000 (and their 8.8 million
-# figures, all read to fill them) are too much for one web request.
-XLSX_MAX_REPORTS = 20_000
 SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
 NOTE_INSERT = "Chèn đoạn của %(unit)s"
 NOTE_DRAFT = "Bản nháp tổng hợp"
@@ -999,7 +998,7 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
     if fmt == "xlsx":
         from baocao.xlsx_out import indicators_workbook
 
-        reports = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path).count()
+        reports = reports_under(campaign, unit)
         if reports > 1 and not sees_subtree(request.user, unit):
             return _forbidden(
                 request,
