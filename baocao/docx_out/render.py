@@ -295,11 +295,8 @@ class _ReportWriter:
             run.bold = span.bold or None
             run.italic = span.italic or None
 
-    def _indicator_table(self, groups: list[tuple[str | None, list[Row]]]) -> None:
-        """A bordered comparison table; `groups` are (heading row or None, rows)."""
-        baseline, current = self.report.years
-        headers = ("TT", "Chỉ tiêu", "Đơn vị", f"Năm {baseline}", f"Năm {current}")
-        headers += ("Tăng/giảm", "%")
+    def _bordered_table(self, headers: Sequence[str]):
+        """A centred, bordered table whose bold header row repeats on every page."""
         table = self.document.add_table(rows=1, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -307,6 +304,14 @@ class _ReportWriter:
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             _cell_text(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
         oxml.repeat_as_header(table.rows[0])
+        return table
+
+    def _indicator_table(self, groups: list[tuple[str | None, list[Row]]]) -> None:
+        """A bordered comparison table; `groups` are (heading row or None, rows)."""
+        baseline, current = self.report.years
+        headers = ("TT", "Chỉ tiêu", "Đơn vị", f"Năm {baseline}", f"Năm {current}")
+        headers += ("Tăng/giảm", "%")
+        table = self._bordered_table(headers)
         aligns = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER)
         aligns += (WD_ALIGN_PARAGRAPH.RIGHT,) * 4
         for group, rows in groups:

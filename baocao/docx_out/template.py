@@ -11,7 +11,6 @@ properties, so that the file uploaded back finds its report (`baocao.ingest` rea
 from __future__ import annotations
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
@@ -111,14 +110,9 @@ class _TemplateWriter(_ReportWriter):
         """TT | Chỉ tiêu | Đơn vị tính | Năm <baseline> | Năm <current>: labels shaded."""
         baseline, current = self.report.years
         headers = ("TT", "Chỉ tiêu", "Đơn vị tính", f"Năm {baseline}", f"Năm {current}")
-        table = self.document.add_table(rows=1, cols=len(headers))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        oxml.set_table_borders(table, visible=True)
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            _cell_text(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        table = self._bordered_table(headers)
+        for cell in table.rows[0].cells:
             oxml.shade(cell, LABEL_FILL)
-        oxml.repeat_as_header(table.rows[0])
         for number, indicator in enumerate(indicators, start=1):
             row = table.add_row()
             texts = (str(number), indicator.name, indicator.unit)
