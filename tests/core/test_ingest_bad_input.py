@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from office_files import replace_member, to_bytes, zip_bomb, zip_bytes
 from openpyxl import Workbook
 
 from baocao.errors import InputError
@@ -22,38 +22,6 @@ from baocao.outline.builtin import load_builtin
 
 OUTLINE = load_builtin()
 REPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
-
-
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def replace_member(data: bytes, name: str, edit) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    members[name] = edit(members[name])
-    return zip_bytes(members)
-
-
-def zip_bomb(main: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open(main, "w", force_zip64=True) as member:
-            chunk = bytes(1024 * 1024)
-            for _ in range(210):
-                member.write(chunk)
-    return buffer.getvalue()
 
 
 def encrypted_zip(data: bytes) -> bytes:

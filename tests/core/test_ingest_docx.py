@@ -4,7 +4,6 @@ paragraph kept with its section or shown as unassigned, figures read from the ta
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from office_files import to_bytes
 
 from baocao.docx_in import read_docx
 from baocao.docx_out import Header, ReportDocument, libreoffice_available, render_docx
@@ -21,12 +21,6 @@ from baocao.outline.builtin import load_builtin
 
 OUTLINE = load_builtin()
 REPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
-
-
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def report(*blocks) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from office_files import replace_member, to_bytes, zip_bomb, zip_bytes
 
 from baocao.errors import InputError
 from baocao.outline.files import open_outline
@@ -33,12 +33,6 @@ _SEED_CANDIDATES = [
     _REPO / "tests" / "fixtures" / "seed_nq20.txt",
 ]
 SEED = next((p for p in _SEED_CANDIDATES if p.is_file()), _SEED_CANDIDATES[0])
-
-
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def plain_docx(lines: list[str]) -> bytes:
@@ -354,32 +348,6 @@ def test_typed_footnote_block_with_heading_styles_keeps_the_levels():
 # --- bad input -----------------------------------------------------------------------------------
 
 
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def replace_member(data: bytes, name: str, edit) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    members[name] = edit(members[name])
-    return zip_bytes(members)
-
-
-def zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            chunk = bytes(1024 * 1024)
-            for _ in range(300):
-                member.write(chunk)
-    return buffer.getvalue()
-
-
 def tiny_png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (
@@ -426,7 +394,7 @@ BAD_FILES = {
     ),
     "not word": ("de_cuong.docx", lambda: zip_bytes({"readme.txt": b"hello"}), "không phải"),
     "excel": ("de_cuong.docx", lambda: zip_bytes({"xl/workbook.xml": b"<x/>"}), "Excel"),
-    "zip bomb": ("bom.docx", zip_bomb, "giải nén"),
+    "zip bomb": ("bom.docx", lambda: zip_bomb(megabytes=300), "giải nén"),
     "docm": ("de_cuong.docm", docm, "macro"),
     "empty": ("trong.docx", lambda: to_bytes(docx.Document()), "không có nội dung chữ"),
     "images only": ("scan.docx", images_only, "hình ảnh"),

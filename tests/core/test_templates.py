@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import docx
 from docx.oxml.ns import qn
+from office_files import to_bytes
 from openpyxl import load_workbook
 
 from baocao.docx_out import Header
@@ -27,12 +28,6 @@ HEADER = Header("LĐLĐ tỉnh Kon Tum", "LĐLĐ huyện Đắk Hà", "     /BC-
 
 def docx_template() -> bytes:
     return report_template_docx(OUTLINE, HEADER, unit_code="KT-DH")
-
-
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 # --- DOCX --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from docx.oxml.ns import qn
+from office_files import to_bytes, zip_bomb, zip_bytes
 from openpyxl import load_workbook
 
 from baocao.apps.campaigns import actions
@@ -62,12 +63,6 @@ def uploaded(client, report, data: bytes, name: str) -> Upload:
     item = Upload.objects.latest("pk")
     assert response["Location"] == url("upload_preview", report, item.pk)
     return item
-
-
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 class _Form(HTMLParser):
@@ -513,25 +508,6 @@ def test_another_units_template_asks_before_it_is_imported(client, school, tree,
 
 
 # --- Bad files -----------------------------------------------------------------------------------
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            chunk = bytes(1024 * 1024)
-            for _ in range(210):
-                member.write(chunk)
-    return buffer.getvalue()
 
 
 def docm() -> bytes:
