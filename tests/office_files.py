@@ -1,8 +1,16 @@
 """Office files built in memory for the tests: a python-docx/openpyxl document as bytes, a
-package rebuilt from its members or with one member edited, and a zip bomb."""
+package rebuilt from its members or with one member edited, a zip bomb, and a report template
+filled in as a person fills it in Word."""
 
+import copy
 import io
 import zipfile
+
+import docx
+from docx.oxml.ns import qn
+
+from baocao.docx_out.render import heading_text
+from baocao.docx_out.template import GUIDANCE_STYLE
 
 
 def to_bytes(document) -> bytes:
@@ -36,3 +44,46 @@ def zip_bomb(main: str = "word/document.xml", megabytes: int = 210) -> bytes:
             for _ in range(megabytes):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+def fill_template(
+    data: bytes,
+    outline,
+    texts: dict[str, list[str]],
+    values: dict[tuple[str, int], str],
+    *,
+    keep_instructions: frozenset[str] = frozenset(),
+) -> bytes:
+    """Fill the template as a person does in Word: type over the first grey instruction of a
+    section, delete the others (except in `keep_instructions`), add paragraphs; type figures
+    in the white cells."""
+    document = docx.Document(io.BytesIO(data))
+    headings = {heading_text(s).split("\n")[0]: s.id for s, _ in outline.walk()}
+    current, guidance = None, {}
+    for paragraph in document.paragraphs:
+        if paragraph.text in headings:
+            current = headings[paragraph.text]
+        elif paragraph.style.name == GUIDANCE_STYLE and current:
+            guidance.setdefault(current, []).append(paragraph)
+    for section_id, lines in texts.items():
+        first, *others = guidance[section_id]
+        first.text = lines[0]  # typed over: keeps the grey italic style
+        anchor = first._p
+        for line in lines[1:]:
+            new = copy.deepcopy(anchor)
+            for run in new.findall(qn("w:r"))[1:]:
+                new.remove(run)
+            anchor.addnext(new)
+            new.find(qn("w:r")).find(qn("w:t")).text = line
+            anchor = new
+        if section_id not in keep_instructions:
+            for paragraph in others:
+                paragraph._p.getparent().remove(paragraph._p)
+    names = {i.name: i.code for i in outline.indicators}
+    for table in document.tables[1:]:
+        for row in table.rows[1:]:
+            code = names.get(row.cells[1].text)
+            for column, year in ((3, 2008), (4, 2017)):
+                if (code, year) in values:
+                    row.cells[column].text = values[(code, year)]
+    return to_bytes(document)

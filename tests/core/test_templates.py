@@ -3,18 +3,16 @@ round-trip through the ingest (untouched: nothing; filled: exactly what was fill
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 from decimal import Decimal
 
 import docx
 from docx.oxml.ns import qn
-from office_files import to_bytes
+from office_files import fill_template
 from openpyxl import load_workbook
 
 from baocao.docx_out import Header
-from baocao.docx_out.render import heading_text
 from baocao.docx_out.template import GUIDANCE_STYLE, LABEL_FILL, report_template_docx
 from baocao.ingest import ingest_docx, ingest_xlsx
 from baocao.outline.builtin import load_builtin
@@ -69,44 +67,6 @@ def test_report_template_layout_guidance_grey_italic_labels_shaded_header_filled
     assert first[1].text == OUTLINE.indicator("workers").name and first[3].text == ""
 
 
-def fill(data: bytes, texts: dict[str, list[str]], values: dict[tuple[str, int], str]) -> bytes:
-    """Fill the template as a person does in Word: type over the first instruction of a section,
-    delete the others, add paragraphs; type figures in the white cells."""
-    document = docx.Document(io.BytesIO(data))
-    body = list(document.paragraphs)
-    headings = {heading_text(s).split("\n")[0]: s.id for s, _ in OUTLINE.walk()}
-    current = None
-    guidance: dict[str, list] = {}
-    for paragraph in body:
-        if paragraph.text in headings:
-            current = headings[paragraph.text]
-        elif paragraph.style.name == GUIDANCE_STYLE and current:
-            guidance.setdefault(current, []).append(paragraph)
-    for section_id, lines in texts.items():
-        instructions = guidance[section_id]
-        first = instructions[0]
-        first.text = lines[0]  # typed over: keeps the grey italic style
-        anchor = first._p
-        for line in lines[1:]:
-            new = copy.deepcopy(anchor)
-            for run in new.findall(qn("w:r"))[1:]:
-                new.remove(run)
-            anchor.addnext(new)
-            new.find(qn("w:r")).find(qn("w:t")).text = line
-            anchor = new
-        for paragraph in instructions[1:]:
-            if section_id != "P1/I/2":  # one unit leaves the instructions in place
-                paragraph._p.getparent().remove(paragraph._p)
-    names = {i.name: i.code for i in OUTLINE.indicators}
-    for table in document.tables[1:]:
-        for row in table.rows[1:]:
-            code = names.get(row.cells[1].text)
-            for column, year in ((3, 2008), (4, 2017)):
-                if (code, year) in values:
-                    row.cells[column].text = values[(code, year)]
-    return to_bytes(document)
-
-
 def test_filled_report_template_gives_exactly_what_was_filled():
     texts = {
         "P1/I/1": ["Ban Thường vụ đã tham mưu cho Huyện ủy ban hành Chương trình hành động.",
@@ -123,7 +83,18 @@ def test_filled_report_template_gives_exactly_what_was_filled():
         ("labour_disputes", 2008): "0",
         ("initiatives", 2017): "356",
     }
-    result = ingest_docx(fill(docx_template(), texts, values), OUTLINE, name="da_dien.docx")
+    result = ingest_docx(
+        fill_template(
+            # one unit leaves the grey instructions of I.2 in place
+            docx_template(),
+            OUTLINE,
+            texts,
+            values,
+            keep_instructions=frozenset({"P1/I/2"}),
+        ),
+        OUTLINE,
+        name="da_dien.docx",
+    )
     assert result.sections == {
         "P1/I/1": "<p>Ban Thường vụ đã tham mưu cho Huyện ủy ban hành Chương trình hành động."
         "</p><ul><li>Tổ chức 12 hội nghị quán triệt;</li><li>Ban hành 8 văn bản chỉ đạo.</li>"

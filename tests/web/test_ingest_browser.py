@@ -5,13 +5,13 @@ desktop and phone width go to var/screenshots/."""
 from pathlib import Path
 
 import pytest
+from office_files import fill_template
 from playwright.sync_api import expect
 
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, SectionText, Upload
 
 from .samples import PASSWORD
-from .test_ingest_pages import fill_docx
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def test_download_fill_upload_preview_confirm(
     template = Path(download.path()).read_bytes()
 
     # Filled in Word (here: python-docx): two sections and two cells of a table.
-    filled = fill_docx(
+    filled = fill_template(
         template,
         report.campaign.outline_tree,
         {

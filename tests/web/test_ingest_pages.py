@@ -3,7 +3,6 @@ who may do what; bad files; a section saved meanwhile; content that could not be
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
@@ -16,8 +15,7 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from docx.oxml.ns import qn
-from office_files import to_bytes, zip_bomb, zip_bytes
+from office_files import fill_template, to_bytes, zip_bomb, zip_bytes
 from openpyxl import load_workbook
 
 from baocao.apps.campaigns import actions
@@ -30,8 +28,6 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.views_ingest import attachment
 from baocao.docx_out import libreoffice_available
-from baocao.docx_out.render import heading_text
-from baocao.docx_out.template import GUIDANCE_STYLE
 from baocao.ingest import ingest_docx
 from baocao.xlsx_out import TEMPLATE_HEADER_ROW
 
@@ -128,39 +124,6 @@ def section_of(html: str, label_start: str) -> str:
 
 
 # --- Template filling, as a person does in Word ------------------------------------------------
-
-
-def fill_docx(data: bytes, outline, texts: dict[str, list[str]], values: dict) -> bytes:
-    """Type over a section's first grey instruction (deleting the others) and into white cells."""
-    document = docx.Document(io.BytesIO(data))
-    headings = {heading_text(s).split("\n")[0]: s.id for s, _ in outline.walk()}
-    current, guidance = None, {}
-    for paragraph in document.paragraphs:
-        if paragraph.text in headings:
-            current = headings[paragraph.text]
-        elif paragraph.style.name == GUIDANCE_STYLE and current:
-            guidance.setdefault(current, []).append(paragraph)
-    for section_id, lines in texts.items():
-        first, *others = guidance[section_id]
-        first.text = lines[0]
-        anchor = first._p
-        for line in lines[1:]:
-            new = copy.deepcopy(anchor)
-            for run in new.findall(qn("w:r"))[1:]:
-                new.remove(run)
-            anchor.addnext(new)
-            new.find(qn("w:r")).find(qn("w:t")).text = line
-            anchor = new
-        for paragraph in others:
-            paragraph._p.getparent().remove(paragraph._p)
-    names = {i.name: i.code for i in outline.indicators}
-    for table in document.tables[1:]:
-        for row in table.rows[1:]:
-            code = names.get(row.cells[1].text)
-            for column, year in ((3, 2008), (4, 2017)):
-                if (code, year) in values:
-                    row.cells[column].text = values[(code, year)]
-    return to_bytes(document)
 
 
 # --- Who may do what -----------------------------------------------------------------------------
@@ -437,7 +400,7 @@ def test_word_template_round_trip_imports_exactly_what_was_filled(client, school
     as_user(client, people["school_writer"])
     template = client.get(url("report_template", school)).content
     outline = school.campaign.outline_tree
-    filled = fill_docx(
+    filled = fill_template(
         template,
         outline,
         {"P1/I/2": ["Công đoàn cơ sở đã tổ chức học tập Nghị quyết cho 45 đoàn viên."]},
@@ -489,7 +452,7 @@ def test_another_units_template_asks_before_it_is_imported(client, school, tree,
     clinic = report_of(campaign, tree.cdcs_dh2)
     as_user(client, people["clinic_writer"])
     theirs = client.get(url("report_template", clinic)).content
-    filled = fill_docx(theirs, campaign.outline_tree, {"P2/3": ["Đề nghị hỗ trợ."]}, {})
+    filled = fill_template(theirs, campaign.outline_tree, {"P2/3": ["Đề nghị hỗ trợ."]}, {})
     as_user(client, people["school_writer"])
     item = uploaded(client, school, filled, "mau_tram_y_te.docx")
     html = preview(client, school, item)
