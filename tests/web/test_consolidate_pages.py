@@ -161,6 +161,22 @@ def test_the_table_rolls_up_accepted_reports_and_shows_the_difference(client, pr
     assert "chênh 5" in html
 
 
+def test_a_long_list_of_missing_reports_is_cut_and_counted(client, province, people, monkeypatch):
+    from baocao.apps.campaigns import views_consolidate
+
+    monkeypatch.setattr(views_consolidate, "MISSING_SHOWN", 1)
+    html = (
+        as_user(client, people["consolidator"])
+        .get(url("consolidate", province, query={"muc": TABLE_SECTION}))
+        .content.decode()
+    )
+    assert "Còn thiếu 2 báo cáo" in html
+    missing = html[html.index('class="cw-missing"') :]
+    missing = missing[: missing.index("</details>")]
+    assert missing.count("<li>") == 1
+    assert "Trên đây là 1 báo cáo đầu tiên theo cây đơn vị" in missing
+
+
 def test_submitted_reports_count_when_asked(client, province, people):
     html = (
         as_user(client, people["consolidator"])
