@@ -44,7 +44,7 @@ def child(case: str) -> None:
         return
     unit = Unit.objects.get(code=code)
     below = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path).count()
-    from baocao.apps.campaigns.demo_national import peak_rss_mb
+    from baocao.demo.national import peak_rss_mb
 
     settled = peak_rss_mb()
     times, size = [], 0

@@ -40,9 +40,9 @@ def child(case: str) -> None:
     from django.db import connection
     from django.test import Client
 
-    from baocao.apps.campaigns.demo_national import peak_rss_mb
     from baocao.apps.campaigns.models import Campaign
     from baocao.apps.orgs import scope
+    from baocao.demo.national import peak_rss_mb
 
     username, slug, rest = CASES[case]
     user = get_user_model().objects.filter(username=username).first()

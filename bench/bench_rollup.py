@@ -268,10 +268,10 @@ def province_sqlite() -> None:
     from django.core.management import call_command
 
     from baocao.apps.campaigns.consolidation import subtree_figures
-    from baocao.apps.campaigns.demo import create_demo_campaign
     from baocao.apps.campaigns.rollup_sql import rollup_sql
     from baocao.apps.orgs.models import Unit
-    from baocao.web.demo import create_demo_users
+    from baocao.demo.accounts import create_demo_users
+    from baocao.demo.campaign import create_demo_campaign
 
     call_command("migrate", interactive=False, verbosity=0)
     create_demo_users()

@@ -23,8 +23,8 @@ def child_setup() -> None:
     from django.db import connection
 
     if connection.vendor == "sqlite":
-        from baocao.apps.campaigns.demo import create_demo_campaign
-        from baocao.web.demo import create_demo_users
+        from baocao.demo.accounts import create_demo_users
+        from baocao.demo.campaign import create_demo_campaign
 
         call_command("migrate", interactive=False, verbosity=0)
         create_demo_users()

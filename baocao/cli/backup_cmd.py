@@ -17,7 +17,7 @@ err = Console(stderr=True)
 
 
 def _database():
-    from baocao.cli.web_cmd import setup_django
+    from baocao.cli.django_setup import setup_django
 
     setup_django()
     from django.conf import settings

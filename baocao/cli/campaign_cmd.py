@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from baocao.cli.web_cmd import setup_django
+from baocao.cli.django_setup import setup_django
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 console = Console()

@@ -161,10 +161,10 @@ def check_email(timeout: float = SMTP_TIMEOUT) -> Check:
 
 
 def check_libreoffice() -> Check:
-    from baocao.docx_out.pdf import _soffice
+    from baocao import libreoffice
 
     name = "LibreOffice (xuất PDF)"
-    found = _soffice()
+    found = libreoffice.executable()
     if found:
         return Check(name, True, False, found)
     return Check(
@@ -194,7 +194,7 @@ def run_checks() -> list[Check]:
 
 def doctor() -> None:
     """Kiểm tra bản cài đặt: cơ sở dữ liệu, migration, tệp tĩnh, thư điện tử, LibreOffice."""
-    from baocao.cli.web_cmd import setup_django
+    from baocao.cli.django_setup import setup_django
 
     setup_django()
     results = run_checks()

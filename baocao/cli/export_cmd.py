@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from baocao.cli.web_cmd import setup_django
+from baocao.cli.django_setup import setup_django
 from baocao.errors import InputError
 
 err = Console(stderr=True)

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from baocao.cli.web_cmd import setup_django
+from baocao.cli.django_setup import setup_django
 
 app = typer.Typer(no_args_is_help=True)
 err = Console(stderr=True)

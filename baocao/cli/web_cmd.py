@@ -5,12 +5,13 @@ commands start fast and need neither Django settings nor a database.
 """
 
 import enum
-import os
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from baocao.cli.django_setup import setup_django
 
 STATUS = {
     "created": "mới tạo",
@@ -20,15 +21,8 @@ STATUS = {
 }
 
 
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baocao.web.settings")
-    import django
-
-    django.setup()
-
-
 def _logins_table() -> Table:
-    from baocao.web.demo import DEMO_USERS
+    from baocao.demo.accounts import DEMO_USERS
 
     table = Table(title="Tài khoản dùng thử")
     for column in ("Tên đăng nhập", "Mật khẩu", "Đơn vị", "Vai trò"):
@@ -64,12 +58,12 @@ def demo(
     setup_django()
     from django.core.management import call_command
 
-    from baocao.apps.campaigns.demo import create_demo_campaign
     from baocao.apps.campaigns.models import ReportStatus
-    from baocao.apps.orgs.demo import create_demo_province
     from baocao.apps.orgs.models import Unit
     from baocao.apps.outlines.services import install_builtin_outlines
-    from baocao.web.demo import create_demo_users
+    from baocao.demo.accounts import create_demo_users
+    from baocao.demo.campaign import create_demo_campaign
+    from baocao.demo.province import create_demo_province
 
     console = Console()
     call_command("migrate", interactive=False, verbosity=0)
@@ -116,7 +110,7 @@ def _national(console: Console, fraction: float) -> None:
         TimeRemainingColumn,
     )
 
-    from baocao.apps.campaigns.demo_national import Shape, create_national_demo
+    from baocao.demo.national import Shape, create_national_demo
     from baocao.indicators.numbers import format_number
 
     columns = (

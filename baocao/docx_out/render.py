@@ -60,7 +60,7 @@ _HEADINGS = {
 
 def render_docx(report: ReportDocument) -> bytes:
     """The report as DOCX bytes; equal reports give equal bytes."""
-    return _ReportWriter(report).render()
+    return ReportWriter(report).render()
 
 
 def date_line(place: str, date: datetime.date) -> str:
@@ -121,7 +121,14 @@ def _text_width_cm(text: str, size_pt: float) -> float:
     return len(text) * em * size_pt / 72 * 2.54
 
 
-class _ReportWriter:
+class ReportWriter:
+    """Writes one `ReportDocument` as DOCX, part by part, in the order `render` calls them.
+
+    A subclass may change a part by overriding its `write_*` method (styles, title, a
+    section's body, appendix, document properties), as the report template does
+    (`baocao.docx_out.template`); `bordered_table` gives it the report's table style.
+    """
+
     def __init__(self, report: ReportDocument):
         self.report = report
         self.document = Document()
@@ -130,15 +137,15 @@ class _ReportWriter:
 
     def render(self) -> bytes:
         self._page_setup()
-        self._styles()
+        self.write_styles()
         self._page_numbers()
         self._header_block()
-        self._title()
+        self.write_title()
         for section, _ in self.report.outline.walk():
             self._section(section)
         self._signature()
-        self._appendix()
-        self._properties()
+        self.write_appendix()
+        self.write_properties()
         buffer = io.BytesIO()
         self.document.save(buffer)
         return oxml.stable_zip(buffer.getvalue())
@@ -153,19 +160,20 @@ class _ReportWriter:
         section.left_margin, section.right_margin = Mm(30), Mm(15)
         section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
-    def _styles(self) -> None:
+    def write_styles(self) -> None:
+        """The document's styles: body, headings per numbering form, footnotes, header."""
         styles = self.document.styles
         oxml.set_document_defaults(self.document, FONT, LANGUAGE)
         oxml.ensure_footnote_styles(self.document)
         normal = styles["Normal"]
-        _font(normal, BODY_SIZE)
+        set_font(normal, BODY_SIZE)
         fmt = normal.paragraph_format
         fmt.space_before, fmt.space_after = Pt(0), Pt(0)
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
         fmt.widow_control = True
 
         body = styles[BODY_STYLE]
-        _font(body, BODY_SIZE)
+        set_font(body, BODY_SIZE)
         fmt = body.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt.first_line_indent = FIRST_LINE_INDENT
@@ -174,7 +182,7 @@ class _ReportWriter:
 
         for name, bold, italic, _ in _HEADINGS.values():
             style = styles[name]
-            _font(style, BODY_SIZE, bold=bold, italic=italic)
+            set_font(style, BODY_SIZE, bold=bold, italic=italic)
             style.font.color.rgb = RGBColor(0, 0, 0)
             fmt = style.paragraph_format
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -189,12 +197,12 @@ class _ReportWriter:
         part.space_before = Pt(12)
 
         note = styles[oxml.FOOTNOTE_TEXT]
-        _font(note, Pt(12))
+        set_font(note, Pt(12))
         fmt = note.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt.space_before, fmt.space_after = Pt(0), Pt(0)
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        _font(styles["Header"], Pt(13))
+        set_font(styles["Header"], Pt(13))
 
     def _page_numbers(self) -> None:
         """The page number centred at the top from page 2; page 1 has an empty header."""
@@ -231,7 +239,8 @@ class _ReportWriter:
         for paragraph in (number, when):
             paragraph.paragraph_format.space_before = Pt(6)
 
-    def _title(self) -> None:
+    def write_title(self) -> None:
+        """'BÁO CÁO', the report's title with its footnotes, a short rule under it."""
         kind = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
         kind.paragraph_format.space_before = Pt(18)
         kind.add_run("BÁO CÁO").bold = True
@@ -250,7 +259,7 @@ class _ReportWriter:
 
     def _section(self, section: Section) -> None:
         self._heading(section)
-        self._section_body(section)
+        self.write_section_body(section)
 
     def _heading(self, section: Section) -> None:
         form = heading_form(section.number)
@@ -262,7 +271,7 @@ class _ReportWriter:
                 run.add_break()
         self._footnotes(heading, section.footnotes)
 
-    def _section_body(self, section: Section) -> None:
+    def write_section_body(self, section: Section) -> None:
         """The section's text, then its indicator table when it has figures."""
         for block in section_blocks(self.report.section_texts.get(section.id)):
             self._text_block(block)
@@ -295,14 +304,14 @@ class _ReportWriter:
             run.bold = span.bold or None
             run.italic = span.italic or None
 
-    def _bordered_table(self, headers: Sequence[str]):
+    def bordered_table(self, headers: Sequence[str]):
         """A centred, bordered table whose bold header row repeats on every page."""
         table = self.document.add_table(rows=1, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         oxml.set_table_borders(table, visible=True)
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            _cell_text(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            cell_text(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
         oxml.repeat_as_header(table.rows[0])
         return table
 
@@ -311,15 +320,15 @@ class _ReportWriter:
         baseline, current = self.report.years
         headers = ("TT", "Chỉ tiêu", "Đơn vị", f"Năm {baseline}", f"Năm {current}")
         headers += ("Tăng/giảm", "%")
-        table = self._bordered_table(headers)
+        table = self.bordered_table(headers)
         aligns = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER)
         aligns += (WD_ALIGN_PARAGRAPH.RIGHT,) * 4
         for group, rows in groups:
             if group:
                 row = table.add_row()
-                _set_widths(row, TABLE_COLUMNS_CM)
+                set_widths(row, TABLE_COLUMNS_CM)
                 merged = row.cells[0].merge(row.cells[-1])
-                _cell_text(merged, group, WD_ALIGN_PARAGRAPH.LEFT, bold=True)
+                cell_text(merged, group, WD_ALIGN_PARAGRAPH.LEFT, bold=True)
                 oxml.keep_row_together(row)
             for data in rows:
                 row = table.add_row()
@@ -328,7 +337,7 @@ class _ReportWriter:
                 texts = (data.number, data.label, unit, data.baseline, data.current)
                 texts += (data.change, data.percent)
                 for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
-                    paragraph = _cell_text(
+                    paragraph = cell_text(
                         cell, text, aligns[index], italic=data.indented and index == 1
                     )
                     if index == 1 and data.indented:
@@ -338,7 +347,7 @@ class _ReportWriter:
             table.columns[index].width = Cm(width)
         for row in table.rows:
             if len(row._tr.tc_lst) == len(TABLE_COLUMNS_CM):
-                _set_widths(row, TABLE_COLUMNS_CM)
+                set_widths(row, TABLE_COLUMNS_CM)
         spacer = self.document.add_paragraph()
         spacer.paragraph_format.space_after = Pt(6)
 
@@ -366,7 +375,7 @@ class _ReportWriter:
         if signature.name:
             _line(right.add_paragraph(), signature.name, 14, bold=True)
 
-    def _appendix(self) -> None:
+    def write_appendix(self) -> None:
         """Every indicator compared over the two years, and the chart of the main ones."""
         indicators = list(self.catalogue.values())
         values, years = self.report.indicator_values, self.report.years
@@ -467,10 +476,11 @@ class _ReportWriter:
         for index, width in enumerate(widths):
             table.columns[index].width = Cm(width)
         for row in table.rows:
-            _set_widths(row, widths)
+            set_widths(row, widths)
         return table
 
-    def _properties(self) -> None:
+    def write_properties(self) -> None:
+        """Core document properties, dated by the report's date so equal reports are equal."""
         props = self.document.core_properties
         header = self.report.header
         moment = datetime.datetime.combine(header.date, datetime.time(), datetime.UTC)
@@ -486,7 +496,8 @@ class _ReportWriter:
         props.language = LANGUAGE
 
 
-def _font(style, size, *, bold: bool | None = None, italic: bool | None = None) -> None:
+def set_font(style, size, *, bold: bool | None = None, italic: bool | None = None) -> None:
+    """Give a Word style the report's font (Times New Roman for every script) and `size`."""
     style.font.name = FONT
     oxml.set_fonts(style.element, FONT)
     style.font.size = size
@@ -523,7 +534,8 @@ def _rule(paragraph, length_cm: float, available_cm: float) -> None:
     oxml.bottom_rule(paragraph)
 
 
-def _cell_text(cell, text: str, align, *, bold: bool = False, italic: bool = False):
+def cell_text(cell, text: str, align, *, bold: bool = False, italic: bool = False):
+    """Write `text` in a table cell at the table size, vertically centred; the paragraph."""
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -534,6 +546,7 @@ def _cell_text(cell, text: str, align, *, bold: bool = False, italic: bool = Fal
     return paragraph
 
 
-def _set_widths(row, widths: Sequence[float]) -> None:
+def set_widths(row, widths: Sequence[float]) -> None:
+    """Set each cell of a table row to its width in cm (Word reads cell widths, not columns)."""
     for cell, width in zip(row.cells, widths, strict=True):
         cell.width = Cm(width)

@@ -1,6 +1,6 @@
 """A unit's report as a Word template to fill: the official layout with nothing written yet.
 
-The same writer as the report (`render._ReportWriter`): page, styles, header block with the
+The same writer as the report (`render.ReportWriter`): page, styles, header block with the
 unit's names, title, headings numbered as in the outline, signature. Under each heading, in
 place of text, the outline's guidance and prompts in grey italics, to be written over; under a
 section that asks for figures, its indicator table with the label cells shaded and the value
@@ -19,10 +19,10 @@ from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.docx_out.render import (
     BODY_STYLE,
     FIRST_LINE_INDENT,
-    _cell_text,
-    _font,
-    _ReportWriter,
-    _set_widths,
+    ReportWriter,
+    cell_text,
+    set_font,
+    set_widths,
 )
 from baocao.outline.model import Outline, Section
 from baocao.templatemark import (
@@ -68,24 +68,24 @@ def report_template_docx(
     return _TemplateWriter(report, mark).render()
 
 
-class _TemplateWriter(_ReportWriter):
+class _TemplateWriter(ReportWriter):
     def __init__(self, report: ReportDocument, mark: TemplateMark):
         super().__init__(report)
         self.mark = mark
 
-    def _styles(self) -> None:
-        super()._styles()
+    def write_styles(self) -> None:
+        super().write_styles()
         style = self.document.styles.add_style(GUIDANCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = self.document.styles[BODY_STYLE]
-        _font(style, Pt(13), italic=True)
+        set_font(style, Pt(13), italic=True)
         style.font.color.rgb = GUIDANCE_COLOUR
         style.paragraph_format.first_line_indent = FIRST_LINE_INDENT
 
-    def _title(self) -> None:
-        super()._title()
+    def write_title(self) -> None:
+        super().write_title()
         self._guidance(TEXT_INSTRUCTION)
 
-    def _section_body(self, section: Section) -> None:
+    def write_section_body(self, section: Section) -> None:
         """Guidance and prompts to write over, then the section's table to fill."""
         for text in section.guidance:
             self._guidance(text)
@@ -110,7 +110,7 @@ class _TemplateWriter(_ReportWriter):
         """TT | Chỉ tiêu | Đơn vị tính | Năm <baseline> | Năm <current>: labels shaded."""
         baseline, current = self.report.years
         headers = ("TT", "Chỉ tiêu", "Đơn vị tính", f"Năm {baseline}", f"Năm {current}")
-        table = self._bordered_table(headers)
+        table = self.bordered_table(headers)
         for cell in table.rows[0].cells:
             oxml.shade(cell, LABEL_FILL)
         for number, indicator in enumerate(indicators, start=1):
@@ -118,23 +118,23 @@ class _TemplateWriter(_ReportWriter):
             texts = (str(number), indicator.name, indicator.unit)
             aligns = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER)
             for cell, text, align in zip(row.cells[:3], texts, aligns, strict=True):
-                _cell_text(cell, text, align)
+                cell_text(cell, text, align)
                 oxml.shade(cell, LABEL_FILL)
             for cell in row.cells[3:]:
-                _cell_text(cell, "", WD_ALIGN_PARAGRAPH.RIGHT)
+                cell_text(cell, "", WD_ALIGN_PARAGRAPH.RIGHT)
             oxml.keep_row_together(row)
         for index, width in enumerate(TEMPLATE_COLUMNS_CM):
             table.columns[index].width = Cm(width)
         for row in table.rows:
-            _set_widths(row, TEMPLATE_COLUMNS_CM)
+            set_widths(row, TEMPLATE_COLUMNS_CM)
         spacer = self.document.add_paragraph()
         spacer.paragraph_format.space_after = Pt(6)
 
-    def _appendix(self) -> None:
+    def write_appendix(self) -> None:
         """A template has no figures yet: no appendix."""
 
-    def _properties(self) -> None:
-        super()._properties()
+    def write_properties(self) -> None:
+        super().write_properties()
         props = self.document.core_properties
         props.category = "Mẫu báo cáo"
         props.subject = f"Mẫu báo cáo của {self.mark.unit_name}"[:250]

@@ -1,16 +1,15 @@
-"""Get an indicator catalogue, checked whole: from an outline, or from a catalogue YAML file.
+"""Get an indicator catalogue, checked whole, from a catalogue YAML file or text.
 
-An outline's YAML is the one source of its catalogue (root keys years, indicators, rules; each
-section's `indicators` list). The built-in one is the seed outline's, "nq20-10-nam".
 Any catalogue goes through the same checks (codes, types, roll-ups, rules, attach map), so a
 mistake in a hand-edited file is reported once, in Vietnamese, with every problem named,
-instead of surfacing later as a wrong total.
+instead of surfacing later as a wrong total. An outline's own catalogue (the outline's YAML is
+its one source) is `baocao.outline.catalogue.catalogue_of`; this package knows nothing of
+outlines.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
@@ -18,16 +17,9 @@ from baocao.errors import InputError
 from baocao.indicators.catalogue import Catalogue
 from baocao.indicators.rules import CompiledRule, check_rules
 
-if TYPE_CHECKING:
-    from baocao.outline.model import Outline
 
-
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """The catalogue at `path`, or the built-in outline's; InputError if unreadable or wrong."""
-    if path is None:
-        from baocao.outline.builtin import load_builtin
-
-        return catalogue_of(load_builtin())
+def load_catalogue(path: str | Path) -> Catalogue:
+    """The catalogue at `path`; InputError if unreadable or wrong."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -61,15 +53,3 @@ def catalogue_from_yaml(text: str, source: str = "") -> Catalogue:
 def validate_catalogue(catalogue: Catalogue) -> list[CompiledRule]:
     """Check everything (InputError listing all problems) and return the compiled rules."""
     return check_rules(catalogue.rules, catalogue)
-
-
-def catalogue_of(outline: Outline) -> Catalogue:
-    """The outline's catalogue, checked: its sections' `indicators` lists are the attach map."""
-    catalogue = Catalogue(
-        years={role: str(year) for role, year in outline.years.items()},
-        indicators=list(outline.indicators),
-        rules=list(outline.rules),
-        attach={s.id: list(s.indicators) for s, _ in outline.walk() if s.indicators},
-    )
-    validate_catalogue(catalogue)
-    return catalogue

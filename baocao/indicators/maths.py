@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from baocao.indicators.catalogue import Indicator
-from baocao.indicators.numbers import to_decimal
+from baocao.indicators.numbers import format_number, format_percent, to_decimal
 
 Number = Decimal | int | float
 
@@ -60,3 +60,20 @@ def derive(indicator: Indicator, values: Mapping[str, Number | None]) -> Decimal
         values.get(indicator.denominator),
         percent=indicator.type == "percent",
     )
+
+
+def growth_shown(
+    indicator: Indicator, baseline: Number | None, current: Number | None
+) -> tuple[str, str]:
+    """The "Tăng/giảm" and "%" cells of a page's indicator row: "+312" (one decimal for a
+    percentage or a derived ratio) and "12,5%" ("" where not computable; no % of a percentage)."""
+    change, percent = growth(baseline, current)
+    change_text = percent_text = ""
+    if change is not None:
+        decimals = 1 if indicator.type == "percent" or indicator.derived else None
+        change_text = format_number(change, decimals)
+        if change > 0:
+            change_text = f"+{change_text}"
+    if percent is not None and indicator.type != "percent":
+        percent_text = format_percent(percent, 1)
+    return change_text, percent_text

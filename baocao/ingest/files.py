@@ -12,8 +12,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from baocao import officefile
-from baocao.docx_out import pdf
+from baocao import libreoffice, officefile
 from baocao.errors import InputError
 from baocao.ingest.docx import ingest_docx
 from baocao.ingest.result import IngestResult
@@ -63,10 +62,10 @@ def ingest_file(data: bytes, name: str, outline: Outline, *, locale: str = "vi")
     if kind in _CONVERTED:
         target = _CONVERTED[kind]
         app = "Word (.docx)" if target == "docx" else "Excel (.xlsx)"
-        data = pdf.convert(
+        data = libreoffice.convert(
             data,
-            kind,
             target,
+            suffix=kind,
             not_installed=(
                 f"{subject} có định dạng {kind}; máy chủ chưa cài LibreOffice để chuyển đổi. "
                 f"Hãy mở tệp và lưu lại dạng {app} rồi tải lên lại."

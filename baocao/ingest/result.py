@@ -4,7 +4,7 @@ place, so that a person can look, correct and confirm before anything is saved."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from baocao.templatemark import TemplateMark
@@ -91,6 +91,14 @@ class IngestResult:
             data["guidance"] = list(self.guidance)
             data["template"] = None if self.template is None else self.template.to_properties()
         return data
+
+
+def decimal_of(text: object) -> Decimal | None:
+    """The value `decimal_text` wrote (None for anything else): what a stored finding holds."""
+    try:
+        return Decimal(text)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError):
+        return None
 
 
 def decimal_text(value: Decimal) -> str:

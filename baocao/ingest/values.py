@@ -7,24 +7,25 @@ numbers Excel stores) and finds
   số"/"Số lượng" in front and of a unit in brackets behind; "Trong đó: nữ" is resolved by the
   row above it (the indicator it is a part of);
 - the columns whose header names a campaign year ("2008", "Năm 2017", "2017 (người)");
-- each value, through `parse_number` and the rules below, with a note whenever the figure was
-  read with a doubt: an approximate figure ("khoảng 300") is kept with a warning, a percentage
-  for a count, "N/A" or words are not kept and say so. A cell is never read as a silent zero.
+- each value, through `read_figure` (`baocao.indicators.reading`: the same rule as the web
+  form and the API), with a note whenever the figure was read with a doubt: an approximate
+  figure ("khoảng 300") is kept with a warning; a percentage for a count, a negative figure,
+  "N/A" or words are not kept and say so. A cell is never read as a silent zero.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
-from baocao.indicators.numbers import format_number, parse_number
+from baocao.indicators.numbers import format_number
+from baocao.indicators.reading import read_figure
 from baocao.ingest.result import ValueNote
 from baocao.text import clean_line, fold
 
@@ -79,9 +80,6 @@ _APPROXIMATE = re.compile(
     r"^(?:khoang|gan|tren|hon|duoi|uoc tinh|uoc|xap xi|tam|tren duoi|chung|it nhat|toi thieu|"
     r"toi da|~|≈|>|<|>=|<=|≥|≤)\s*"
 )
-_TRAILING_WORDS = re.compile(
-    r"^(?P<number>[-+\u2212\u2013]?[\d.,\s]*\d%?)\s*(?P<words>[^\W\d_].*)$"
-)
 
 
 # --- one cell --------------------------------------------------------------------------------
@@ -96,7 +94,13 @@ class CellValue:
 def read_value(
     raw: object, indicator: Indicator, year: int, locale: str = "vi", *, where: str = ""
 ) -> CellValue:
-    """A cell's figure for `indicator` in `year`: the value, or None, and a note when in doubt."""
+    """A cell's figure for `indicator` in `year`: the value, or None, and a note when in doubt.
+
+    The figure itself is read by `read_figure`, the one rule for every way a figure is given;
+    what it refuses becomes a warning here and the cell is not read. What only documents do
+    is handled first: a date Excel made of a typed figure, "-" or "N/A" for no figure, and
+    "khoảng 300", kept as 300 with a warning.
+    """
 
     def note(message: str, severity: str = "warning", written: str = "") -> ValueNote:
         return ValueNote(
@@ -110,111 +114,40 @@ def read_value(
 
     if raw is None:
         return CellValue(None)
-    if isinstance(raw, bool):
-        return CellValue(None, note("Ô chứa giá trị đúng/sai, không phải số; chưa đọc."))
-    if isinstance(raw, int | float | Decimal):
-        return _checked(_number(raw), indicator, note)
-    if not isinstance(raw, str):  # a date or time that Excel made of a typed figure
+    figure: object = raw
+    text, approximate = "", None
+    if isinstance(raw, str):
+        text = clean_line(raw)
+        if not text:
+            return CellValue(None)
+        folded = fold(text)
+        if text in _NO_FIGURE:
+            return CellValue(
+                None, note(f"“{text}” được hiểu là không có số liệu (để trống).", severity="note")
+            )
+        if _NOT_AVAILABLE.match(folded):
+            return CellValue(None, note(f"“{text}” không phải số liệu; để trống chỉ tiêu này."))
+        approximate = _APPROXIMATE.match(folded)
+        figure = text[approximate.end() :].strip() if approximate else text
+    elif not isinstance(raw, int | float | Decimal):  # a date or time Excel made of a figure
         return CellValue(
             None, note("Ô chứa ngày tháng, không phải số; hãy định dạng ô là số rồi nhập lại.")
         )
-    text = clean_line(raw)
-    if not text:
-        return CellValue(None)
-    folded = fold(text)
-    if text in _NO_FIGURE:
-        return CellValue(
-            None, note(f"“{text}” được hiểu là không có số liệu (để trống).", severity="note")
-        )
-    if _NOT_AVAILABLE.match(folded):
-        return CellValue(None, note(f"“{text}” không phải số liệu; để trống chỉ tiêu này."))
-    approximate = _APPROXIMATE.match(folded)
-    body = text[approximate.end() :].strip() if approximate else text
-    unit_words = ""
-    trailing = _TRAILING_WORDS.match(body)
-    if trailing and not body.endswith("%"):
-        body, unit_words = trailing["number"].strip(), trailing["words"].strip()
     try:
-        parsed = parse_number(body, locale)
+        reading = read_figure(indicator, figure, locale)
     except InputError as error:
-        return CellValue(None, note(f"Không đọc được số: {error.message}"))
-    if unit_words and not _same_unit(unit_words, indicator.unit):
-        return CellValue(
-            None,
-            note(
-                f"Đơn vị “{unit_words}” khác đơn vị của chỉ tiêu ({indicator.unit}); chưa đọc, "
-                "hãy ghi số theo đúng đơn vị."
-            ),
-        )
-    if parsed.is_percent and indicator.type != "percent":
-        return CellValue(
-            None,
-            note(
-                f"“{text}” là tỷ lệ phần trăm, còn chỉ tiêu này cần số {indicator.unit}; chưa "
-                "đọc, hãy ghi số tuyệt đối."
-            ),
-        )
-    parsed, counted = _count_reading(parsed, body, indicator)
-    checked = _checked(parsed.value, indicator, note)
-    if checked.value is None:
-        return checked
-    if counted:
-        return CellValue(checked.value, note(counted, severity="note"))
+        return CellValue(None, note(f"{error.message} Chưa đọc số liệu này."))
     if approximate:
         return CellValue(
-            checked.value,
+            reading.value,
             note(
-                f"“{text}” là số ước lượng; đã ghi {format_number(checked.value)}, hãy kiểm tra "
+                f"“{text}” là số ước lượng; đã ghi {format_number(reading.value)}, hãy kiểm tra "
                 "và ghi số chính xác nếu có."
             ),
         )
-    if parsed.note:
-        return CellValue(checked.value, note(parsed.note, severity="note"))
-    return checked
-
-
-def _count_reading(parsed, body: str, indicator: Indicator):
-    """A count is a whole number: "1,234" or "27.850" (one mark, three digits after it) can
-    only mean thousands there, whatever the locale says; no doubt is left to note."""
-    if indicator.type != "count" or not parsed.ambiguous:
-        return parsed, ""
-    whole = Decimal(re.sub(r"[^\d]", "", body))
-    if parsed.value == whole or -parsed.value == whole:
-        return replace(parsed, ambiguous=False, note=""), ""
-    value = -whole if parsed.value < 0 else whole
-    return (
-        replace(parsed, value=value, ambiguous=False, note=""),
-        f"“{body}” được hiểu là {format_number(value)} (số hàng nghìn) vì chỉ tiêu này là số "
-        "đếm; nếu không đúng, hãy sửa lại.",
-    )
-
-
-def _number(raw: int | float | Decimal) -> Decimal | None:
-    if isinstance(raw, float) and not math.isfinite(raw):
-        return None
-    try:
-        return raw if isinstance(raw, Decimal) else Decimal(repr(raw))
-    except InvalidOperation:
-        return None
-
-
-def _checked(value: Decimal | None, indicator: Indicator, note) -> CellValue:
-    if value is None or not value.is_finite():
-        return CellValue(None, note("Ô không chứa một số hợp lệ."))
-    if value < 0:
-        return CellValue(None, note("Số âm: chỉ tiêu này không nhận số âm; chưa đọc."))
-    if indicator.type == "count" and value != value.to_integral_value():
-        return CellValue(
-            None, note(f"Chỉ tiêu đếm ({indicator.unit}) phải là số nguyên; chưa đọc.")
-        )
-    if indicator.type == "percent" and value > 100:
-        return CellValue(None, note("Tỷ lệ phần trăm lớn hơn 100; chưa đọc."))
-    return CellValue(value.quantize(1) if value == value.to_integral_value() else value)
-
-
-def _same_unit(words: str, unit: str) -> bool:
-    said, wanted = fold(words).strip(" .()"), fold(unit)
-    return bool(said) and (wanted.startswith(said) or said.startswith(wanted))
+    if reading.note:
+        return CellValue(reading.value, note(reading.note, severity="note"))
+    return CellValue(reading.value)
 
 
 def _shown(raw: object) -> str:

@@ -15,7 +15,7 @@ import yaml
 
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator, Rule
-from baocao.indicators.load import catalogue_of
+from baocao.outline.catalogue import catalogue_of
 from baocao.outline.model import Footnote, Outline, Section
 from baocao.text import nfc
 

@@ -1,7 +1,7 @@
 """The built-in outline is the seed outline, enriched with the indicators its sections ask for."""
 
-from baocao.indicators.load import catalogue_of
 from baocao.outline.builtin import DEFAULT_SLUG, builtin_slugs, load_builtin
+from baocao.outline.catalogue import catalogue_of
 from baocao.outline.parse_text import parse_text
 from baocao.outline.serialize import dump_yaml, load_yaml, outline_to_dict
 

@@ -23,14 +23,13 @@ from baocao.docx_out import (
     ReportDocument,
     Signature,
     docx_to_pdf,
-    libreoffice_available,
     render_docx,
 )
-from baocao.docx_out import pdf as pdf_module
 from baocao.docx_out.figures import comparison_rows
 from baocao.docx_out.render import date_line, recipient_lines
 from baocao.docx_out.sectiontext import section_blocks
 from baocao.errors import InputError
+from baocao.libreoffice import available as libreoffice_available
 from baocao.outline.builtin import load_builtin
 
 D = Decimal
@@ -415,7 +414,7 @@ def test_nested_lists_breaks_and_entities_are_read():
 
 
 def test_pdf_without_libreoffice_says_what_to_do(monkeypatch):
-    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr("baocao.libreoffice.executable", lambda: None)
     assert not libreoffice_available()
     with pytest.raises(InputError) as raised:
         docx_to_pdf(b"PK")

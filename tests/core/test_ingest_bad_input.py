@@ -170,9 +170,7 @@ def test_files_go_to_their_reader_by_content_not_name():
 
 
 def test_an_old_doc_without_libreoffice_asks_for_docx(monkeypatch):
-    from baocao.docx_out import pdf
-
-    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr("baocao.libreoffice.executable", lambda: None)
     with pytest.raises(InputError, match="LibreOffice") as raised:
         ingest_file(OLE, "cu.doc", OUTLINE)
     assert ".docx" in raised.value.message

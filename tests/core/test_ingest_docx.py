@@ -13,9 +13,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from office_files import to_bytes
 
+from baocao import libreoffice
 from baocao.docx_in import read_docx
-from baocao.docx_out import Header, ReportDocument, libreoffice_available, render_docx
-from baocao.docx_out.pdf import convert
+from baocao.docx_out import Header, ReportDocument, render_docx
 from baocao.ingest import ingest_docx, ingest_file
 from baocao.outline.builtin import load_builtin
 
@@ -306,10 +306,10 @@ def test_an_appendix_before_the_signature_keeps_the_signature_apart():
     assert result.front_matter == ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH", "Nguyễn Thị Hoa"]
 
 
-@pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice is not installed")
+@pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice is not installed")
 def test_an_odt_report_is_converted_by_libreoffice_and_mapped():
     source = (REPORTS / "13_thuy_dien.docx").read_bytes()
-    odt = convert(source, ".docx", "odt")
+    odt = libreoffice.convert(source, "odt", suffix=".docx")
     result = ingest_file(odt, "bao_cao.odt", OUTLINE)
     direct = ingest_docx(source, OUTLINE)
     assert result.sections == direct.sections and result.indicators == direct.indicators

@@ -615,3 +615,16 @@ def test_an_accept_racing_a_return_lets_exactly_one_through(committed_report, pe
     stored = Report.objects.get(pk=report.pk)
     assert stored.version == version + 1
     assert report.events.count() == 2  # the submit and the one review that won
+
+
+@pytest.mark.parametrize(
+    "code, typed", [("members", "-5"), ("members", "\u2212120"), ("union_houses_value", "-1,5")]
+)
+def test_a_negative_figure_is_refused_and_the_old_one_kept(school_report, people, code, typed):
+    """The web, the API and an upload read a typed figure with one rule (indicators.reading):
+    no figure of the year is negative, whichever way it arrives."""
+    actions.save_indicator(school_report, code, 2017, "90", people.school_writer)
+    with pytest.raises(InputError, match="không nhận số âm"):
+        actions.save_indicator(school_report, code, 2017, typed, people.school_writer)
+    stored = IndicatorValue.objects.get(report=school_report, code=code, year=2017)
+    assert stored.raw == "90"

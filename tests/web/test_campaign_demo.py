@@ -11,14 +11,6 @@ import pytest
 from django.utils import timezone
 from typer.testing import CliRunner
 
-from baocao.apps.campaigns.demo import (
-    DAYS_LATE,
-    NAME,
-    SLUG,
-    cdcs_figures,
-    create_demo_campaign,
-    demo_plan,
-)
 from baocao.apps.campaigns.models import (
     IndicatorChange,
     IndicatorValue,
@@ -28,12 +20,20 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.apps.orgs.demo import demo_units
 from baocao.apps.orgs.models import UnitKind
 from baocao.cli import app
+from baocao.demo.accounts import create_demo_users
+from baocao.demo.campaign import (
+    DAYS_LATE,
+    NAME,
+    SLUG,
+    cdcs_figures,
+    create_demo_campaign,
+    demo_plan,
+)
+from baocao.demo.province import demo_units
 from baocao.indicators.numbers import format_number
 from baocao.indicators.rules import evaluate
-from baocao.web.demo import create_demo_users
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +249,7 @@ def test_the_plan_is_the_same_on_every_build():
 
 
 def test_the_province_keeps_the_figures_it_has_always_shown():
-    """The draws come in a fixed order (`demo_figures`): one moved changes every figure after it."""
+    """The draws come in a fixed order (`demo.figures`): one moved changes every figure after it."""
     kon_tum = {p.unit.code: p for p in demo_plan()}["KT"].figures
     assert kon_tum[("members", 2017)] == 36_970
     assert kon_tum[("members", 2008)] == 29_086

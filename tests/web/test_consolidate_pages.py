@@ -12,6 +12,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from baocao import libreoffice
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import (
     IndicatorValue,
@@ -21,7 +22,6 @@ from baocao.apps.campaigns.models import (
     SectionVersion,
 )
 from baocao.apps.orgs.models import Unit, UnitKind
-from baocao.docx_out import pdf as pdf_module
 
 from .campaign_scenario import open_nq20, report_of, to_consolidate
 
@@ -162,7 +162,7 @@ def test_the_table_rolls_up_accepted_reports_and_shows_the_difference(client, pr
 
 
 def test_a_long_list_of_missing_reports_is_cut_and_counted(client, province, people, monkeypatch):
-    from baocao.apps.campaigns import views_consolidate
+    from baocao.apps.campaigns.views import consolidate as views_consolidate
 
     monkeypatch.setattr(views_consolidate, "MISSING_SHOWN", 1)
     html = (
@@ -446,7 +446,7 @@ def test_download_permissions(client, province, people, campaign, tree):
 def test_an_xlsx_too_big_for_the_web_says_so_and_offers_the_docx(
     client, province, people, monkeypatch
 ):
-    from baocao.apps.campaigns import views_consolidate
+    from baocao.apps.campaigns.views import consolidate as views_consolidate
 
     monkeypatch.setattr(views_consolidate, "XLSX_MAX_REPORTS", 2)
     response = download(as_user(client, people["consolidator"]), province, "xlsx")
@@ -459,7 +459,7 @@ def test_an_xlsx_too_big_for_the_web_says_so_and_offers_the_docx(
 
 
 def test_pdf_download_through_libreoffice(client, province, people):
-    if not pdf_module.libreoffice_available():
+    if not libreoffice.available():
         pytest.fail("LibreOffice is missing: `make system-deps` installs libreoffice-writer")
     response = download(as_user(client, people["consolidator"]), province, "pdf")
     assert response.status_code == 200
@@ -469,8 +469,8 @@ def test_pdf_download_through_libreoffice(client, province, people):
 
 
 def test_pdf_without_libreoffice_is_a_clear_message(client, province, people, monkeypatch):
-    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
-    assert not pdf_module.libreoffice_available()
+    monkeypatch.setattr(libreoffice, "executable", lambda: None)
+    assert not libreoffice.available()
     response = download(as_user(client, people["consolidator"]), province, "pdf", gom="da-gui")
     assert response.status_code == 503
     html = response.content.decode()

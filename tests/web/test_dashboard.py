@@ -12,10 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from baocao.apps.campaigns import actions, dashboard
-from baocao.apps.campaigns.demo import create_demo_campaign
 from baocao.apps.campaigns.models import Report
 from baocao.apps.orgs.models import Unit, UnitKind
-from baocao.web.demo import create_demo_users
+from baocao.demo.accounts import create_demo_users
+from baocao.demo.campaign import create_demo_campaign
 
 from . import campaign_scenario
 
@@ -41,7 +41,7 @@ def detail_url(campaign, **params):
 
 def board_for(scene, user=None, **params):
     """The dashboard as the province officer (or `user`) sees it, straight from the module."""
-    from baocao.apps.campaigns.views_campaign import audience
+    from baocao.apps.campaigns.queries import audience
 
     seen = audience(user or scene.people.province, scene.campaign)
     return dashboard.build(

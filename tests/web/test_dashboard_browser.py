@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from baocao.apps.campaigns.demo import SLUG, create_demo_campaign
-from baocao.web.demo import DEMO_PASSWORD, create_demo_users
+from baocao.demo.accounts import DEMO_PASSWORD, create_demo_users
+from baocao.demo.campaign import SLUG, create_demo_campaign
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

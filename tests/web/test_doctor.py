@@ -54,7 +54,7 @@ def test_email_console_is_fine_and_an_unreachable_smtp_server_is_named(settings)
 
 
 def test_libreoffice_missing_is_reported_but_not_essential(monkeypatch):
-    monkeypatch.setattr("baocao.docx_out.pdf._soffice", lambda: None)
+    monkeypatch.setattr("baocao.libreoffice.executable", lambda: None)
     result = doctor.check_libreoffice()
     assert not result.ok and not result.essential and "libreoffice" in result.fix
 

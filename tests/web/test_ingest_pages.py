@@ -18,6 +18,7 @@ from django.utils import timezone
 from office_files import fill_template, to_bytes, zip_bomb, zip_bytes
 from openpyxl import load_workbook
 
+from baocao import libreoffice
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import (
     IndicatorValue,
@@ -26,9 +27,8 @@ from baocao.apps.campaigns.models import (
     Upload,
     UploadStatus,
 )
-from baocao.apps.campaigns.views_ingest import attachment
-from baocao.docx_out import libreoffice_available
 from baocao.ingest import ingest_docx
+from baocao.web.downloads import attachment
 from baocao.xlsx_out import TEMPLATE_HEADER_ROW
 
 from .campaign_scenario import as_user, report_of, url
@@ -531,9 +531,7 @@ def test_a_request_over_the_limit_is_refused_before_its_body_is_read(school, peo
 
 
 def test_an_old_doc_without_libreoffice_asks_for_docx(client, school, people, monkeypatch):
-    from baocao.docx_out import pdf
-
-    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(libreoffice, "executable", lambda: None)
     as_user(client, people["school_writer"])
     assert (
         "lưu lại dạng .docx hoặc .xlsx trước khi nộp"
@@ -547,11 +545,9 @@ def test_an_old_doc_without_libreoffice_asks_for_docx(client, school, people, mo
     assert Upload.objects.count() == 0
 
 
-@pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice is not installed")
+@pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice is not installed")
 def test_an_odt_report_is_converted_and_kept_as_sent(client, dakha, people):
-    from baocao.docx_out.pdf import convert
-
-    odt = convert(fixture("13"), ".docx", "odt")
+    odt = libreoffice.convert(fixture("13"), "odt", suffix=".docx")
     as_user(client, people["dakha_writer"])
     assert "máy chủ tự chuyển đổi" in client.get(url("report_upload", dakha)).content.decode()
     item = uploaded(client, dakha, odt, "thuy_dien.odt")
@@ -655,3 +651,28 @@ def test_an_untouched_template_says_there_is_nothing_to_import(client, school, p
     assert not SectionText.objects.filter(report=school).exists()
     item.refresh_from_db()
     assert item.status == UploadStatus.CONFIRMED
+
+
+def test_every_step_of_an_upload_is_in_the_audit_log(client, dakha, people):
+    from baocao.apps.audit.models import AuditEntry
+
+    writer = people["dakha_writer"]
+    as_user(client, writer)
+    item = uploaded(client, dakha, fixture("01"), "01_dak_ha.docx")
+    received = AuditEntry.objects.get(action="upload.receive")
+    assert received.actor == writer and received.object_id == str(dakha.pk)
+    assert received.details["filename"] == "01_dak_ha.docx"
+    assert received.details["sha256"] == item.sha256
+    assert (
+        confirm(client, dakha, item, form_fields(preview(client, dakha, item))).status_code == 302
+    )
+    confirmed = AuditEntry.objects.get(action="upload.confirm")
+    assert confirmed.details["upload"] == item.pk and confirmed.details["complete"] is True
+    assert "P1/II/1" in confirmed.details["sections"]
+    assert len(confirmed.details["values"]) == 10
+
+    second = uploaded(client, dakha, fixture("01"), "01_dak_ha.docx")
+    assert client.post(url("upload_discard", dakha, second.pk)).status_code == 302
+    assert client.post(url("upload_discard", dakha, second.pk)).status_code == 302
+    discarded = AuditEntry.objects.get(action="upload.discard")  # once, not twice
+    assert discarded.details == {"upload": second.pk, "filename": "01_dak_ha.docx"}

@@ -11,14 +11,6 @@ import pytest
 from django.urls import reverse
 from typer.testing import CliRunner
 
-from baocao.apps.campaigns.demo_national import (
-    OWNER_USERNAME,
-    SLUG,
-    Shape,
-    create_national_demo,
-    grassroots_figures,
-    summed,
-)
 from baocao.apps.campaigns.models import (
     IndicatorValue,
     Report,
@@ -27,9 +19,17 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.rollup_sql import rollup_sql
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit, UnitKind
+from baocao.demo.accounts import create_demo_users
+from baocao.demo.national import (
+    OWNER_USERNAME,
+    SLUG,
+    Shape,
+    create_national_demo,
+    grassroots_figures,
+    summed,
+)
 from baocao.indicators.rules import evaluate
 from baocao.richtext import clean_section_text
-from baocao.web.demo import create_demo_users
 
 from .test_dashboard import MAX_QUERIES
 
@@ -113,7 +113,7 @@ def test_drawn_figures_and_sums_are_the_same_on_every_call():
 
 
 def test_drawn_figures_stay_those_already_shown():
-    """The draws come in a fixed order (`demo_figures`): one moved changes every figure after it."""
+    """The draws come in a fixed order (`demo.figures`): one moved changes every figure after it."""
     workplaces = ("public", "state_company", "private", "fdi") * 25
     drawn = [grassroots_figures(f"HN-H01-{n:04d}", kind) for n, kind in enumerate(workplaces)]
     base, now, income_base, income_now = summed(drawn)
@@ -165,8 +165,8 @@ def test_dashboard_and_editor_stay_within_their_bounds_at_the_national_shape(
 def test_editor_stays_within_its_bound_at_the_demo_province(
     fast_passwords, client, django_user_model, django_assert_max_num_queries
 ):
-    from baocao.apps.campaigns.demo import SLUG as PROVINCE_SLUG
-    from baocao.apps.campaigns.demo import create_demo_campaign
+    from baocao.demo.campaign import SLUG as PROVINCE_SLUG
+    from baocao.demo.campaign import create_demo_campaign
 
     create_demo_users()
     create_demo_campaign()

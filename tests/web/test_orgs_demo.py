@@ -11,10 +11,10 @@ from django.urls import reverse
 from typer.testing import CliRunner
 
 from baocao.apps.orgs import scope
-from baocao.apps.orgs.demo import create_demo_province, demo_units
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
 from baocao.cli import app
-from baocao.web.demo import DEMO_USERS, create_demo_users
+from baocao.demo.accounts import DEMO_USERS, create_demo_users
+from baocao.demo.province import create_demo_province, demo_units
 
 pytestmark = pytest.mark.django_db
 

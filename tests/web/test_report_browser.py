@@ -43,7 +43,7 @@ def test_write_submit_return_fix_and_accept(
     log_in(page, writer.username, PASSWORD, next_path=path)
     assert page.url.endswith(path), page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text("CĐCS UBND xã Đăk Mar")
-    expect(page.locator(".status")).to_have_text("Bản nháp")
+    expect(page.locator(".status")).to_have_text("Đang soạn")
     # nothing on the phone is wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

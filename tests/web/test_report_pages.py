@@ -106,7 +106,7 @@ def test_a_viewer_of_the_report_cannot_write_it(client, school, people):
 def test_the_writer_sees_header_tree_guidance_and_an_editor_per_section(client, school, people):
     html = page(as_user(client, people["school_writer"]), school)
     assert "CĐCS UBND xã Đăk Mar" in html and "Tổng kết 10 năm Nghị quyết 20" in html
-    assert '<span class="status status--draft">Bản nháp</span>' in html
+    assert '<span class="status status--draft">Đang soạn</span>' in html
     assert "còn 5 ngày" in html
     assert "0 chữ" in html
     leaves = len(
@@ -461,7 +461,7 @@ def test_the_whole_review_cycle(client, school, people):
     html = page(client, school)
     timeline = html[html.index('id="dien-bien"') :]
     assert timeline.count('class="timeline__item') == 5
-    assert "Bản nháp</span> → <strong>Đã gửi</strong>" in timeline
+    assert "Đang soạn</span> → <strong>Đã gửi</strong>" in timeline
     assert "Nêu rõ số buổi học tập Nghị quyết" in timeline and "Sai số đoàn viên nữ" in timeline
 
 

@@ -113,7 +113,7 @@ def test_a_password_like_the_username_is_refused(django_user_model):
 
 
 def test_the_demo_passwords_pass_the_policy():
-    from baocao.web.demo import DEMO_USERS
+    from baocao.demo.accounts import DEMO_USERS
 
     for demo in DEMO_USERS:
         validate_password(demo.password)

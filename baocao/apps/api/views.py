@@ -35,7 +35,7 @@ from baocao.apps.api.openapi import document
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import Campaign, IndicatorValue, Report, ReportStatus
 from baocao.apps.campaigns.permissions import can_edit_report, can_view_report, visible_reports
-from baocao.apps.campaigns.views_campaign import visible_campaigns
+from baocao.apps.campaigns.queries import visible_campaigns
 from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.errors import InputError

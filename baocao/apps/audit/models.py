@@ -16,6 +16,9 @@ class Verb(models.TextChoices):
     REPORT_RETURN = "report.return", _("Trả lại báo cáo")
     REPORT_ACCEPT = "report.accept", _("Chấp nhận báo cáo")
     REPORT_REOPEN = "report.reopen", _("Mở lại báo cáo đã duyệt")
+    UPLOAD_RECEIVE = "upload.receive", _("Nộp tệp cho báo cáo")
+    UPLOAD_CONFIRM = "upload.confirm", _("Nhập tệp vào báo cáo")
+    UPLOAD_DISCARD = "upload.discard", _("Bỏ tệp đã nộp")
     UNITS_IMPORT = "units.import", _("Nhập danh sách đơn vị")
     OUTLINE_IMPORT = "outline.import", _("Nhập đề cương")
 

@@ -27,9 +27,11 @@ from baocao.apps.campaigns.models import (
     SectionText,
 )
 from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.consolidate.draft import draft_section, figure_sentences
 from baocao.consolidate.rollup import Rollup, UnitReport, rollup
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
+from baocao.richtext import clean_section_text
 from baocao.xlsx_out import FigureRow
 
 # Above this many reports under a unit, its report's figures are rolled up in SQL ("auto").
@@ -259,6 +261,23 @@ def place_of(unit: Unit) -> str:
     return name
 
 
+def header_of(
+    unit: Unit, *, number_blank: str = "     ", date: datetime.date | None = None
+) -> tuple[Header, Signature]:
+    """The NĐ 30 header block and signature of a document `unit` issues: its superior and its
+    name in capitals, "Số: …/BC-<abbreviation>", the place and date, and on whose behalf it is
+    signed (the executive committee of a grassroots union, the standing committee above it)."""
+    header = Header(
+        superior_unit=unit.parent.name.upper() if unit.parent_id else "",
+        issuing_unit=unit.name.upper(),
+        number=f"{number_blank}/BC-{ABBREVIATIONS.get(unit.kind, 'CĐ')}",
+        place=place_of(unit),
+        date=date or timezone.localdate(),
+    )
+    committee = "TM. BAN CHẤP HÀNH" if unit.kind == UnitKind.GRASSROOTS else "TM. BAN THƯỜNG VỤ"
+    return header, Signature(on_behalf=committee)
+
+
 def report_document(
     campaign: Campaign,
     unit: Unit,
@@ -275,22 +294,15 @@ def report_document(
             "section_id", "text"
         )
     )
-    superior = unit.parent.name.upper() if unit.parent_id else ""
-    committee = "TM. BAN CHẤP HÀNH" if unit.kind == UnitKind.GRASSROOTS else "TM. BAN THƯỜNG VỤ"
+    header, signature = header_of(unit, date=date)
     document = ReportDocument(
         outline=campaign.outline_tree,
-        header=Header(
-            superior_unit=superior,
-            issuing_unit=unit.name.upper(),
-            number=f"     /BC-{ABBREVIATIONS.get(unit.kind, 'CĐ')}",
-            place=place_of(unit),
-            date=date or timezone.localdate(),
-        ),
+        header=header,
         section_texts=texts,
         indicator_values=subtree.figures(unit),
         years=(campaign.baseline_year, campaign.current_year),
         indicators=campaign.catalogue.indicators,
-        signature=Signature(on_behalf=committee),
+        signature=signature,
         recipients=[
             f"{unit.parent.name} (để báo cáo)" if unit.parent_id else "Như trên",
             "Lưu: VT",
@@ -298,3 +310,58 @@ def report_document(
         synthetic_note="Số liệu minh họa, không phải số liệu thật." if unit.synthetic else "",
     )
     return document, subtree
+
+
+# "Toàn tỉnh có 12.345 đoàn viên": how a figure sentence names the whole, by kind of unit.
+SCOPES = {
+    UnitKind.PROVINCE: "Toàn tỉnh",
+    UnitKind.DISTRICT: "Toàn huyện",
+    UnitKind.SECTOR: "Toàn ngành",
+    UnitKind.NATIONAL_SECTOR: "Toàn ngành",
+}
+
+
+def scope_word(unit: Unit) -> str:
+    """How a figure sentence names the whole: "Toàn tỉnh có 12.345 đoàn viên"."""
+    return SCOPES.get(unit.kind, "Toàn đơn vị")
+
+
+def passages_below(report: Report):
+    """The non-empty section texts of every report under `report`'s unit (not its own)."""
+    return (
+        SectionText.objects.filter(
+            report__campaign_id=report.campaign_id,
+            report__unit__path__startswith=report.unit.path,
+        )
+        .exclude(report__unit_id=report.unit_id)
+        .exclude(text="")
+    )
+
+
+def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
+    """Each section's first draft (sections with nothing to say are left out): one query."""
+    campaign = report.campaign
+    unit = report.unit
+    standing = standing_reports(campaign, unit, subtree.counted_statuses)
+    passages: dict[str, list[tuple[str, str, str]]] = {}
+    for report_id, section_id, text in (
+        passages_below(report)
+        .filter(report__status__in=subtree.counted_statuses)
+        .values_list("report_id", "section_id", "text")
+    ):
+        source = standing.get(report_id)
+        if source is not None:
+            path, name = source
+            passages.setdefault(section_id, []).append((path, name, clean_section_text(text)))
+    values = subtree.figures(unit)
+    years = (campaign.baseline_year, campaign.current_year)
+    scope_name = scope_word(unit)
+    drafts = {}
+    for section_id in campaign.section_ids:
+        indicators = campaign.catalogue.for_section(section_id)
+        sentences = figure_sentences(indicators, values, years, scope_name)
+        found = sorted(passages.get(section_id, []))
+        text = draft_section(sentences, [(name, text) for _path, name, text in found])
+        if text:
+            drafts[section_id] = text
+    return drafts

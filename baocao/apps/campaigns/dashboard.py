@@ -24,7 +24,6 @@ from urllib.parse import urlencode
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from baocao.apps.campaigns.models import (
     Campaign,
@@ -44,20 +43,6 @@ PAGE_SIZE = 50
 # What the indicator chart compares, baseline year against current year.
 MAIN_INDICATORS = ("members", "workers", "grassroots_unions")
 DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)  # reports whose figures count
-STATUS_ORDER = (
-    ReportStatus.ACCEPTED,
-    ReportStatus.SUBMITTED,
-    ReportStatus.RETURNED,
-    ReportStatus.DRAFT,
-)
-# How the dashboard names each status: "chờ duyệt" tells a superior what is left to do, and
-# keeps "đã gửi" for every report sent (waiting or accepted).
-STATUS_LABELS = {
-    ReportStatus.ACCEPTED: gettext_lazy("Đã duyệt"),
-    ReportStatus.SUBMITTED: gettext_lazy("Chờ duyệt"),
-    ReportStatus.RETURNED: gettext_lazy("Bị trả lại"),
-    ReportStatus.DRAFT: gettext_lazy("Đang soạn"),
-}
 
 
 class Timeliness:
@@ -179,7 +164,8 @@ class UnitRow:
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        """As a superior's queue says it: "Chờ duyệt" for a report sent and not yet reviewed."""
+        return ReportStatus(self.status).queue_label
 
     @property
     def kind_label(self) -> str:
@@ -442,6 +428,12 @@ class Totals:
     overdue: int  # not sent, deadline passed
     pending: int
     days_left: int  # deadline - today (negative once passed)
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def by_status(self) -> list[tuple[ReportStatus, int]]:
+        """Each state with its count, in the dashboards' order (the tiles)."""
+        return [(status, self.status_counts.get(status, 0)) for status in ReportStatus.in_order()]
 
     @property
     def sent_percent(self) -> int:
@@ -472,6 +464,7 @@ def totals(rows: Iterable[UnitRow], deadline: datetime.date, today: datetime.dat
         overdue=timing[Timeliness.OVERDUE],
         pending=timing[Timeliness.PENDING],
         days_left=(deadline - today).days,
+        status_counts=dict(status),
     )
 
 
@@ -533,7 +526,7 @@ def status_by_kind(rows: Iterable[UnitRow]) -> list[KindStatus]:
             kind,
             KIND_SHORT.get(kind, kind),
             sum(counts[kind].values()),
-            {status: counts[kind][status] for status in STATUS_ORDER},
+            {status: counts[kind][status] for status in ReportStatus.in_order()},
         )
         for kind in KIND_ORDER
         if kind in counts

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -39,7 +39,8 @@ class ParsedOutline:
 def parsed_outline(outline_yaml: str) -> ParsedOutline:
     """Parse a snapshot once per process: parsing and checking it cost about 20 ms, more than
     the rest of an autosave. Keyed by the text itself, so an edited snapshot is parsed afresh."""
-    from baocao.indicators.load import catalogue_of, validate_catalogue
+    from baocao.indicators.load import validate_catalogue
+    from baocao.outline.catalogue import catalogue_of
 
     outline = load_yaml(outline_yaml)
     catalogue = catalogue_of(outline)
@@ -138,10 +139,38 @@ class Campaign(models.Model):
 
 
 class ReportStatus(models.TextChoices):
+    """A report's state. Everything said about a state lives here and in `STATUS_TABLE` below:
+    pages, dashboards, exports, the CLI, the API and e-mails all read it from here. The style
+    sheet colours a state by its value (`status--draft`, `dot--draft`)."""
+
     DRAFT = "draft", _("Đang soạn")
     SUBMITTED = "submitted", _("Đã gửi")
     RETURNED = "returned", _("Bị trả lại")
     ACCEPTED = "accepted", _("Đã duyệt")
+
+    @property
+    def queue_label(self) -> str:
+        """The state as a superior's queue names it ("Chờ duyệt" for a report sent to them)."""
+        return str(STATUS_TABLE[self].queue_label)
+
+    @classmethod
+    def in_order(cls) -> list[ReportStatus]:
+        """Dashboards' order: the furthest along first."""
+        return sorted(cls, key=lambda status: STATUS_TABLE[status].order)
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    queue_label: Any  # a lazy translation
+    order: int
+
+
+STATUS_TABLE: dict[str, StatusInfo] = {
+    ReportStatus.ACCEPTED: StatusInfo(_("Đã duyệt"), 0),
+    ReportStatus.SUBMITTED: StatusInfo(_("Chờ duyệt"), 1),
+    ReportStatus.RETURNED: StatusInfo(_("Bị trả lại"), 2),
+    ReportStatus.DRAFT: StatusInfo(_("Đang soạn"), 3),
+}
 
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -345,7 +374,7 @@ class UploadStatus(models.TextChoices):
 
 
 class Upload(models.Model):
-    """A Word or Excel file sent in for a report (`views_ingest`): kept as it came, with what
+    """A Word or Excel file sent in for a report (`actions.uploads`): kept as it came, with what
     the ingest found in it, until the writer confirms (its texts and figures become new
     versions of the report's draft) or discards it. The file stays as the report's attachment.
 

@@ -13,16 +13,13 @@ The functions read `report.unit` and `user.membership`; callers handling many re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 
+from baocao.apps.campaigns.models import Report, ReportStatus, Upload, UploadStatus
 from baocao.apps.orgs import scope
-from baocao.apps.orgs.models import Role
-
-if TYPE_CHECKING:
-    from baocao.apps.campaigns.models import Report
-    from baocao.apps.orgs.models import Unit
+from baocao.apps.orgs.models import Role, Unit
 
 CAMPAIGN_OWNER_ROLES = (Role.CONSOLIDATOR, Role.ADMIN)
 
@@ -65,3 +62,58 @@ def visible_reports(user: Any, reports: QuerySet) -> QuerySet:
     if scope.is_superuser(user):
         return reports
     return reports.filter(unit__in=scope.visible_units(user))
+
+
+def can_write_now(user: Any, report: Report) -> bool:
+    """Write (or upload a file into) the report at this moment: a writer of its unit, while the
+    report is a draft or returned and the campaign is open."""
+    return report.is_editable and can_edit_report(user, report)
+
+
+def can_review_now(user: Any, report: Report) -> bool:
+    """Return or accept the report at this moment: it waits for review in an open campaign."""
+    return (
+        report.campaign.is_open
+        and report.status == ReportStatus.SUBMITTED
+        and can_review_report(user, report)
+    )
+
+
+def can_reopen_now(user: Any, report: Report) -> bool:
+    """Send an accepted report back for correction, while the campaign is open."""
+    return (
+        report.campaign.is_open
+        and report.status == ReportStatus.ACCEPTED
+        and can_review_report(user, report)
+    )
+
+
+def can_see_subtree(user: Any, unit: Unit) -> bool:
+    """See every unit under `unit` (so the texts of their reports): the consolidation workspace,
+    the per-unit indicator workbook."""
+    if scope.is_superuser(user):
+        return True
+    found = scope.membership(user)
+    return found is not None and scope.sees_subtree(user) and unit.is_within(found.unit)
+
+
+def is_consolidator(user: Any, unit: Unit) -> bool:
+    """A consolidator of `unit` itself (not of a unit above it)."""
+    if scope.is_superuser(user):
+        return True
+    found = scope.membership(user)
+    return found is not None and found.unit_id == unit.pk and found.has_role(Role.CONSOLIDATOR)
+
+
+def can_consolidate(user: Any, report: Report) -> bool:
+    """Write in the workspace: a consolidator of the unit who may also write its report (the
+    actions let only the report's writers save it), while the report is editable."""
+    return (
+        report.is_editable and is_consolidator(user, report.unit) and can_edit_report(user, report)
+    )
+
+
+def can_download_upload(user: Any, report: Report, upload: Upload) -> bool:
+    """A confirmed file is the report's attachment: whoever sees the report. A pending or
+    discarded one stays with the unit's writers."""
+    return upload.status == UploadStatus.CONFIRMED or can_edit_report(user, report)

@@ -23,7 +23,7 @@ from django.core.mail import EmailMessage
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from baocao.apps.campaigns.actions import CLOSED, ActionError, NotAllowed, display_name
+from baocao.apps.campaigns.actions import CLOSED, ActionError, NotAllowed
 from baocao.apps.campaigns.dashboard import report_url
 from baocao.apps.campaigns.models import (
     Campaign,
@@ -34,6 +34,7 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Membership, Role
+from baocao.apps.orgs.people import display_name
 
 REMINDER_ROLES = (Role.REVIEWER, Role.CONSOLIDATOR)
 

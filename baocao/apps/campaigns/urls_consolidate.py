@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from baocao.apps.campaigns import views_consolidate as views
+from baocao.apps.campaigns.views import consolidate as views
 
 REPORT = "<slug:slug>/bao-cao/<str:unit_code>/"
 

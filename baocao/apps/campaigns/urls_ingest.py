@@ -3,7 +3,7 @@ templates to download, files to upload, preview and confirm, the kept files."""
 
 from django.urls import path
 
-from baocao.apps.campaigns import views_ingest as views
+from baocao.apps.campaigns.views import ingest as views
 
 REPORT = "<slug:slug>/bao-cao/<str:unit_code>/"
 UPLOAD = REPORT + "nop-tep/<int:upload_id>/"

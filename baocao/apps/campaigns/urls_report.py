@@ -6,7 +6,7 @@ word that no section id ends with.
 
 from django.urls import path
 
-from baocao.apps.campaigns import views_report as views
+from baocao.apps.campaigns.views import report as views
 
 REPORT = "<slug:slug>/bao-cao/<str:unit_code>/"
 SECTION = REPORT + "muc/<path:section_id>/"

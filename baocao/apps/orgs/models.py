@@ -52,7 +52,7 @@ class Unit(models.Model):
     # "TLD/KT/KT-DH/": the codes from the root down, each followed by the separator.
     path = models.CharField(_("đường dẫn"), max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("cấp"), default=0, editable=False)
-    # Made up by `baocao demo` (baocao.apps.orgs.demo), not a real unit's data.
+    # Made up by `baocao demo` (baocao.demo.province), not a real unit's data.
     synthetic = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
 
     objects = UnitQuerySet.as_manager()

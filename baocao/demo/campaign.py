@@ -32,14 +32,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from baocao.apps.campaigns import actions
-from baocao.apps.campaigns.demo_figures import BASE, COUNTS, NOW, Odds, year_counts
-from baocao.apps.campaigns.demo_texts import (
-    FIXES,
-    REMARKS,
-    RETURN_REASONS,
-    WRITERS,
-    Voice,
-)
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorChange,
@@ -50,8 +42,16 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.apps.orgs.demo import EMAIL_DOMAIN, PROVINCE_CODE, DemoUnit, demo_units
 from baocao.apps.orgs.models import Membership, Role, Unit, UnitKind
+from baocao.demo.figures import BASE, COUNTS, NOW, Odds, year_counts
+from baocao.demo.province import EMAIL_DOMAIN, PROVINCE_CODE, DemoUnit, demo_units
+from baocao.demo.texts import (
+    FIXES,
+    REMARKS,
+    RETURN_REASONS,
+    WRITERS,
+    Voice,
+)
 from baocao.indicators.numbers import format_number
 from baocao.richtext import clean_section_text
 
@@ -326,8 +326,8 @@ def _statuses(campaign: Campaign) -> dict[str, int]:
 def _prerequisites() -> None:
     from baocao.apps.outlines.models import OutlineDocument
     from baocao.apps.outlines.services import install_builtin_outlines
+    from baocao.demo.accounts import create_demo_users
     from baocao.outline.builtin import DEFAULT_SLUG
-    from baocao.web.demo import create_demo_users
 
     if not OutlineDocument.objects.filter(slug=DEFAULT_SLUG).exists():
         install_builtin_outlines()

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,63 +28,16 @@ from django.views.decorators.http import require_POST
 from baocao.apps.campaigns import actions, charts, dashboard
 from baocao.apps.campaigns.forms import OpenCampaignForm, may_open_any
 from baocao.apps.campaigns.models import Campaign, Report, ReportStatus
-from baocao.apps.campaigns.permissions import can_open_campaign, visible_reports
+from baocao.apps.campaigns.permissions import can_open_campaign
+from baocao.apps.campaigns.queries import audience, visible_campaigns
 from baocao.apps.campaigns.reminders import can_remind, due, remind
 from baocao.apps.orgs import scope
-from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
 from baocao.unitfile import neutralise
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_KEYS = {
-    ReportStatus.ACCEPTED: "accepted",
-    ReportStatus.SUBMITTED: "submitted",
-    ReportStatus.RETURNED: "returned",
-    ReportStatus.DRAFT: "draft",
-}
-
+from baocao.web.downloads import download
 
 # --- who sees what -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Audience:
-    """The part of a campaign a user's dashboard covers."""
-
-    top: Unit  # the highest unit of it the user sees
-    reports: QuerySet  # the campaign's reports the user sees
-
-
-def audience(user: Any, campaign: Campaign) -> Audience | None:
-    """None for a user without a dashboard in this campaign (a plain writer, an outsider)."""
-    root = campaign.root_unit
-    reports = campaign.reports.all()
-    if scope.is_superuser(user):
-        return Audience(root, reports)
-    unit = scope.user_unit(user)
-    if unit is None or not scope.sees_subtree(user):
-        return None
-    if unit.is_within(root):
-        return Audience(unit, visible_reports(user, reports))
-    if root.is_within(unit):
-        return Audience(root, reports)
-    return None
-
-
-def visible_campaigns(user: Any) -> QuerySet:
-    campaigns = Campaign.objects.select_related("outline", "root_unit")
-    if scope.is_superuser(user):
-        return campaigns
-    unit = scope.user_unit(user)
-    if unit is None:
-        return campaigns.none()
-    condition = Q(root_unit=unit) | Q(pk__in=Report.objects.filter(unit=unit).values("campaign"))
-    if scope.sees_subtree(user):
-        codes = unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        above = [PATH_SEPARATOR.join(codes[:n]) + PATH_SEPARATOR for n in range(1, len(codes))]
-        condition |= Q(root_unit__path__startswith=unit.path) | Q(root_unit__path__in=above)
-    return campaigns.filter(condition)
 
 
 def _own_report(user: Any, campaign: Campaign) -> Report | None:
@@ -218,9 +171,7 @@ def campaign_detail(request, slug: str):
         "board": board,
         "top": seen.top,
         "filters": filters,
-        "statuses": [
-            (status, dashboard.STATUS_LABELS[status]) for status in dashboard.STATUS_ORDER
-        ],
+        "statuses": [(status, status.queue_label) for status in ReportStatus.in_order()],
         "may_close": campaign.is_open and can_open_campaign(request.user, campaign.root_unit),
         "may_remind": campaign.is_open and can_remind(request.user, campaign),
     }
@@ -277,14 +228,12 @@ def _charts_context(board: dashboard.Dashboard) -> dict[str, Any]:
                 {"day": point.day, "new": point.count - previous, "count": point.count}
             )
         previous = point.count
-    statuses_ordered = [
-        (status, dashboard.STATUS_LABELS[status]) for status in dashboard.STATUS_ORDER
-    ]
+    statuses_ordered = [(status, status.queue_label) for status in ReportStatus.in_order()]
     kind_rows = [
         {
             "label": row.label,
             "total": row.total,
-            "counts": [row.counts[status] for status in dashboard.STATUS_ORDER],
+            "counts": [row.counts[status] for status in ReportStatus.in_order()],
         }
         for row in board.by_kind
     ]
@@ -338,11 +287,11 @@ def _charts(board: dashboard.Dashboard) -> dict[str, str]:
                 row.total,
                 [
                     charts.Segment(
-                        STATUS_KEYS[status],
-                        str(dashboard.STATUS_LABELS[status]),
+                        status.value,
+                        status.queue_label,
                         row.counts[status],
                     )
-                    for status in dashboard.STATUS_ORDER
+                    for status in ReportStatus.in_order()
                 ],
             )
             for row in board.by_kind
@@ -351,8 +300,7 @@ def _charts(board: dashboard.Dashboard) -> dict[str, str]:
         desc="; ".join(
             f"{row.label}: "
             + ", ".join(
-                f"{dashboard.STATUS_LABELS[status]} {row.counts[status]}"
-                for status in dashboard.STATUS_ORDER
+                f"{status.queue_label} {row.counts[status]}" for status in ReportStatus.in_order()
             )
             for row in board.by_kind
         ),
@@ -393,10 +341,7 @@ def campaign_export(request, slug: str):
     filters = dashboard.Filters.from_params(request.GET)
     rows, sections = dashboard.export_rows(campaign, seen.reports, filters)
     data = _workbook(campaign, rows, sections)
-    name = f"theo-doi-{campaign.slug}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, f"theo-doi-{campaign.slug}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _workbook(campaign: Campaign, rows: list, sections: list) -> bytes:

@@ -20,19 +20,16 @@ unit's own texts (one), plus the session and the membership.
 
 from __future__ import annotations
 
-import html
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -45,96 +42,40 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import (
     XLSX_MAX_REPORTS,
     SubtreeFigures,
+    draft_texts,
     missing_reports,
+    passages_below,
     report_document,
     reports_under,
-    standing_reports,
     subtree_figures,
 )
 from baocao.apps.campaigns.models import Campaign, Report, ReportStatus, SectionText
-from baocao.apps.campaigns.permissions import can_edit_report, can_view_report
-from baocao.apps.campaigns.views_report import (
-    SAVED_EVENT,
-    Block,
-    _dom_keys,
-    _placed,
-    status_label,
+from baocao.apps.campaigns.permissions import (
+    can_consolidate,
+    can_edit_report,
+    can_see_subtree,
+    can_view_report,
+    is_consolidator,
 )
-from baocao.apps.orgs import scope
+from baocao.apps.campaigns.views.common import dom_keys, forbidden, load_report, placed_sections
+from baocao.apps.campaigns.views.report import SAVED_EVENT, Block
 from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
-from baocao.apps.orgs.models import Role, Unit, UnitKind
+from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.apps.orgs.people import display_name
 from baocao.apps.outlines.display import SectionView, outline_view, section_anchor
 from baocao.consolidate.crosscheck import mismatches
-from baocao.consolidate.draft import draft_section, figure_sentences
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
-from baocao.indicators.maths import growth
+from baocao.indicators.maths import growth_shown
 from baocao.indicators.numbers import format_number, format_percent
-from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, plain_text
+from baocao.richtext import clean_section_text, editable_lines, plain_text
 from baocao.text import fold
+from baocao.web.downloads import download
 
 PER_PAGE = 50
 MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
 SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
-NOTE_INSERT = "Chèn đoạn của %(unit)s"
-NOTE_DRAFT = "Bản nháp tổng hợp"
 NUMBERS_PART = "so-lieu"  # ?phan=so-lieu: only the number check (refreshed after each save)
-
-SCOPES = {
-    UnitKind.PROVINCE: "Toàn tỉnh",
-    UnitKind.DISTRICT: "Toàn huyện",
-    UnitKind.SECTOR: "Toàn ngành",
-    UnitKind.NATIONAL_SECTOR: "Toàn ngành",
-}
-STATUS_ORDER = [
-    ReportStatus.ACCEPTED,
-    ReportStatus.SUBMITTED,
-    ReportStatus.RETURNED,
-    ReportStatus.DRAFT,
-]
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TYPE = "application/pdf"
-
-
-def scope_word(unit: Unit) -> str:
-    """How a figure sentence names the whole: "Toàn tỉnh có 12.345 đoàn viên"."""
-    return SCOPES.get(unit.kind, "Toàn đơn vị")
-
-
-# --- Who may do what ---------------------------------------------------------------------------
-
-
-def sees_subtree(user: Any, unit: Unit) -> bool:
-    """May see every unit under `unit` (so the texts of their reports)."""
-    if scope.is_superuser(user):
-        return True
-    found = scope.membership(user)
-    return found is not None and scope.sees_subtree(user) and unit.is_within(found.unit)
-
-
-def is_consolidator(user: Any, unit: Unit) -> bool:
-    if scope.is_superuser(user):
-        return True
-    found = scope.membership(user)
-    return found is not None and found.unit_id == unit.pk and found.has_role(Role.CONSOLIDATOR)
-
-
-def may_consolidate(user: Any, report: Report) -> bool:
-    """Write in the workspace: a consolidator of the unit who may also write its report (the
-    actions let only the report's writers save it), while the report is editable."""
-    return (
-        report.is_editable and is_consolidator(user, report.unit) and can_edit_report(user, report)
-    )
-
-
-def _forbidden(request, report: Report | None, message: str = "") -> HttpResponse:
-    return render(
-        request,
-        "campaigns/report/forbidden.html",
-        {"report": report, "message": message},
-        status=403,
-    )
 
 
 def _unavailable(
@@ -152,22 +93,14 @@ def _unavailable(
     return render(request, "campaigns/consolidate/unavailable.html", context, status=status)
 
 
-def _load(slug: str, unit_code: str) -> Report:
-    return get_object_or_404(
-        Report.objects.select_related("campaign", "unit", "unit__parent"),
-        campaign__slug=slug,
-        unit__code=unit_code,
-    )
-
-
 def workspace_view(view):
     """Load the report; only those who see its whole subtree come in (403 page otherwise)."""
 
     @wraps(view)
     def wrapper(request, slug: str, unit_code: str, **kwargs: Any) -> HttpResponse:
-        report = _load(slug, unit_code)
-        if not sees_subtree(request.user, report.unit):
-            return _forbidden(
+        report = load_report(slug, unit_code)
+        if not can_see_subtree(request.user, report.unit):
+            return forbidden(
                 request,
                 report,
                 _(
@@ -178,7 +111,7 @@ def workspace_view(view):
         try:
             return view(request, report, **kwargs)
         except actions.NotAllowed as error:
-            return _forbidden(request, report, error.message)
+            return forbidden(request, report, error.message)
 
     return wrapper
 
@@ -332,13 +265,9 @@ def figure_lines(
         if not indicator.numeric or indicator.rollup == "none":
             line.note = _("không cộng dồn")
         else:
-            change, percent = growth(by_year.get(years[0]), by_year.get(years[-1]))
-            if change is not None:
-                decimals = 1 if indicator.type == "percent" or indicator.derived else None
-                text = format_number(change, decimals)
-                line.change = f"+{text}" if change > 0 else text
-            if percent is not None and indicator.type != "percent":
-                line.percent = format_percent(percent, 1)
+            line.change, line.percent = growth_shown(
+                indicator, by_year.get(years[0]), by_year.get(years[-1])
+            )
         lines.append(line)
     return lines
 
@@ -408,7 +337,7 @@ def _passage_counts(report: Report) -> dict[str, dict[tuple[str, str], int]]:
     """{section id: {(unit kind, report status): passages}}: one grouped query."""
     counts: dict[str, dict[tuple[str, str], int]] = {}
     rows = (
-        _below(report)
+        passages_below(report)
         .values_list("section_id", "report__unit__kind", "report__status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -416,18 +345,6 @@ def _passage_counts(report: Report) -> dict[str, dict[tuple[str, str], int]]:
     for section_id, kind, status, number in rows:
         counts.setdefault(section_id, {})[(kind, status)] = number
     return counts
-
-
-def _below(report: Report):
-    """The non-empty section texts of every report under `report`'s unit (not its own)."""
-    return (
-        SectionText.objects.filter(
-            report__campaign_id=report.campaign_id,
-            report__unit__path__startswith=report.unit.path,
-        )
-        .exclude(report__unit_id=report.unit_id)
-        .exclude(text="")
-    )
 
 
 def _matches(words: list[str], text: str, unit: Unit) -> bool:
@@ -445,7 +362,7 @@ def passages_page(
     "dak ha" must find "Đăk Hà" on every database.
     """
     rows = (
-        _below(report)
+        passages_below(report)
         .filter(section_id=section_id)
         .select_related("report__unit")
         .order_by("report__unit__path")
@@ -476,7 +393,7 @@ def passages_page(
             unit=row.report.unit,
             kind=KIND_SHORT.get(row.report.unit.kind, row.report.unit.kind),
             status=row.report.status,
-            status_text=status_label(row.report.status),
+            status_text=ReportStatus(row.report.status).label,
             text=clean_section_text(row.text),
             url=reverse("campaigns:report", args=[slug, row.report.unit.code]),
         )
@@ -505,9 +422,9 @@ def _editor_block(
     slug, code = campaign.slug, report.unit.code
     item = Block(
         view=SectionView(section=section, depth=0, anchor=section_anchor(section)),
-        dom=_dom_keys(report)[section_id],
+        dom=dom_keys(report)[section_id],
         leaf=not section.children,
-        where=_placed(campaign.outline_tree)[section_id][2],
+        where=placed_sections(campaign.outline_tree)[section_id][2],
         writable=writable,
         save_url=reverse("campaigns:section_save", args=[slug, code, section_id]),
     )
@@ -516,7 +433,7 @@ def _editor_block(
         item.lines = editable_lines(stored.text)
         item.version = stored.version
         item.saved_at = timezone.localtime(stored.updated_at) if stored.updated_at else None
-        item.saved_by = actions.display_name(stored.updated_by)
+        item.saved_by = display_name(stored.updated_by)
         if stored.version:
             item.history_url = reverse("campaigns:section_history", args=[slug, code, section_id])
     item.filled = bool(item.text)
@@ -544,7 +461,7 @@ def workspace_context(
     unit = report.unit
     user = request.user
     years = campaign.years
-    writable = may_consolidate(user, report)
+    writable = can_consolidate(user, report)
     view = outline_view(campaign.outline_tree)
     views = list(_walk(view.tree))
     counts = _passage_counts(report)
@@ -558,14 +475,14 @@ def workspace_context(
     section_id = filters.section_id
     current = next(v for v in views if v.section.id == section_id)
     own = _own_texts(report)
-    dom_keys = _dom_keys(report)
+    keys = dom_keys(report)
 
     def nav(section_views: list[SectionView]) -> list[NavItem]:
         return [
             NavItem(
                 id=v.section.id,
                 label=v.section.label,
-                dom=dom_keys[v.section.id],
+                dom=keys[v.section.id],
                 count=totals.get(v.section.id, 0),
                 filled=bool(own.get(v.section.id) and own[v.section.id].text),
                 current=v.section.id == section_id,
@@ -594,7 +511,7 @@ def workspace_context(
         Missing(
             name=below.unit.name,
             status=below.status,
-            status_text=status_label(below.status),
+            status_text=ReportStatus(below.status).label,
             url=reverse("campaigns:report", args=[campaign.slug, below.unit.code]),
         )
         for below in missing_shown
@@ -645,20 +562,20 @@ def workspace_context(
             reason = _(
                 "Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được; nếu cần sửa, "
                 "hãy đề nghị cấp trên trả lại."
-            ) % {"status": status_label(report.status)}
+            ) % {"status": ReportStatus(report.status).label}
 
     return {
         "report": report,
         "campaign": campaign,
         "unit": unit,
         "filters": filters,
-        "status_label": status_label(report.status),
+        "status_label": ReportStatus(report.status).label,
         "writable": writable,
         "read_only_reason": reason,
         "nav": nav(view.tree),
         "section": current.section,
         "section_view": current,
-        "section_where": _placed(campaign.outline_tree)[section_id][1],
+        "section_where": placed_sections(campaign.outline_tree)[section_id][1],
         "lines": figure_lines(current, catalogue, values, years),
         "differences": difference_lines(
             campaign, subtree, attach.get(section_id, []), catalogue, years
@@ -685,8 +602,8 @@ def workspace_context(
             if kind in kind_counts
         ],
         "status_choices": [
-            (status, status_label(status), status_counts[status])
-            for status in STATUS_ORDER
+            (status, status.label, status_counts[status])
+            for status in ReportStatus.in_order()
             if status in status_counts
         ],
         "s": editor,
@@ -749,29 +666,9 @@ def consolidate_page(request, report: Report) -> HttpResponse:
     return render(request, "campaigns/consolidate/page.html", context)
 
 
-def _with_source(passage_html: str, unit_name: str) -> str:
-    """The passage, then "(Nguồn: <unit>)": inside its last paragraph when it ends with one."""
-    source = f"(Nguồn: {html.escape(unit_name, quote=False)})"
-    text = clean_section_text(passage_html)
-    if text.endswith("</p>"):
-        return f"{text[: -len('</p>')]} {source}</p>"
-    return f"{text}<p>{source}</p>"
-
-
-def _typed_or_stored(typed: str | None, stored: str) -> str:
-    """The editor's lines as sent, unless they are what is stored (then the stored HTML, with its
-    bold unit names, is kept as it is)."""
-    if typed is None:
-        return stored
-    as_typed = clean_section_text(from_plain_lines(typed))
-    if as_typed == clean_section_text(from_plain_lines(editable_lines(stored))):
-        return stored
-    return as_typed
-
-
 def _conflict_context(request, result: actions.SaveResult, typed: str) -> dict[str, Any]:
     conflict = result.conflict
-    mine = actions.display_name(request.user)
+    mine = display_name(request.user)
     return {
         "conflict": conflict,
         "their_lines": editable_lines(conflict.their_text),
@@ -792,44 +689,22 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
     so what was typed and not yet saved travels with it and is kept; a stale base version
     answers with the conflict panel holding the text with the passage added.
     """
-    campaign = report.campaign
-    filters = Filters.read(request.GET, campaign.section_ids)
+    filters = Filters.read(request.GET, report.campaign.section_ids)
     section_id = filters.section_id
     if not section_id:
         raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
-    if not may_consolidate(request.user, report):
-        raise actions.NotAllowed(
-            _(
-                "Chỉ người tổng hợp của đơn vị mới chèn được đoạn viết vào báo cáo tổng hợp, khi báo cáo còn sửa được."
-            )
-        )
     try:
         passage_id = int(request.POST.get("doan") or 0)
         base_version = int(request.POST.get("base_version") or 0)
     except ValueError as error:
         raise Http404("Không có đoạn viết này.") from error
-    passage = (
-        _below(report)
-        .filter(pk=passage_id, section_id=section_id)
-        .select_related("report__unit")
-        .first()
-    )
-    if passage is None:
-        raise Http404("Không có đoạn viết này.")
-    source = passage.report.unit
-    stored = SectionText.objects.filter(report=report, section_id=section_id).first()
-    start = _typed_or_stored(request.POST.get("text"), stored.text if stored else "")
-    combined = start + _with_source(passage.text, source.name)
-    dom = _dom_keys(report)[section_id]
+    dom = dom_keys(report)[section_id]
     try:
-        result = actions.save_section(
-            report,
-            section_id,
-            combined,
-            base_version,
-            request.user,
-            note=NOTE_INSERT % {"unit": source.name},
+        inserted = actions.insert_passage(
+            report, section_id, passage_id, request.POST.get("text"), base_version, request.user
         )
+    except actions.PassageNotFound as error:
+        raise Http404(error.message) from error
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
@@ -842,13 +717,14 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(_workspace_url(report, filters) + "#noi-dung")
 
+    result = inserted.result
     if result.conflict is not None:
-        typed = editable_lines(combined)
+        typed = editable_lines(inserted.text)
         if request.htmx:
             item = _editor_block(report, section_id, None, True)
             context = {
                 "s": item,
-                "passage_pk": passage.pk,
+                "passage_pk": inserted.passage_id,
                 "said": _(
                     "Chưa chèn được: mục vừa được lưu ở nơi khác; đoạn đã được thêm vào ô “Bản của bạn”."
                 ),
@@ -862,7 +738,7 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
         return render(request, "campaigns/consolidate/page.html", context, status=409)
 
     saved = _("Đã chèn đoạn của %(unit)s kèm nguồn (phiên bản %(version)d).") % {
-        "unit": source.name,
+        "unit": inserted.source_name,
         "version": result.version,
     }
     if request.htmx:
@@ -870,44 +746,12 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
             "updated_by"
         )
         item = _editor_block(report, section_id, fresh.first(), True)
-        context = {"s": item, "said": saved, "passage_pk": passage.pk}
+        context = {"s": item, "said": saved, "passage_pk": inserted.passage_id}
         response = render(request, "campaigns/consolidate/_inserted.html", context)
         response = reswap(retarget(response, f"#editor-{dom}"), "outerHTML")
         return trigger_client_event(response, SAVED_EVENT, {"form": f"editor-{dom}"})
     messages.success(request, saved)
     return redirect(_workspace_url(report, filters) + "#noi-dung")
-
-
-# --- The first draft -------------------------------------------------------------------------
-
-
-def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
-    """Each section's first draft (sections with nothing to say are left out): one query."""
-    campaign = report.campaign
-    unit = report.unit
-    standing = standing_reports(campaign, unit, subtree.counted_statuses)
-    passages: dict[str, list[tuple[str, str, str]]] = {}
-    for report_id, section_id, text in (
-        _below(report)
-        .filter(report__status__in=subtree.counted_statuses)
-        .values_list("report_id", "section_id", "text")
-    ):
-        source = standing.get(report_id)
-        if source is not None:
-            path, name = source
-            passages.setdefault(section_id, []).append((path, name, clean_section_text(text)))
-    values = subtree.figures(unit)
-    years = (campaign.baseline_year, campaign.current_year)
-    scope_name = scope_word(unit)
-    drafts = {}
-    for section_id in campaign.section_ids:
-        indicators = campaign.catalogue.for_section(section_id)
-        sentences = figure_sentences(indicators, values, years, scope_name)
-        found = sorted(passages.get(section_id, []))
-        text = draft_section(sentences, [(name, text) for _path, name, text in found])
-        if text:
-            drafts[section_id] = text
-    return drafts
 
 
 @require_POST
@@ -916,67 +760,33 @@ def consolidate_draft(request, report: Report) -> HttpResponse:
     """ "Tạo bản nháp": every empty section gets its draft; nothing written is overwritten."""
     campaign = report.campaign
     filters = Filters.read(request.POST, campaign.section_ids)
-    if not is_consolidator(request.user, report.unit) or not can_edit_report(request.user, report):
-        raise actions.NotAllowed(_("Chỉ người tổng hợp của đơn vị mới tạo được bản nháp."))
     back = _workspace_url(report, filters)
-    if not report.is_editable:
-        messages.error(
-            request,
-            _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không tạo bản nháp được.")
-            % {"status": status_label(report.status)},
-        )
-        return redirect(back)
-    subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
-    drafts = draft_texts(report, subtree)
-    drafted = kept = empty = 0
+
+    def drafts() -> dict[str, str]:
+        subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
+        return draft_texts(report, subtree)
+
     try:
-        with transaction.atomic():
-            own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
-            for section_id in campaign.section_ids:
-                stored = own.get(section_id)
-                if stored is not None and plain_text(stored.text):
-                    kept += 1  # what the consolidator wrote is never overwritten
-                    continue
-                if section_id not in drafts:
-                    empty += 1
-                    continue
-                result = actions.save_section(
-                    report,
-                    section_id,
-                    drafts[section_id],
-                    stored.version if stored else 0,
-                    request.user,
-                    note=NOTE_DRAFT,
-                )
-                if result.conflict is not None:  # written meanwhile: theirs stays
-                    kept += 1
-                else:
-                    drafted += 1
+        outcome = actions.fill_empty_sections(report, drafts, request.user)
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
         messages.error(request, error.message)
         return redirect(back)
     said = _("Đã soạn nháp %(drafted)d mục; giữ nguyên %(kept)d mục đã có nội dung.") % {
-        "drafted": drafted,
-        "kept": kept,
+        "drafted": outcome.drafted,
+        "kept": outcome.kept,
     }
-    if empty:
+    if outcome.empty:
         said += " " + _(
             "%(empty)d mục chưa có gì để soạn (chưa có số liệu hay đoạn viết nào của các "
             "báo cáo được tính)."
-        ) % {"empty": empty}
-    (messages.success if drafted else messages.info)(request, said)
+        ) % {"empty": outcome.empty}
+    (messages.success if outcome.drafted else messages.info)(request, said)
     return redirect(back)
 
 
 # --- Downloads -------------------------------------------------------------------------------
-
-
-def content_disposition(ascii_name: str, name: str) -> str:
-    """An ASCII-safe name for old clients, the real one (RFC 5987/6266) for the rest."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-") or "bao-cao"
-    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
 
 
 def _file_names(report: Report, fmt: str) -> tuple[str, str]:
@@ -990,17 +800,17 @@ def _file_names(report: Report, fmt: str) -> tuple[str, str]:
 
 @require_GET
 def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpResponse:
-    report = _load(slug, unit_code)
+    report = load_report(slug, unit_code)
     if not can_view_report(request.user, report):
-        return _forbidden(request, report)
+        return forbidden(request, report)
     campaign, unit = report.campaign, report.unit
     submitted_too = request.GET.get("gom") == SUBMITTED_TOO
     if fmt == "xlsx":
         from baocao.xlsx_out import indicators_workbook
 
         reports = reports_under(campaign, unit)
-        if reports > 1 and not sees_subtree(request.user, unit):
-            return _forbidden(
+        if reports > 1 and not can_see_subtree(request.user, unit):
+            return forbidden(
                 request,
                 report,
                 _(
@@ -1029,13 +839,11 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
             campaign.catalogue.indicators,
             (campaign.baseline_year, campaign.current_year),
         )
-        content_type = XLSX_TYPE
     else:
         from baocao.docx_out.render import render_docx
 
         document, _subtree = report_document(campaign, unit, include_submitted=submitted_too)
         data = render_docx(document)
-        content_type = DOCX_TYPE
         if fmt == "pdf":
             from baocao.docx_out.pdf import docx_to_pdf
 
@@ -1046,8 +854,5 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
                 return _unavailable(
                     request, report, heading, error.message, submitted_too, status=503
                 )
-            content_type = PDF_TYPE
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(*_file_names(report, fmt))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    ascii_name, shown = _file_names(report, fmt)
+    return download(data, shown, fallback=ascii_name)

@@ -22,67 +22,57 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
 import logging
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baocao import officefile
+from baocao import filetypes, libreoffice, officefile
 from baocao.apps.campaigns import actions
-from baocao.apps.campaigns.consolidation import ABBREVIATIONS, place_of
+from baocao.apps.campaigns.actions.uploads import SKIP, UploadChoices, UploadDecided
+from baocao.apps.campaigns.consolidation import header_of
 from baocao.apps.campaigns.models import (
-    IndicatorValue,
     Report,
     SectionText,
     Upload,
     UploadStatus,
 )
-from baocao.apps.campaigns.permissions import can_edit_report
-from baocao.apps.campaigns.views_report import _forbidden, report_view, section_labels
-from baocao.apps.orgs.models import UnitKind
-from baocao.docx_out import libreoffice_available
-from baocao.docx_out.model import Header, Signature
+from baocao.apps.campaigns.permissions import can_download_upload, can_edit_report, can_write_now
+from baocao.apps.campaigns.queries import report_figures
+from baocao.apps.campaigns.views.common import (
+    forbidden,
+    report_part_url,
+    report_url,
+    report_view,
+    section_labels,
+)
+from baocao.apps.orgs.people import display_name
 from baocao.docx_out.template import report_template_docx
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
 from baocao.ingest import IngestResult, ingest_file
 from baocao.ingest.files import kind_of
-from baocao.ingest.result import decimal_text
+from baocao.ingest.result import decimal_of, decimal_text
 from baocao.richtext import clean_section_text, plain_text
 from baocao.templatemark import TemplateMark
+from baocao.web.downloads import download
 from baocao.xlsx_out import indicators_template_xlsx
 
 logger = logging.getLogger(__name__)
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {
-    "docx": DOCX_TYPE,
-    "xlsx": XLSX_TYPE,
-    ".doc": "application/msword",
-    ".rtf": "application/rtf",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".xls": "application/vnd.ms-excel",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
 MODERN = ".docx,.xlsx"
 CONVERTED = ".doc,.odt,.xls,.ods"
 MAX_BYTES = officefile.MAX_BYTES
@@ -97,38 +87,9 @@ CONFIDENCE_LABELS = {
     "medium": gettext_lazy("Trung bình"),
     "low": gettext_lazy("Thấp"),
 }
-SKIP = "-"  # an unplaced piece of content left out, on purpose
-
-
-def import_note(filename: str) -> str:
-    return f"Nhập từ tệp {filename}"
 
 
 # --- Small helpers ---------------------------------------------------------------------------
-
-
-def _ascii_name(name: str, default: str) -> str:
-    """A file name for browsers that ignore filename*: no diacritics, no quotes or slashes."""
-    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
-    folded = re.sub(r"-+", "-", folded).strip("-.")
-    return folded or default
-
-
-def attachment(filename: str, fallback: str = "") -> str:
-    """Content-Disposition for a download: an ASCII name, and the real one (RFC 5987/6266)."""
-    filename = re.sub(r'[\x00-\x1f\x7f"\\/]+', "-", filename).strip() or "tep"
-    plain = _ascii_name(fallback or filename, "tep")
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def _download(data: bytes, content_type: str, filename: str, fallback: str = "") -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = attachment(filename, fallback)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _clean_filename(name: str) -> str:
@@ -146,19 +107,6 @@ def _size(size: int) -> str:
     if size >= MB:
         return f"{format_number(Decimal(size) / MB, 1)} MB"
     return f"{format_number(max(1, round(size / 1024)))} KB"
-
-
-def _report_url(report: Report, anchor: str = "") -> str:
-    url = reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
-    return url + (f"#{anchor}" if anchor else "")
-
-
-def _url(name: str, report: Report, *args: Any) -> str:
-    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, *args])
-
-
-def _may_upload(user: Any, report: Report) -> bool:
-    return can_edit_report(user, report) and report.is_editable
 
 
 def _not_editable_message(report: Report) -> str:
@@ -185,25 +133,12 @@ def _upload_of(report: Report, upload_id: int) -> Upload:
 # --- Templates out ---------------------------------------------------------------------------
 
 
-def _header(report: Report) -> tuple[Header, Signature]:
-    unit = report.unit
-    header = Header(
-        superior_unit=unit.parent.name.upper() if unit.parent_id else "",
-        issuing_unit=unit.name.upper(),
-        number=f"…/BC-{ABBREVIATIONS.get(unit.kind, 'CĐ')}",
-        place=place_of(unit),
-        date=timezone.localdate(),
-    )
-    committee = "TM. BAN CHẤP HÀNH" if unit.kind == UnitKind.GRASSROOTS else "TM. BAN THƯỜNG VỤ"
-    return header, Signature(on_behalf=committee)
-
-
 @require_GET
 @report_view
 def report_template(request, report: Report) -> HttpResponse:
     """The unit's report as a Word template to fill and send back."""
     campaign, unit = report.campaign, report.unit
-    header, signature = _header(report)
+    header, signature = header_of(report.unit, number_blank="…")
     data = report_template_docx(
         campaign.outline_tree,
         header,
@@ -212,7 +147,7 @@ def report_template(request, report: Report) -> HttpResponse:
         campaign=campaign.slug,
         signature=signature,
     )
-    return _download(data, DOCX_TYPE, f"Mẫu báo cáo - {unit.name}.docx")
+    return download(data, f"Mẫu báo cáo - {unit.name}.docx")
 
 
 @require_GET
@@ -223,7 +158,7 @@ def indicators_template(request, report: Report) -> HttpResponse:
     data = indicators_template_xlsx(
         campaign.outline_tree, unit_code=unit.code, unit_name=unit.name, campaign=campaign.slug
     )
-    return _download(data, XLSX_TYPE, f"Mẫu số liệu - {unit.name}.xlsx")
+    return download(data, f"Mẫu số liệu - {unit.name}.xlsx")
 
 
 # --- Upload ----------------------------------------------------------------------------------
@@ -289,7 +224,7 @@ def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
 
 
 def _upload_page(request, report: Report, form: UploadForm, error: str = "", status: int = 200):
-    converting = libreoffice_available()
+    converting = libreoffice.available()
     pending = (
         Upload.objects.filter(report=report, status=UploadStatus.PENDING)
         .defer("data", "result")
@@ -305,7 +240,7 @@ def _upload_page(request, report: Report, form: UploadForm, error: str = "", sta
             "unit": report.unit,
             "form": form,
             "error": error,
-            "may_upload": _may_upload(request.user, report),
+            "may_upload": can_write_now(request.user, report),
             "not_editable": "" if report.is_editable else _not_editable_message(report),
             "converting": converting,
             "max_mb": MAX_BYTES // MB,
@@ -322,7 +257,7 @@ def _upload_page(request, report: Report, form: UploadForm, error: str = "", sta
 @report_view
 def report_upload(request, report: Report) -> HttpResponse:
     if not can_edit_report(request.user, report):
-        return _forbidden(
+        return forbidden(
             request,
             report,
             _("Chỉ người viết báo cáo của đơn vị mới được nộp tệp cho báo cáo này."),
@@ -372,17 +307,15 @@ def _receive(request, report: Report, too_big: str) -> HttpResponse:
         ) % {"name": filename}
         return _upload_page(request, report, UploadForm(), message, 400)
     kind = kind_of(data, filename)
-    upload = Upload.objects.create(
-        report=report,
-        uploaded_by=request.user,
+    upload = actions.store_upload(
+        report,
+        request.user,
         filename=filename,
-        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
         data=data,
-        result=result_json(result, kind),
+        content_type=filetypes.content_type(kind),
+        found=result_json(result, kind),
     )
-    return redirect(_url("upload_preview", report, upload.pk))
+    return redirect(report_part_url("upload_preview", report, upload.pk))
 
 
 # --- Preview ---------------------------------------------------------------------------------
@@ -448,14 +381,9 @@ class Loose:
 
 
 @dataclass
-class Posted:
-    """What a refused confirm had chosen, shown again instead of the defaults."""
+class Posted(UploadChoices):
+    """What the preview's form chose (and, after a refused confirm, is shown again)."""
 
-    sections: set[str] = field(default_factory=set)
-    values: set[str] = field(default_factory=set)
-    places: dict[int, str] = field(default_factory=dict)
-    bases: dict[str, int] = field(default_factory=dict)
-    was: dict[str, str] = field(default_factory=dict)
     other_unit: bool = False
     errors: list[str] = field(default_factory=list)
     conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -492,22 +420,6 @@ def _level(confidence: float | None) -> str:
     return "medium" if confidence >= MEDIUM else "low"
 
 
-def _values_by_key(report: Report) -> dict[str, IndicatorValue]:
-    return {
-        f"{value.code}:{value.year}": value
-        for value in IndicatorValue.objects.filter(report=report).only(
-            "code", "year", "value", "raw"
-        )
-    }
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None
-
-
 def wrong_unit(report: Report, data: dict[str, Any]) -> TemplateMark | None:
     """The template mark when the file was downloaded for another unit's report."""
     mark = TemplateMark.from_properties(data.get("template") or {})
@@ -532,7 +444,7 @@ def preview_context(
         text.section_id: text
         for text in SectionText.objects.filter(report=report).select_related("updated_by")
     }
-    editable = upload.is_pending and _may_upload(request.user, report)
+    editable = upload.is_pending and can_write_now(request.user, report)
     found_sections = data.get("sections") or {}
     confidence = data.get("confidence") or {}
     headings = data.get("headings") or {}
@@ -547,7 +459,7 @@ def preview_context(
         if stored is not None:
             row.current = clean_section_text(stored.text)
             row.version = stored.version
-            row.current_by = actions.display_name(stored.updated_by)
+            row.current_by = display_name(stored.updated_by)
             row.current_at = timezone.localtime(stored.updated_at) if stored.updated_at else None
         row.found = clean_section_text(found_sections.get(sid, ""))
         row.confidence = confidence.get(sid)
@@ -606,8 +518,8 @@ def preview_context(
         "size": _size(upload.size),
         "uploaded_at": timezone.localtime(upload.uploaded_at),
         "decided_at": timezone.localtime(upload.decided_at) if upload.decided_at else None,
-        "uploader": actions.display_name(upload.uploaded_by),
-        "decider": actions.display_name(upload.decided_by),
+        "uploader": display_name(upload.uploaded_by),
+        "decider": display_name(upload.decided_by),
         "is_excel": data.get("kind") == "xlsx",
         "sections": sections,
         "missing": [row for row in missing if row.heading and not row.merged],
@@ -642,12 +554,12 @@ def preview_context(
             "values": sum(1 for row in values if row.found),
             "loose": len(loose),
         },
-        "file_url": _url("upload_file", report, upload.pk),
-        "confirm_url": _url("upload_confirm", report, upload.pk),
-        "discard_url": _url("upload_discard", report, upload.pk),
-        "list_url": _url("report_uploads", report),
-        "upload_url": _url("report_upload", report),
-        "report_url": _report_url(report),
+        "file_url": report_part_url("upload_file", report, upload.pk),
+        "confirm_url": report_part_url("upload_confirm", report, upload.pk),
+        "discard_url": report_part_url("upload_discard", report, upload.pk),
+        "list_url": report_part_url("report_uploads", report),
+        "upload_url": report_part_url("report_upload", report),
+        "report_url": report_url(report),
     }
 
 
@@ -660,7 +572,7 @@ def _value_rows(
     notes: dict[str, list[dict[str, str]]] = {}
     for note in data.get("value_notes") or []:
         notes.setdefault(f"{note.get('code')}:{note.get('year')}", []).append(note)
-    current = _values_by_key(report)
+    current = {f"{code}:{year}": value for (code, year), value in report_figures(report).items()}
     keys: list[tuple[str, int]] = []
     for code, by_year in found.items():
         keys.extend((code, int(year)) for year in by_year)
@@ -686,7 +598,7 @@ def _value_rows(
             done=key in done,
         )
         text = (found.get(code) or {}).get(str(year))
-        value = _decimal(text) if text is not None else None
+        value = decimal_of(text) if text is not None else None
         if value is not None:
             row.found = format_number(value)
         if indicator is None:
@@ -728,7 +640,7 @@ def _render_preview(
 @report_view
 def upload_preview(request, report: Report, upload_id: int) -> HttpResponse:
     if not can_edit_report(request.user, report):
-        return _forbidden(
+        return forbidden(
             request, report, _("Chỉ người viết báo cáo của đơn vị mới xem trước được tệp nộp.")
         )
     return _render_preview(request, report, _upload_of(report, upload_id))
@@ -771,95 +683,11 @@ def _check_choices(report: Report, upload: Upload, posted: Posted) -> list[str]:
     return errors
 
 
-@dataclass
-class Applied:
-    sections: dict[str, int] = field(default_factory=dict)  # saved: section id -> version
-    values: dict[str, str] = field(default_factory=dict)  # saved: "code:year" -> raw
-    places: dict[int, str] = field(default_factory=dict)  # placed content -> section or SKIP
-    conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    value_conflicts: dict[str, str] = field(default_factory=dict)
-
-
-def _apply(request, report: Report, upload: Upload, posted: Posted) -> Applied:
-    """Write the chosen sections and figures; leave alone what changed since the preview."""
-    data = upload.result or {}
-    found = data.get("sections") or {}
-    outcome = upload.outcome or {}
-    done_places = {int(k) for k in outcome.get("places", {})}
-    applied = Applied()
-    extra: dict[str, list[int]] = {}
-    for index, _text in enumerate(data.get("unassigned") or []):
-        if index in done_places:
-            continue
-        choice = posted.places.get(index, "")
-        if choice == SKIP:
-            applied.places[index] = SKIP
-        else:
-            extra.setdefault(choice, []).append(index)
-    unassigned = data.get("unassigned") or []
-    chosen = [sid for sid in report.campaign.section_ids if sid in posted.sections or sid in extra]
-    current = {
-        text.section_id: text.text
-        for text in SectionText.objects.filter(report=report, section_id__in=chosen)
-    }
-    note = import_note(upload.filename)
-    for sid in chosen:
-        text = found.get(sid, "") if sid in posted.sections else current.get(sid, "")
-        added = "".join(
-            f"<p>{html.escape(unassigned[i], quote=False)}</p>" for i in extra.get(sid, [])
-        )
-        result = actions.save_section(
-            report, sid, text + added, posted.bases.get(sid, 0), request.user, note=note
-        )
-        if result.conflict is not None:
-            conflict = result.conflict
-            applied.conflicts[sid] = {
-                "their_text": clean_section_text(conflict.their_text),
-                "their_author": conflict.their_author,
-                "their_saved_at": timezone.localtime(conflict.their_saved_at)
-                if conflict.their_saved_at
-                else None,
-                "your_text": clean_section_text(conflict.your_text),
-            }
-            continue
-        if sid in posted.sections:
-            applied.sections[sid] = result.version
-        for index in extra.get(sid, []):
-            applied.places[index] = sid
-
-    stored = _values_by_key(report)
-    found_values = data.get("indicators") or {}
-    for key in sorted(posted.values):
-        code, _sep, year = key.rpartition(":")
-        text = (found_values.get(code) or {}).get(year)
-        value = _decimal(text) if text is not None else None
-        if value is None or not year.isdigit():
-            continue
-        now = stored.get(key)
-        if (now.raw if now else "") != posted.was.get(key, ""):
-            applied.value_conflicts[key] = _(
-                "Số liệu này vừa được sửa thành “%(raw)s” sau khi bạn mở trang xem trước; chưa "
-                "ghi đè."
-            ) % {"raw": now.raw if now else ""}
-            continue
-        try:
-            saved = actions.save_indicator(
-                report, code, int(year), format_number(value), request.user
-            )
-        except actions.NotAllowed:
-            raise
-        except InputError as error:
-            applied.value_conflicts[key] = error.message
-            continue
-        applied.values[key] = saved.raw
-    return applied
-
-
 @require_POST
 @report_view
 def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
     if not can_edit_report(request.user, report):
-        return _forbidden(
+        return forbidden(
             request, report, _("Chỉ người viết báo cáo của đơn vị mới được nhập tệp vào báo cáo.")
         )
     upload = _upload_of(report, upload_id)
@@ -867,37 +695,20 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
         return _already(request, report, upload)
     if not report.is_editable:
         messages.error(request, _not_editable_message(report))
-        return redirect(_report_url(report))
+        return redirect(report_url(report))
     posted = Posted.from_post(request.POST)
     posted.errors = _check_choices(report, upload, posted)
     if posted.errors:
         return _render_preview(request, report, upload, posted, status=400)
     try:
-        with transaction.atomic():
-            locked = Upload.objects.select_for_update().defer("data").get(pk=upload.pk)
-            if locked.status != UploadStatus.PENDING:  # a second confirm racing the first
-                return _already(request, report, locked)
-            applied = _apply(request, report, locked, posted)
-            outcome = dict(locked.outcome or {})
-            outcome["sections"] = {**outcome.get("sections", {}), **applied.sections}
-            outcome["values"] = {**outcome.get("values", {}), **applied.values}
-            outcome["places"] = {
-                **outcome.get("places", {}),
-                **{str(k): v for k, v in applied.places.items()},
-            }
-            locked.outcome = outcome
-            fields = ["outcome"]
-            if not applied.conflicts and not applied.value_conflicts:
-                locked.status = UploadStatus.CONFIRMED
-                locked.decided_by = request.user
-                locked.decided_at = timezone.now()
-                fields += ["status", "decided_by", "decided_at"]
-            locked.save(update_fields=fields)
+        applied = actions.confirm_upload(report, upload, posted, request.user)
+    except UploadDecided as decided:
+        return _already(request, report, decided.upload)
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
         messages.error(request, error.message)
-        return redirect(_report_url(report))
+        return redirect(report_url(report))
     saved = _("Đã nhập từ tệp %(name)s: %(sections)d mục, %(values)d số liệu.") % {
         "name": upload.filename,
         "sections": len(applied.sections),
@@ -924,7 +735,6 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
             )
         if applied.sections or applied.values:
             messages.success(request, saved)
-        upload.outcome = locked.outcome
         posted.sections -= set(applied.sections) | set(applied.conflicts)
         posted.values -= set(applied.values) | set(applied.value_conflicts)
         return _render_preview(request, report, upload, posted, status=409)
@@ -932,7 +742,7 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
         request,
         saved + " " + _("Phiên bản trước của từng mục vẫn còn trong lịch sử sửa."),
     )
-    return redirect(_report_url(report))
+    return redirect(report_url(report))
 
 
 def _already(request, report: Report, upload: Upload) -> HttpResponse:
@@ -946,29 +756,30 @@ def _already(request, report: Report, upload: Upload) -> HttpResponse:
                 "when": f"lúc {when:%H:%M ngày %d/%m/%Y}" if when else _("trước đó"),
             },
         )
-        return redirect(_report_url(report))
+        return redirect(report_url(report))
     messages.error(
         request,
         _("Tệp %(name)s đã bị bỏ, không nhập được. Hãy nộp lại tệp nếu cần.")
         % {"name": upload.filename},
     )
-    return redirect(_url("report_upload", report))
+    return redirect(report_part_url("report_upload", report))
 
 
 @require_POST
 @report_view
 def upload_discard(request, report: Report, upload_id: int) -> HttpResponse:
     if not can_edit_report(request.user, report):
-        return _forbidden(
+        return forbidden(
             request, report, _("Chỉ người viết báo cáo của đơn vị mới được bỏ tệp đã nộp.")
         )
     upload = _upload_of(report, upload_id)
     if upload.status == UploadStatus.CONFIRMED:
         return _already(request, report, upload)
-    if upload.status == UploadStatus.PENDING:
-        Upload.objects.filter(pk=upload.pk, status=UploadStatus.PENDING).update(
-            status=UploadStatus.DISCARDED, decided_by=request.user, decided_at=timezone.now()
-        )
+    try:
+        discarded = actions.discard_upload(report, upload, request.user)
+    except UploadDecided as decided:
+        return _already(request, report, decided.upload)
+    if discarded:
         messages.success(
             request,
             _("Đã bỏ tệp %(name)s; báo cáo không thay đổi.") % {"name": upload.filename}
@@ -977,16 +788,10 @@ def upload_discard(request, report: Report, upload_id: int) -> HttpResponse:
             else _("Đã bỏ tệp %(name)s; những gì đã nhập trước đó vẫn giữ.")
             % {"name": upload.filename},
         )
-    return redirect(_url("report_upload", report))
+    return redirect(report_part_url("report_upload", report))
 
 
 # --- The kept files --------------------------------------------------------------------------
-
-
-def _may_download(user: Any, report: Report, upload: Upload) -> bool:
-    """A confirmed file is the report's attachment: whoever sees the report. A pending or
-    discarded one stays with the unit's writers."""
-    return upload.status == UploadStatus.CONFIRMED or can_edit_report(user, report)
 
 
 @require_GET
@@ -995,13 +800,13 @@ def upload_file(request, report: Report, upload_id: int) -> HttpResponse:
     upload = Upload.objects.filter(pk=upload_id, report=report).first()
     if upload is None:
         raise Http404("Không có tệp này trong báo cáo.")
-    if not _may_download(request.user, report, upload):
-        return _forbidden(
+    if not can_download_upload(request.user, report, upload):
+        return forbidden(
             request,
             report,
             _("Tệp này chưa được nhập vào báo cáo; chỉ người viết báo cáo xem được."),
         )
-    return _download(bytes(upload.data), upload.content_type, upload.filename)
+    return download(bytes(upload.data), upload.filename, content_type=upload.content_type)
 
 
 @require_GET
@@ -1020,15 +825,17 @@ def report_uploads(request, report: Report) -> HttpResponse:
         rows.append(
             {
                 "upload": upload,
-                "who": actions.display_name(upload.uploaded_by) or _("Không rõ"),
+                "who": display_name(upload.uploaded_by) or _("Không rõ"),
                 "at": timezone.localtime(upload.uploaded_at),
                 "size": _size(upload.size),
                 "sections": len(outcome.get("sections", {})),
                 "values": len(outcome.get("values", {})),
-                "file_url": _url("upload_file", report, upload.pk)
-                if _may_download(request.user, report, upload)
+                "file_url": report_part_url("upload_file", report, upload.pk)
+                if can_download_upload(request.user, report, upload)
                 else "",
-                "preview_url": _url("upload_preview", report, upload.pk) if writer else "",
+                "preview_url": report_part_url("upload_preview", report, upload.pk)
+                if writer
+                else "",
             }
         )
     return render(
@@ -1039,6 +846,6 @@ def report_uploads(request, report: Report) -> HttpResponse:
             "campaign": report.campaign,
             "unit": report.unit,
             "rows": rows,
-            "may_upload": _may_upload(request.user, report),
+            "may_upload": can_write_now(request.user, report),
         },
     )

@@ -1,5 +1,5 @@
-"""One year of a CĐCS's figures, drawn the same way for the province demo (`demo`) and the
-national one (`demo_national`): both tell the same story of a CĐCS's year (members, training,
+"""One year of a CĐCS's figures, drawn the same way for the province demo (`campaign`) and the
+national one (`national`): both tell the same story of a CĐCS's year (members, training,
 letters, agreements, ...) and differ only in the odds, which each demo gives as `Odds`.
 
 The draws on the random stream come in a fixed order: moving, adding or dropping one changes

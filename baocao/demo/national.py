@@ -3,14 +3,14 @@ federations and 20 national sector unions, about 700 district-level unions and a
 CĐCS with about 11 million members, and the NQ20 campaign over all of them, every unit with a
 report (figures for 2008 and 2017, a few short section texts).
 
-Kon Tum is the demo province itself (`baocao.apps.orgs.demo`, its real ten districts and 960
-CĐCS, the figures of `baocao.apps.campaigns.demo`); the other 62 provinces and the national
+Kon Tum is the demo province itself (`baocao.demo.province`, its real ten districts and 960
+CĐCS, the figures of `baocao.demo.campaign`); the other 62 provinces and the national
 sector unions are drawn here, with the provinces' real names and district counts (before the
 2025 reorganisation) but numbered districts and made-up CĐCS. Everything is marked synthetic.
 
 Nothing of that size is held in Python: the tree is walked depth first, each CĐCS's figures
 are drawn from a seed of its own when its rows are written, and a union keeps only the running
-sums of its direct units. Rows go to the database in bulk (`baocao.bulkload`: COPY on
+sums of its direct units. Rows go to the database in bulk (`baocao.demo.bulkload`: COPY on
 PostgreSQL, executemany on SQLite) in three walks: units, reports, then figures (section texts
 are spooled to a temporary file on the way and loaded last).
 
@@ -34,9 +34,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from baocao import bulkload
-from baocao.apps.campaigns.demo import NAME
-from baocao.apps.campaigns.demo_figures import BASE, COUNTS, NOW, Odds, year_counts
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorValue,
@@ -44,8 +41,11 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.apps.orgs.demo import EMAIL_DOMAIN, PROVINCE_CODE, ROOT_CODE
 from baocao.apps.orgs.models import PATH_SEPARATOR, Membership, Role, Unit, UnitKind
+from baocao.demo import bulkload
+from baocao.demo.campaign import NAME
+from baocao.demo.figures import BASE, COUNTS, NOW, Odds, year_counts
+from baocao.demo.province import EMAIL_DOMAIN, PROVINCE_CODE, ROOT_CODE
 from baocao.indicators.numbers import format_number
 
 SLUG = "nq20-toan-quoc-2017"
@@ -297,7 +297,7 @@ class _Tree:
 
     def _kon_tum_node(self) -> _Node:
         """The demo province as stored, with its figures from the province demo's plan."""
-        from baocao.apps.campaigns.demo import demo_plan
+        from baocao.demo.campaign import demo_plan
 
         if self._plans is None:
             self._plans = {plan.unit.code: plan for plan in demo_plan()}
@@ -520,9 +520,9 @@ def create_national_demo(
 
 
 def _prerequisites() -> None:
-    from baocao.apps.orgs.demo import create_demo_province
     from baocao.apps.outlines.models import OutlineDocument
     from baocao.apps.outlines.services import install_builtin_outlines
+    from baocao.demo.province import create_demo_province
     from baocao.outline.builtin import DEFAULT_SLUG
 
     if not OutlineDocument.objects.filter(slug=DEFAULT_SLUG).exists():
@@ -532,7 +532,7 @@ def _prerequisites() -> None:
 
 def _owner(root: Unit):
     """The national consolidator's account (password: the demo's), made when missing."""
-    from baocao.web.demo import DEMO_PASSWORD
+    from baocao.demo.accounts import DEMO_PASSWORD
 
     user_model = get_user_model()
     user = user_model.objects.filter(username=OWNER_USERNAME).first()

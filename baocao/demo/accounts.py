@@ -1,7 +1,7 @@
 """The local demo's accounts: known logins so a person can try the site at once, one for each
-role at each level of the demo province (baocao.apps.orgs.demo).
+role at each level of the demo province (baocao.demo.province).
 
-The demo campaign and its reports (`baocao.apps.campaigns.demo`) are built after these
+The demo campaign and its reports (`baocao.demo.campaign`) are built after these
 accounts, by the same `baocao demo`; its writers and reviewers are these logins where they exist.
 """
 
@@ -110,7 +110,7 @@ def create_demo_users() -> list[tuple[DemoUser, str]]:
     created first if it is not there). An existing account is left as it is (its password or
     roles may have been changed on purpose); one without a unit is placed in its demo unit.
     Returns each with "created" or "exists"."""
-    from baocao.apps.orgs.demo import create_demo_province
+    from baocao.demo.province import create_demo_province
 
     create_demo_province()
     units = Unit.objects.in_bulk(

@@ -1,7 +1,7 @@
 """What the demo units write in their NQ20 reports: plausible Vietnamese prose, a few variants
 per section, quoting the unit's own figures so the text and the tables agree.
 
-Plain functions over a `Voice` (who writes, and their figures); `baocao.apps.campaigns.demo`
+Plain functions over a `Voice` (who writes, and their figures); `baocao.demo.campaign`
 picks which sections each report has. Every text is synthetic.
 """
 

@@ -14,17 +14,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -39,86 +37,41 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.permissions import (
     can_edit_report,
+    can_reopen_now,
+    can_review_now,
     can_review_report,
-    can_view_report,
+    can_see_subtree,
+    can_write_now,
+)
+from baocao.apps.campaigns.queries import report_figures
+from baocao.apps.campaigns.views.common import (
+    back_to,
+    checked_section,
+    dom_keys,
+    expected_version,
+    local_time,
+    placed_sections,
+    report_part_url,
+    report_view,
+    section_labels,
 )
 from baocao.apps.orgs.models import UnitKind
+from baocao.apps.orgs.people import display_name
 from baocao.apps.outlines.display import IndicatorRow, SectionView, outline_view, section_anchor
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
-from baocao.indicators.maths import derive, growth
+from baocao.indicators.maths import derive, growth_shown
 from baocao.indicators.numbers import format_number, format_percent
+from baocao.indicators.reading import read_figure
 from baocao.indicators.rules import Violation
 from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
 
-STATUS_LABELS = {
-    ReportStatus.DRAFT: gettext_lazy("Bản nháp"),
-    ReportStatus.SUBMITTED: gettext_lazy("Đã gửi"),
-    ReportStatus.RETURNED: gettext_lazy("Bị trả lại"),
-    ReportStatus.ACCEPTED: gettext_lazy("Đã duyệt"),
-}
 NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
 NOTE_MERGE = "Gộp sau khi trùng sửa"
 SAVED_EVENT = "baocao-saved"  # the editor's script marks the text as safe to leave
 
 
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
-
-def _local(moment):
-    return timezone.localtime(moment) if moment else None
-
-
 # --- Loading and permissions -----------------------------------------------------------------
-
-
-def _forbidden(request, report: Report | None = None, message: str = "") -> HttpResponse:
-    return render(
-        request,
-        "campaigns/report/forbidden.html",
-        {"report": report, "message": message},
-        status=403,
-    )
-
-
-def report_view(view):
-    """Load the report of <slug>/<unit_code> (404), check the user may see it (403 page), and
-    answer NotAllowed from an action with the same 403 page."""
-
-    @wraps(view)
-    def wrapper(request, slug: str, unit_code: str, **kwargs: Any) -> HttpResponse:
-        report = get_object_or_404(
-            Report.objects.select_related("campaign", "unit", "unit__parent"),
-            campaign__slug=slug,
-            unit__code=unit_code,
-        )
-        if not can_view_report(request.user, report):
-            return _forbidden(request, report)
-        try:
-            return view(request, report, **kwargs)
-        except actions.NotAllowed as error:
-            return _forbidden(request, report, error.message)
-
-    return wrapper
-
-
-def _checked_section(report: Report, section_id: str) -> str:
-    if section_id not in report.campaign.section_ids:
-        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
-    return section_id
-
-
-def _report_url(report: Report) -> str:
-    return reverse("campaigns:report", args=[report.campaign.slug, report.unit.code])
-
-
-def _section_url(name: str, report: Report, section_id: str) -> str:
-    return reverse(f"campaigns:{name}", args=[report.campaign.slug, report.unit.code, section_id])
-
-
-def _back_to(report: Report, anchor: str = "") -> HttpResponse:
-    return redirect(_report_url(report) + (f"#{anchor}" if anchor else ""))
 
 
 # --- What the page shows, computed once ------------------------------------------------------
@@ -219,19 +172,6 @@ class Block:
         return self.view.section.number
 
 
-def _dom_keys(report: Report) -> dict[str, str]:
-    return {section_id: f"m{index}" for index, section_id in enumerate(report.campaign.section_ids)}
-
-
-def _figures(report: Report) -> dict[tuple[str, int], IndicatorValue]:
-    return {
-        (value.code, value.year): value
-        for value in IndicatorValue.objects.filter(report=report).only(
-            "code", "year", "value", "raw"
-        )
-    }
-
-
 def _section_violations(
     check: CheckResult, codes: list[str]
 ) -> tuple[list[Violation], list[Violation]]:
@@ -253,7 +193,7 @@ def _shown(indicator: Indicator, value: Decimal | None, raw: str) -> str:
 def _reading_note(indicator: Indicator, raw: str) -> str:
     """How a stored figure was understood, when it could be read two ways ("1,234")."""
     try:
-        return actions.read_figure(indicator, raw)[1]
+        return read_figure(indicator, raw).note
     except InputError:
         return ""
 
@@ -337,13 +277,7 @@ def build_table(
             cells=cells,
         )
         if indicator.numeric and len(values) == 2:
-            change, percent = growth(values[0], values[1])
-            if change is not None:
-                decimals = 1 if indicator.type == "percent" or indicator.derived else None
-                text = format_number(change, decimals)
-                row.change = f"+{text}" if change > 0 else text
-            if percent is not None and indicator.type != "percent":
-                row.percent = format_percent(percent, 1)
+            row.change, row.percent = growth_shown(indicator, values[0], values[1])
         rows.append(row)
     hard, soft = _section_violations(check, [row.indicator.code for row in rows])
     return Table(
@@ -354,18 +288,6 @@ def build_table(
         soft=soft,
         save_url=reverse("campaigns:indicators_save", args=[slug, unit_code, section_id]),
         has_errors=any(cell.error for row in rows for cell in row.cells),
-    )
-
-
-def _may_write(user: Any, report: Report) -> bool:
-    return report.is_editable and can_edit_report(user, report)
-
-
-def _review_open(user: Any, report: Report) -> bool:
-    return (
-        report.campaign.is_open
-        and report.status == ReportStatus.SUBMITTED
-        and can_review_report(user, report)
     )
 
 
@@ -381,35 +303,6 @@ class PageState:
     reopen_reason: str = ""
     review_error: str = ""
     submit_error: str = ""
-
-
-def section_labels(outline: Any) -> dict[str, tuple[str, str]]:
-    """{section id: (anchor, label)}, labels placed in the tree for lists out of it: "1. Ưu điểm"
-    is one of many "1." sections, so it reads "Phần thứ nhất › III.1. Ưu điểm"."""
-    return {sid: (anchor, label) for sid, (anchor, label, _where) in _placed(outline).items()}
-
-
-def _placed(outline: Any) -> dict[str, tuple[str, str, str]]:
-    """{section id: (anchor, label in the tree, number in the tree: "III.1")}."""
-    labels: dict[str, tuple[str, str, str]] = {}
-
-    def walk(sections: list, part: str, numbers: list[str]) -> None:
-        for section in sections:
-            number = section.number.strip().rstrip(".")
-            if not number or number.lower().startswith("phần"):
-                label, inner_part, path = section.label, section.number or part, []
-            else:
-                own = number.split(".")  # "4.1" under "4" already carries its parent's number
-                path = numbers[: len(numbers) - len(own) + 1] + own
-                label = ".".join(path) + (f". {section.title}" if section.title else "")
-                if part:
-                    label = f"{part[:1].upper()}{part[1:].lower()} › {label}"
-                inner_part = part
-            labels[section.id] = (section_anchor(section), label, ".".join(path))
-            walk(section.children, inner_part, path)
-
-    walk(outline.sections, "", [])
-    return labels
 
 
 def _deadline(report: Report) -> dict[str, Any]:
@@ -438,9 +331,7 @@ def _section_links(
 
 def _consolidate_url(user, report: Report) -> str:
     """The consolidation workspace, for those who may see the units below (not for a CĐCS)."""
-    from baocao.apps.campaigns.views_consolidate import sees_subtree  # it imports this module
-
-    if report.unit.kind == UnitKind.GRASSROOTS or not sees_subtree(user, report.unit):
+    if report.unit.kind == UnitKind.GRASSROOTS or not can_see_subtree(user, report.unit):
         return ""
     return reverse("campaigns:consolidate", args=[report.campaign.slug, report.unit.code])
 
@@ -450,13 +341,13 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
     state = state or PageState()
     user = request.user
     campaign = report.campaign
-    writable = _may_write(user, report)
-    reviewing = _review_open(user, report)
+    writable = can_write_now(user, report)
+    reviewing = can_review_now(user, report)
     texts = {
         text.section_id: text
         for text in SectionText.objects.filter(report=report).select_related("updated_by")
     }
-    figures = _figures(report)
+    figures = report_figures(report)
     check = check_report(report)
     empty = set(check.empty_sections)
     timeline_events = list(report.events.select_related("actor").order_by("at", "pk"))
@@ -468,10 +359,10 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         ReportStatus.SUBMITTED,
     )
     comments = (last_return.section_comments or {}) if show_comments else {}
-    dom_keys = _dom_keys(report)
+    keys = dom_keys(report)
     view = outline_view(campaign.outline_tree)
     slug, unit_code = campaign.slug, report.unit.code
-    placed = _placed(campaign.outline_tree)
+    placed = placed_sections(campaign.outline_tree)
     labels = {sid: (anchor, label) for sid, (anchor, label, _where) in placed.items()}
 
     def block(section_view: SectionView) -> Block:
@@ -480,7 +371,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         stored = texts.get(sid)
         item = Block(
             view=section_view,
-            dom=dom_keys[sid],
+            dom=keys[sid],
             leaf=not section.children,
             where=placed[sid][2],
             children=[block(child) for child in section_view.children],
@@ -489,8 +380,8 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
             item.text = clean_section_text(stored.text)
             item.lines = editable_lines(stored.text)
             item.version = stored.version
-            item.saved_at = _local(stored.updated_at)
-            item.saved_by = actions.display_name(stored.updated_by)
+            item.saved_at = local_time(stored.updated_at)
+            item.saved_by = display_name(stored.updated_by)
         item.filled = sid not in empty if item.leaf else bool(item.text)
         item.writable = writable and (item.leaf or bool(item.text))
         item.show_editor_area = item.leaf or bool(item.text)
@@ -535,7 +426,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "unit": report.unit,
         "numbers": numbers,
         "consolidate_url": _consolidate_url(user, report),
-        "status_label": status_label(report.status),
+        "status_label": ReportStatus(report.status).label,
         "deadline": _deadline(report),
         "words": sum(word_count(text.text) for text in texts.values()),
         "todo": todo,
@@ -547,17 +438,13 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "writable": writable,
         "may_write": can_edit_report(user, report),
         "reviewing": reviewing,
-        "may_reopen": (
-            campaign.is_open
-            and report.status == ReportStatus.ACCEPTED
-            and can_review_report(user, report)
-        ),
+        "may_reopen": can_reopen_now(user, report),
         "may_review": can_review_report(user, report),
         "last_return": last_return if show_comments else None,
         "timeline": _timeline_from(timeline_events, labels),
         "state": state,
-        "submitted_at": _local(report.submitted_at),
-        "accepted_at": _local(report.accepted_at),
+        "submitted_at": local_time(report.submitted_at),
+        "accepted_at": local_time(report.accepted_at),
         "parent": report.unit.parent,
     }
 
@@ -572,9 +459,9 @@ def _timeline_from(events: list, labels: dict[str, tuple[str, str]]) -> list[dic
         shown.append(
             {
                 "event": event,
-                "actor": actions.display_name(event.actor) or _("Không rõ"),
-                "from": status_label(event.from_status),
-                "to": status_label(event.to_status),
+                "actor": display_name(event.actor) or _("Không rõ"),
+                "from": ReportStatus(event.from_status).label,
+                "to": ReportStatus(event.to_status).label,
                 "to_status": event.to_status,
                 "comments": comments,
             }
@@ -616,19 +503,19 @@ def _one_block(request, report: Report, section_id: str, **extra: Any) -> Block:
     )
     item = Block(
         view=SectionView(section=section, depth=0, anchor=section_anchor(section)),
-        dom=_dom_keys(report)[section_id],
+        dom=dom_keys(report)[section_id],
         leaf=not section.children,
-        where=_placed(campaign.outline_tree)[section_id][2],
-        writable=_may_write(request.user, report),
-        save_url=_section_url("section_save", report, section_id),
+        where=placed_sections(campaign.outline_tree)[section_id][2],
+        writable=can_write_now(request.user, report),
+        save_url=report_part_url("section_save", report, section_id),
     )
     if stored is not None:
         item.text = clean_section_text(stored.text)
         item.lines = editable_lines(stored.text)
         item.version = stored.version
-        item.saved_at = _local(stored.updated_at)
-        item.saved_by = actions.display_name(stored.updated_by)
-        item.history_url = _section_url("section_history", report, section_id)
+        item.saved_at = local_time(stored.updated_at)
+        item.saved_by = display_name(stored.updated_by)
+        item.history_url = report_part_url("section_history", report, section_id)
     for name, value in extra.items():
         setattr(item, name, value)
     return item
@@ -654,12 +541,12 @@ def _conflict_response(
 ) -> HttpResponse:
     conflict = result.conflict
     item = _one_block(request, report, section_id)
-    mine = actions.display_name(request.user)
+    mine = display_name(request.user)
     context = {
         "s": item,
         "conflict": conflict,
         "their_lines": editable_lines(conflict.their_text),
-        "their_saved_at": _local(conflict.their_saved_at),
+        "their_saved_at": local_time(conflict.their_saved_at),
         "same_person": bool(conflict.their_author) and conflict.their_author == mine,
         "yours": typed,
         "report": report,
@@ -676,21 +563,21 @@ def _conflict_response(
 @require_POST
 @report_view
 def section_save(request, report: Report, section_id: str) -> HttpResponse:
-    section_id = _checked_section(report, section_id)
+    section_id = checked_section(report, section_id)
     typed = request.POST.get("text", "")
     choice = request.POST.get("choice", "")
     try:
         base_version = int(request.POST.get("base_version") or 0)
     except ValueError:
         base_version = 0
-    dom = _dom_keys(report)[section_id]
+    dom = dom_keys(report)[section_id]
     anchor = _one_anchor(report, section_id)
 
     if choice == "theirs":  # after a conflict: drop mine, show what is stored
         if request.htmx:
             item = _one_block(request, report, section_id)
             return render(request, "campaigns/report/_editor.html", {"s": item})
-        return _back_to(report, anchor)
+        return back_to(report, anchor)
 
     note = {"mine": NOTE_MINE, "merge": NOTE_MERGE}.get(choice, "")
     try:
@@ -716,7 +603,7 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
             _("Đã lưu mục %(section)s (phiên bản %(version)d).")
             % {"section": _short_label(report, section_id), "version": result.version},
         )
-        return _back_to(report, anchor)
+        return back_to(report, anchor)
     item = _one_block(request, report, section_id)
     progress = _progress(report, item)
     # A conflict resolved: the whole editor comes back, fresh; else only the status changes.
@@ -741,7 +628,7 @@ def _short_label(report: Report, section_id: str) -> str:
 @require_GET
 @report_view
 def section_history(request, report: Report, section_id: str) -> HttpResponse:
-    section_id = _checked_section(report, section_id)
+    section_id = checked_section(report, section_id)
     section = report.campaign.outline_tree.section(section_id)
     versions = list(
         SectionVersion.objects.filter(report=report, section_id=section_id)
@@ -762,8 +649,8 @@ def section_history(request, report: Report, section_id: str) -> HttpResponse:
         shown.append(
             {
                 "version": version,
-                "author": actions.display_name(version.saved_by) or _("Không rõ"),
-                "saved_at": _local(version.saved_at),
+                "author": display_name(version.saved_by) or _("Không rõ"),
+                "saved_at": local_time(version.saved_at),
                 "diff": diff,
                 "text": clean_section_text(version.text),
                 "current": version.version == current,
@@ -781,8 +668,8 @@ def section_history(request, report: Report, section_id: str) -> HttpResponse:
             "section": section,
             "anchor": section_anchor(section),
             "versions": shown,
-            "writable": _may_write(request.user, report),
-            "restore_url": _section_url("section_restore", report, section_id),
+            "writable": can_write_now(request.user, report),
+            "restore_url": report_part_url("section_restore", report, section_id),
         },
     )
 
@@ -790,7 +677,7 @@ def section_history(request, report: Report, section_id: str) -> HttpResponse:
 @require_POST
 @report_view
 def section_restore(request, report: Report, section_id: str) -> HttpResponse:
-    section_id = _checked_section(report, section_id)
+    section_id = checked_section(report, section_id)
     try:
         version = int(request.POST.get("version") or 0)
     except ValueError:
@@ -801,16 +688,16 @@ def section_restore(request, report: Report, section_id: str) -> HttpResponse:
         raise
     except actions.ActionError as error:
         messages.error(request, error.message)
-        return redirect(_section_url("section_history", report, section_id))
+        return redirect(report_part_url("section_history", report, section_id))
     if result.conflict is not None:  # someone saved between the lock and now: say so
         messages.error(request, _("Mục này vừa được lưu ở nơi khác; hãy xem lại rồi khôi phục."))
-        return redirect(_section_url("section_history", report, section_id))
+        return redirect(report_part_url("section_history", report, section_id))
     messages.success(
         request,
         _("Đã khôi phục phiên bản %(old)d, thành phiên bản %(new)d.")
         % {"old": version, "new": result.version},
     )
-    return _back_to(report, _one_anchor(report, section_id))
+    return back_to(report, _one_anchor(report, section_id))
 
 
 # --- Figures: one cell (HTMX) or a whole table (plain form) ---------------------------------
@@ -835,7 +722,7 @@ def _walk_views(views: list[SectionView]):
 @require_POST
 @report_view
 def indicator_save(request, report: Report, code: str, year: int) -> HttpResponse:
-    section_id = _checked_section(report, request.GET.get("muc", ""))
+    section_id = checked_section(report, request.GET.get("muc", ""))
     section_view = _section_with_table(report, section_id)
     if code not in section_view.section.indicators:
         raise Http404("Mục này không có chỉ tiêu đó.")
@@ -852,13 +739,13 @@ def indicator_save(request, report: Report, code: str, year: int) -> HttpRespons
         if error:
             state = PageState(typed={section_id: {(code, year): (typed, error)}})
             return _render_page(request, report, state, status=400)
-        return _back_to(report, section_view.anchor)
+        return back_to(report, section_view.anchor)
     table = build_table(
         report,
         section_id,
         section_view.indicators,
-        _dom_keys(report)[section_id],
-        _figures(report),
+        dom_keys(report)[section_id],
+        report_figures(report),
         check_report(report),
         typed={(code, year): (typed, error)} if error else None,
         saved=set() if error else {(code, year)},
@@ -876,7 +763,7 @@ def indicator_save(request, report: Report, code: str, year: int) -> HttpRespons
 @report_view
 def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
     """The whole table at once: the form without JavaScript, or Enter in a cell."""
-    section_id = _checked_section(report, section_id)
+    section_id = checked_section(report, section_id)
     section_view = _section_with_table(report, section_id)
     catalogue = report.campaign.catalogue.by_code
     typed: dict[tuple[str, int], tuple[str, str]] = {}
@@ -905,8 +792,8 @@ def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
             report,
             section_id,
             section_view.indicators,
-            _dom_keys(report)[section_id],
-            _figures(report),
+            dom_keys(report)[section_id],
+            report_figures(report),
             check_report(report),
             typed=typed,
             saved=saved,
@@ -914,43 +801,36 @@ def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
         return render(
             request,
             "campaigns/report/_table.html",
-            {"table": table, "writable": _may_write(request.user, report), "report": report},
+            {"table": table, "writable": can_write_now(request.user, report), "report": report},
         )
     if typed:
         messages.error(request, _("Một số ô chưa lưu được; xem lời nhắn ở từng ô."))
         return _render_page(request, report, PageState(typed={section_id: typed}), status=400)
     messages.success(request, _("Đã lưu số liệu."))
-    return _back_to(report, section_view.anchor)
+    return back_to(report, section_view.anchor)
 
 
 # --- Submit and review -----------------------------------------------------------------------
-
-
-def _expected_version(request) -> int:
-    try:
-        return int(request.POST.get("expected_version") or 0)
-    except ValueError:
-        return 0
 
 
 @require_POST
 @report_view
 def report_submit(request, report: Report) -> HttpResponse:
     try:
-        actions.submit(report, request.user, _expected_version(request))
+        actions.submit(report, request.user, expected_version(request))
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
         for line in error.message.splitlines():
             messages.error(request, line)
-        return _back_to(report, "gui-bao-cao")
+        return back_to(report, "gui-bao-cao")
     parent = report.unit.parent
     if parent is not None:
         sent = _("Đã gửi báo cáo tới %(parent)s.") % {"parent": parent.name}
     else:
         sent = _("Đã gửi báo cáo.")
     messages.success(request, sent + " " + _("Báo cáo không sửa được nữa trừ khi bị trả lại."))
-    return _back_to(report)
+    return back_to(report)
 
 
 def _comments_from(request) -> dict[str, str]:
@@ -972,7 +852,7 @@ def report_return(request, report: Report) -> HttpResponse:
             request.user,
             reason,
             comments,
-            expected_version=_expected_version(request),
+            expected_version=expected_version(request),
         )
     except actions.NotAllowed:
         raise
@@ -982,21 +862,21 @@ def report_return(request, report: Report) -> HttpResponse:
         report.refresh_from_db()
         return _render_page(request, report, state, status=status)
     messages.success(request, _("Đã trả lại báo cáo cho %(unit)s.") % {"unit": report.unit.name})
-    return _back_to(report)
+    return back_to(report)
 
 
 @require_POST
 @report_view
 def report_accept(request, report: Report) -> HttpResponse:
     try:
-        actions.accept(report, request.user, _expected_version(request))
+        actions.accept(report, request.user, expected_version(request))
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
         messages.error(request, error.message)
-        return _back_to(report, "duyet-bao-cao")
+        return back_to(report, "duyet-bao-cao")
     messages.success(request, _("Đã chấp nhận báo cáo của %(unit)s.") % {"unit": report.unit.name})
-    return _back_to(report)
+    return back_to(report)
 
 
 @require_POST
@@ -1004,7 +884,7 @@ def report_accept(request, report: Report) -> HttpResponse:
 def report_reopen(request, report: Report) -> HttpResponse:
     reason = request.POST.get("reason", "")
     try:
-        actions.reopen(report, request.user, reason, expected_version=_expected_version(request))
+        actions.reopen(report, request.user, reason, expected_version=expected_version(request))
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
@@ -1015,4 +895,4 @@ def report_reopen(request, report: Report) -> HttpResponse:
     messages.success(
         request, _("Đã mở lại báo cáo của %(unit)s để sửa.") % {"unit": report.unit.name}
     )
-    return _back_to(report)
+    return back_to(report)

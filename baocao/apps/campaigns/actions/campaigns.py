@@ -1,0 +1,141 @@
+"""Opening and closing a campaign."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from baocao.apps.audit.log import record
+from baocao.apps.campaigns.actions.errors import ActionError, NotAllowed
+from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report
+from baocao.apps.campaigns.permissions import can_open_campaign
+from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.outline.catalogue import catalogue_of
+from baocao.text import clean_line, fold
+
+__all__ = ["close_campaign", "open_campaign"]
+
+
+@transaction.atomic
+def open_campaign(
+    outline_document: Any,
+    root_unit: Unit,
+    *,
+    kinds: list[str],
+    deadline: datetime.date,
+    actor: Any,
+    name: str = "",
+    slug: str = "",
+    baseline_year: int | None = None,
+    current_year: int | None = None,
+) -> Campaign:
+    """Send an outline down `root_unit`'s subtree: one draft report per unit of `kinds`.
+
+    The outline's YAML is copied into the campaign, so later edits of the outline never move
+    the sections under reports already being written. Years default to the outline's.
+    """
+    if not can_open_campaign(actor, root_unit):
+        raise NotAllowed(
+            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được mở đợt báo cáo."
+        )
+    kinds = _checked_kinds(kinds)
+    outline = outline_document.outline()  # InputError: the outline must be fixed first
+    catalogue_of(outline)  # likewise for its indicators and rules
+    baseline = baseline_year or outline.years.get("baseline")
+    current = current_year or outline.years.get("current")
+    if not baseline or not current:
+        raise ActionError("Hãy nhập năm gốc và năm hiện tại của đợt báo cáo (ví dụ 2008 và 2017).")
+    if int(baseline) >= int(current):
+        raise ActionError("Năm gốc phải trước năm hiện tại.")
+    if not isinstance(deadline, datetime.date):
+        raise ActionError("Hãy nhập hạn nộp báo cáo (ngày/tháng/năm).")
+    name = clean_line(name)[:500] or outline.title[:500]
+    slug = _campaign_slug(slug, name, int(current))
+
+    unit_ids = list(
+        Unit.objects.subtree(root_unit).filter(kind__in=kinds).values_list("pk", flat=True)
+    )
+    if not unit_ids:
+        raise ActionError(
+            f"Không có đơn vị nào thuộc loại đã chọn trong {root_unit.name}; "
+            "hãy chọn loại đơn vị khác hoặc nhập danh sách đơn vị trước."
+        )
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                slug=slug,
+                name=name,
+                outline=outline_document,
+                outline_yaml=outline_document.yaml_text,
+                root_unit=root_unit,
+                reporting_kinds=kinds,
+                baseline_year=int(baseline),
+                current_year=int(current),
+                deadline=deadline,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.') from None
+    Report.objects.bulk_create(
+        [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
+    )
+    record(
+        actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
+    )
+    return campaign
+
+
+@transaction.atomic
+def close_campaign(campaign: Campaign, actor: Any) -> Campaign:
+    """Make the campaign read-only: no report can be edited, submitted or reviewed after."""
+    if not can_open_campaign(actor, campaign.root_unit):
+        raise NotAllowed(
+            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được kết thúc đợt báo cáo."
+        )
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status != CampaignStatus.CLOSED:
+        now = timezone.now()
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatus.CLOSED, closed_by=actor, closed_at=now
+        )
+        locked.status, locked.closed_by, locked.closed_at = CampaignStatus.CLOSED, actor, now
+        record(actor, "campaign.close", locked)
+    campaign.status, campaign.closed_by, campaign.closed_at = (
+        locked.status,
+        locked.closed_by,
+        locked.closed_at,
+    )
+    return campaign
+
+
+def _checked_kinds(kinds: list[str]) -> list[str]:
+    valid = dict(UnitKind.choices)
+    kinds = list(dict.fromkeys(str(kind) for kind in kinds or ()))
+    unknown = [kind for kind in kinds if kind not in valid]
+    if not kinds or unknown:
+        names = "; ".join(f"{value} ({label})" for value, label in valid.items())
+        raise ActionError(f"Hãy chọn loại đơn vị phải báo cáo trong số: {names}.")
+    return kinds
+
+
+def _campaign_slug(slug: str, name: str, year: int) -> str:
+    if slug:
+        slug = slug.strip()
+        if not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug):
+            raise ActionError(
+                f'Mã "{slug}" không hợp lệ: chỉ dùng chữ không dấu, số và "-", ví dụ nq20-2017.'
+            )
+        if Campaign.objects.filter(slug=slug).exists():
+            raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.')
+        return slug
+    base = f"{slugify(fold(name))[:80].strip('-') or 'dot-bao-cao'}-{year}"
+    taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate

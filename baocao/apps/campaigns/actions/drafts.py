@@ -1,0 +1,158 @@
+"""The consolidation workspace's writes into the unit's own report: a passage of a unit below
+inserted with its source, and the one-click first draft of the sections still empty. Both are
+section saves (`writing.save_section`: versions, optimistic locking, audit) under the
+consolidator's permission; the draft never overwrites what someone wrote."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from baocao.apps.campaigns.actions.errors import ActionError, NotAllowed
+from baocao.apps.campaigns.actions.writing import SaveResult, save_section
+from baocao.apps.campaigns.consolidation import passages_below
+from baocao.apps.campaigns.models import Report, ReportStatus, SectionText
+from baocao.apps.campaigns.permissions import can_consolidate, can_edit_report, is_consolidator
+from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, plain_text
+
+__all__ = [
+    "Drafted",
+    "Inserted",
+    "NOTE_DRAFT",
+    "NOTE_INSERT",
+    "PassageNotFound",
+    "fill_empty_sections",
+    "insert_passage",
+]
+
+NOTE_INSERT = "Chèn đoạn của %(unit)s"
+NOTE_DRAFT = "Bản nháp tổng hợp"
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """What an insert did: the save's result, the text it tried to store, whose passage it was."""
+
+    result: SaveResult
+    text: str
+    source_name: str
+    passage_id: int
+
+
+def insert_passage(
+    report: Report,
+    section_id: str,
+    passage_id: int,
+    typed: str | None,
+    base_version: int,
+    actor: Any,
+) -> Inserted:
+    """Append the passage `passage_id` of a unit below, then "(Nguồn: <unit>)", to the section.
+
+    `typed` is the editor's text as sent (not yet saved, kept) or None; a stale base version
+    comes back as the save's conflict with the passage already added to the writer's text.
+    ActionError when the passage is not one of this section's below the unit.
+    """
+    if not can_consolidate(actor, report):
+        raise NotAllowed(
+            _(
+                "Chỉ người tổng hợp của đơn vị mới chèn được đoạn viết vào báo cáo tổng hợp, khi báo cáo còn sửa được."
+            )
+        )
+    passage = (
+        passages_below(report)
+        .filter(pk=passage_id, section_id=section_id)
+        .select_related("report__unit")
+        .first()
+    )
+    if passage is None:
+        raise PassageNotFound("Không có đoạn viết này.")
+    source = passage.report.unit
+    stored = SectionText.objects.filter(report=report, section_id=section_id).first()
+    start = _typed_or_stored(typed, stored.text if stored else "")
+    combined = start + _with_source(passage.text, source.name)
+    result = save_section(
+        report,
+        section_id,
+        combined,
+        base_version,
+        actor,
+        note=NOTE_INSERT % {"unit": source.name},
+    )
+    return Inserted(result, combined, source.name, passage.pk)
+
+
+class PassageNotFound(ActionError):
+    """The passage asked for is not one of the section's passages below the unit (404)."""
+
+
+@dataclass(frozen=True)
+class Drafted:
+    drafted: int  # sections that got their draft
+    kept: int  # sections left as they were written
+    empty: int  # sections with nothing to draft from
+
+
+def fill_empty_sections(
+    report: Report, make_drafts: Callable[[], dict[str, str]], actor: Any
+) -> Drafted:
+    """Every empty section of `report` gets its draft from `make_drafts()` ({section id: HTML},
+    called once the consolidator is allowed: drafting reads every passage below); a section
+    with any text, or saved by someone meanwhile, is never overwritten."""
+    if not is_consolidator(actor, report.unit) or not can_edit_report(actor, report):
+        raise NotAllowed(_("Chỉ người tổng hợp của đơn vị mới tạo được bản nháp."))
+    if not report.is_editable:
+        raise ActionError(
+            _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không tạo bản nháp được.")
+            % {"status": ReportStatus(report.status).label}
+        )
+    drafts = make_drafts()
+    drafted = kept = empty = 0
+    with transaction.atomic():
+        own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
+        for section_id in report.campaign.section_ids:
+            stored = own.get(section_id)
+            if stored is not None and plain_text(stored.text):
+                kept += 1  # what the consolidator wrote is never overwritten
+                continue
+            if section_id not in drafts:
+                empty += 1
+                continue
+            result = save_section(
+                report,
+                section_id,
+                drafts[section_id],
+                stored.version if stored else 0,
+                actor,
+                note=NOTE_DRAFT,
+            )
+            if result.conflict is not None:  # written meanwhile: theirs stays
+                kept += 1
+            else:
+                drafted += 1
+    return Drafted(drafted, kept, empty)
+
+
+def _with_source(passage_html: str, unit_name: str) -> str:
+    """The passage, then "(Nguồn: <unit>)": inside its last paragraph when it ends with one."""
+    source = f"(Nguồn: {html.escape(unit_name, quote=False)})"
+    text = clean_section_text(passage_html)
+    if text.endswith("</p>"):
+        return f"{text[: -len('</p>')]} {source}</p>"
+    return f"{text}<p>{source}</p>"
+
+
+def _typed_or_stored(typed: str | None, stored: str) -> str:
+    """The editor's lines as sent, unless they are what is stored (then the stored HTML, with its
+    bold unit names, is kept as it is)."""
+    if typed is None:
+        return stored
+    as_typed = clean_section_text(from_plain_lines(typed))
+    if as_typed == clean_section_text(from_plain_lines(editable_lines(stored))):
+        return stored
+    return as_typed

@@ -1,0 +1,23 @@
+"""How an action refuses: exceptions whose message a union officer can read, and the messages
+more than one action gives."""
+
+from __future__ import annotations
+
+from baocao.errors import InputError
+
+__all__ = ["ActionError", "CLOSED", "NotAllowed", "STALE", "StaleReport"]
+
+CLOSED = "Đợt báo cáo đã kết thúc, không thể sửa."
+STALE = "Báo cáo vừa được người khác thay đổi, hãy tải lại trang."
+
+
+class ActionError(InputError):
+    """An action refused; the message says why and what to do, in Vietnamese."""
+
+
+class NotAllowed(ActionError):
+    """The user's unit or roles do not allow this action (a view answers 403)."""
+
+
+class StaleReport(ActionError):
+    """The report changed since the user loaded it (a view answers 409 and offers a reload)."""
