@@ -91,14 +91,13 @@ def export(
         campaign_obj, unit_obj = _load(campaign, unit)
         from baocao.apps.campaigns.consolidation import (
             XLSX_MAX_REPORTS,
-            report_document,
+            indicators_xlsx,
+            report_docx,
             reports_under,
-            subtree_figures,
         )
 
         if format is Format.xlsx:
             from baocao.indicators.numbers import format_number
-            from baocao.xlsx_out import indicators_workbook
 
             reports = reports_under(campaign_obj, unit_obj)
             if reports > XLSX_MAX_REPORTS:
@@ -108,19 +107,11 @@ def export(
                     "). Hãy xuất bảng của từng đơn vị trực thuộc (--unit MÃ), hoặc bản DOCX "
                     "(có số liệu đã tổng hợp)."
                 )
-            subtree = subtree_figures(campaign_obj, unit_obj, include_submitted=include_submitted)
-            data = indicators_workbook(
-                subtree.rows(),
-                campaign_obj.catalogue.indicators,
-                (campaign_obj.baseline_year, campaign_obj.current_year),
-            )
-        else:
-            from baocao.docx_out.render import render_docx
-
-            document, subtree = report_document(
+            data, subtree = indicators_xlsx(
                 campaign_obj, unit_obj, include_submitted=include_submitted
             )
-            data = render_docx(document)
+        else:
+            data, subtree = report_docx(campaign_obj, unit_obj, include_submitted=include_submitted)
             if format is Format.pdf:
                 from baocao.docx_out.pdf import docx_to_pdf
 

@@ -16,8 +16,6 @@ from decimal import Decimal
 from baocao.indicators.maths import growth
 from baocao.indicators.numbers import format_number
 
-# The figures a reader looks for first, in the order the chart shows them.
-MAIN_INDICATORS = ("members", "workers", "grassroots_unions", "collective_agreements_signed")
 WIDTH_CM = 15.0
 DPI = 200
 ROW_HEIGHT_CM = 6.0

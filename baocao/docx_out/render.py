@@ -24,11 +24,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from baocao.docx_out import oxml
-from baocao.docx_out.charts import MAIN_INDICATORS, WIDTH_CM, ChartItem, comparison_chart
+from baocao.docx_out.charts import WIDTH_CM, ChartItem, comparison_chart
 from baocao.docx_out.figures import Row, comparison_rows, has_values
 from baocao.docx_out.model import ReportDocument
 from baocao.docx_out.sectiontext import Block, section_blocks
-from baocao.indicators.catalogue import Indicator
+from baocao.indicators.catalogue import Indicator, main_indicators
 from baocao.outline.model import Footnote, Section
 from baocao.outline.numbering import roman_value
 
@@ -434,11 +434,8 @@ class ReportWriter:
     def _chart(self) -> None:
         values, years = self.report.indicator_values, self.report.years
         items = []
-        for code in MAIN_INDICATORS:
-            indicator = self.catalogue.get(code)
-            if indicator is None or not indicator.numeric:
-                continue
-            baseline, current = (values.get(code, {}).get(year) for year in years)
+        for indicator in main_indicators(self.catalogue.values()):
+            baseline, current = (values.get(indicator.code, {}).get(year) for year in years)
             if baseline is None and current is None:
                 continue
             items.append(ChartItem(indicator.name, indicator.unit, baseline, current))

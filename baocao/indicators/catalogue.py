@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -120,6 +121,14 @@ class Rule:
 
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# The figures a reader looks for first, in the order charts show them (dashboard and report).
+MAIN_CODES = ("members", "workers", "grassroots_unions", "collective_agreements_signed")
+
+
+def main_indicators(indicators: Iterable[Indicator]) -> list[Indicator]:
+    """The numeric indicators of `MAIN_CODES` an outline has, in that order."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    return [by_code[code] for code in MAIN_CODES if code in by_code and by_code[code].numeric]
 
 
 @dataclass

@@ -20,8 +20,25 @@ from baocao.ingest.xlsx import ingest_xlsx
 from baocao.outline.model import Outline
 
 ACCEPTED = ".docx, .xlsx (và .doc, .odt, .xls, .ods khi máy chủ có LibreOffice)"
-_CONVERTED = {".doc": "docx", ".odt": "docx", ".rtf": "docx", ".xls": "xlsx", ".ods": "xlsx"}
+MODERN = (".docx", ".xlsx")
+# What LibreOffice turns each older or OpenDocument format into before it is read.
+CONVERTED = {".doc": "docx", ".odt": "docx", ".rtf": "docx", ".xls": "xlsx", ".ods": "xlsx"}
+# Suffixes sent on to be read by content (a macro file or template gets the reader's message).
+OFFICE_SUFFIXES = frozenset({"", *MODERN, *CONVERTED, ".docm", ".xlsm", ".dotx", ".xltx"})
+UPLOAD_ACCEPT = ",".join((*MODERN, *CONVERTED))  # the file picker's `accept`
 _OLE = b"\xd0\xcf\x11\xe0"
+
+
+def looks_like_office(data: bytes, name: str) -> bool:
+    """Worth reading as a Word or Excel file: an Office suffix, or a zip or OLE container
+    inside whatever its name (a PDF, a photo or a .txt is not)."""
+    suffix = Path(name).suffix.lower()
+    return suffix in OFFICE_SUFFIXES or data[:2] == b"PK" or data[:4] == _OLE
+
+
+def format_of(kind: str) -> str:
+    """ "docx" or "xlsx": what a `kind_of` answer is read as, after any conversion."""
+    return CONVERTED.get(kind, kind)
 
 
 def kind_of(data: bytes, name: str) -> str:
@@ -48,7 +65,7 @@ def kind_of(data: bytes, name: str) -> str:
         return suffix
     if suffix in (".xlsx", ".xlsm", ".xltx"):
         return "xlsx"
-    if suffix in _CONVERTED:
+    if suffix in CONVERTED:
         return suffix
     return "docx"
 
@@ -59,8 +76,8 @@ def ingest_file(data: bytes, name: str, outline: Outline, *, locale: str = "vi")
     if len(data) > officefile.MAX_BYTES:
         raise officefile.too_big(subject, len(data), noun="báo cáo")
     kind = kind_of(data, name)
-    if kind in _CONVERTED:
-        target = _CONVERTED[kind]
+    if kind in CONVERTED:
+        target = CONVERTED[kind]
         app = "Word (.docx)" if target == "docx" else "Excel (.xlsx)"
         data = libreoffice.convert(
             data,

@@ -365,3 +365,30 @@ def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
         if text:
             drafts[section_id] = text
     return drafts
+
+
+def indicators_xlsx(
+    campaign: Campaign, unit: Unit, *, include_submitted: bool = False
+) -> tuple[bytes, SubtreeFigures | SqlSubtreeFigures]:
+    """The subtree's indicator workbook (a row per report, totals as formulas). Callers refuse
+    a subtree of more than `XLSX_MAX_REPORTS` reports first (`reports_under`), each saying in
+    its own words what to download instead."""
+    from baocao.xlsx_out import indicators_workbook
+
+    subtree = subtree_figures(campaign, unit, include_submitted=include_submitted)
+    data = indicators_workbook(
+        subtree.rows(),
+        campaign.catalogue.indicators,
+        (campaign.baseline_year, campaign.current_year),
+    )
+    return data, subtree
+
+
+def report_docx(
+    campaign: Campaign, unit: Unit, *, include_submitted: bool = False
+) -> tuple[bytes, SubtreeFigures | SqlSubtreeFigures]:
+    """The unit's report as an official DOCX (`report_document`, rendered)."""
+    from baocao.docx_out.render import render_docx
+
+    document, subtree = report_document(campaign, unit, include_submitted=include_submitted)
+    return render_docx(document), subtree

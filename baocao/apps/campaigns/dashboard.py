@@ -36,12 +36,11 @@ from baocao.apps.campaigns.models import (
 from baocao.apps.campaigns.rollup_sql import rollup_sql
 from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT, tree_order
 from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.indicators import catalogue as indicator_catalogue
 from baocao.indicators.rules import evaluate
 from baocao.text import fold
 
 PAGE_SIZE = 50
-# What the indicator chart compares, baseline year against current year.
-MAIN_INDICATORS = ("members", "workers", "grassroots_unions")
 DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)  # reports whose figures count
 
 
@@ -556,8 +555,8 @@ def main_indicators(campaign: Campaign, top: Unit) -> IndicatorSummary:
     district's own totals stand for its CĐCS, never added to them), summed by the database:
     three queries (six when `top` has no report below it)."""
     catalogue = campaign.catalogue.by_code
-    codes = [code for code in MAIN_INDICATORS if code in catalogue]
-    indicators = [catalogue[code] for code in codes]
+    indicators = indicator_catalogue.main_indicators(campaign.catalogue.indicators)
+    codes = [indicator.code for indicator in indicators]
     # Only `top`'s figures are read: those of units with no report below them are wanted only
     # when `top` is one of them.
     result = rollup_sql(campaign, top, DONE, indicators, leaves=False)

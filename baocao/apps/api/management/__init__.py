@@ -1,0 +1,1 @@
+"""`baocao manage apitoken`: API keys made, rotated and revoked from the command line."""

@@ -1,0 +1,1 @@
+"""Template tags of the report pages (indicator cells written without an include per cell)."""

@@ -43,9 +43,10 @@ from baocao.apps.campaigns.consolidation import (
     XLSX_MAX_REPORTS,
     SubtreeFigures,
     draft_texts,
+    indicators_xlsx,
     missing_reports,
     passages_below,
-    report_document,
+    report_docx,
     reports_under,
     subtree_figures,
 )
@@ -806,8 +807,6 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
     campaign, unit = report.campaign, report.unit
     submitted_too = request.GET.get("gom") == SUBMITTED_TOO
     if fmt == "xlsx":
-        from baocao.xlsx_out import indicators_workbook
-
         reports = reports_under(campaign, unit)
         if reports > 1 and not can_see_subtree(request.user, unit):
             return forbidden(
@@ -833,17 +832,9 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
                 submitted_too,
                 status=422,
             )
-        subtree = subtree_figures(campaign, unit, include_submitted=submitted_too)
-        data = indicators_workbook(
-            subtree.rows(),
-            campaign.catalogue.indicators,
-            (campaign.baseline_year, campaign.current_year),
-        )
+        data, _subtree = indicators_xlsx(campaign, unit, include_submitted=submitted_too)
     else:
-        from baocao.docx_out.render import render_docx
-
-        document, _subtree = report_document(campaign, unit, include_submitted=submitted_too)
-        data = render_docx(document)
+        data, _subtree = report_docx(campaign, unit, include_submitted=submitted_too)
         if fmt == "pdf":
             from baocao.docx_out.pdf import docx_to_pdf
 

@@ -64,7 +64,7 @@ from baocao.docx_out.template import report_template_docx
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
 from baocao.ingest import IngestResult, ingest_file
-from baocao.ingest.files import kind_of
+from baocao.ingest.files import UPLOAD_ACCEPT, format_of, kind_of, looks_like_office
 from baocao.ingest.result import decimal_of, decimal_text
 from baocao.richtext import clean_section_text, plain_text
 from baocao.templatemark import TemplateMark
@@ -73,8 +73,6 @@ from baocao.xlsx_out import indicators_template_xlsx
 
 logger = logging.getLogger(__name__)
 
-MODERN = ".docx,.xlsx"
-CONVERTED = ".doc,.odt,.xls,.ods"
 MAX_BYTES = officefile.MAX_BYTES
 # The form around the file: a request longer than this is refused before its body is read.
 MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
@@ -175,23 +173,17 @@ class UploadForm(forms.Form):
             "invalid": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
             "missing": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
         },
-        widget=forms.FileInput(attrs={"accept": f"{MODERN},{CONVERTED}"}),
+        widget=forms.FileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
-
-
-OFFICE_SUFFIXES = frozenset(
-    {"", ".docx", ".xlsx", ".doc", ".odt", ".xls", ".ods", ".rtf", ".docm", ".xlsm", ".dotx",
-     ".xltx"}
-)  # fmt: skip
 
 
 def _foreign(data: bytes, filename: str) -> str:
     """A message for a file that is plainly no Word or Excel file at all (a PDF, a photo, a
     .txt): named by its suffix and not an Office package inside. Anything else goes to the
     core, which reads files by content (an .xlsx named .docx is still read)."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix in OFFICE_SUFFIXES or data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":
+    if looks_like_office(data, filename):
         return ""
+    suffix = PurePath(filename).suffix.lower()
     if suffix == ".pdf":
         return _(
             "Tệp %(name)s là tệp PDF; nội dung PDF không nhập được vào các mục. Hãy nộp bản "
@@ -206,7 +198,7 @@ def _foreign(data: bytes, filename: str) -> str:
 def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
     """What the preview needs from an ingest, as JSON (values as plain decimal strings)."""
     return {
-        "kind": "xlsx" if kind in ("xlsx", ".xls", ".ods") else "docx",
+        "kind": format_of(kind),
         "sections": dict(result.sections),
         "confidence": {sid: round(value, 3) for sid, value in result.confidence.items()},
         "headings": dict(result.headings),

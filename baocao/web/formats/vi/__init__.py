@@ -1,0 +1,1 @@
+"""Vietnamese date and number formats where Django's own differ from Vietnamese office usage."""
