@@ -26,6 +26,16 @@ SubmittedOption = Annotated[
 ]
 
 
+DraftOption = Annotated[
+    bool,
+    typer.Option(
+        "--draft",
+        help="Mọi mục là bản nháp tổng hợp từ báo cáo các đơn vị trực thuộc (không dùng nội dung "
+        "đơn vị đã viết).",
+    ),
+]
+
+
 class Format(enum.StrEnum):
     docx = "docx"
     xlsx = "xlsx"
@@ -85,6 +95,7 @@ def export(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.docx,
     out: OutOption = Path("bao-cao.docx"),
     include_submitted: SubmittedOption = False,
+    draft: DraftOption = False,
 ) -> None:
     """Xuất báo cáo của một đơn vị (số liệu tổng hợp từ các đơn vị trực thuộc): DOCX, XLSX, PDF."""
     try:
@@ -111,7 +122,9 @@ def export(
                 campaign_obj, unit_obj, include_submitted=include_submitted
             )
         else:
-            data, subtree = report_docx(campaign_obj, unit_obj, include_submitted=include_submitted)
+            data, subtree = report_docx(
+                campaign_obj, unit_obj, include_submitted=include_submitted, draft=draft
+            )
             if format is Format.pdf:
                 from baocao.docx_out.pdf import docx_to_pdf
 
@@ -129,9 +142,10 @@ def consolidate(
     unit: UnitOption,
     out: OutOption = Path("tong-hop.docx"),
     include_submitted: SubmittedOption = False,
+    draft: DraftOption = False,
 ) -> None:
     """Báo cáo tổng hợp của một đơn vị (DOCX), kèm số báo cáo đã tính, còn thiếu, chênh lệch."""
-    export(campaign, unit, Format.docx, out, include_submitted)
+    export(campaign, unit, Format.docx, out, include_submitted, draft)
 
 
 def register(app: typer.Typer) -> None:

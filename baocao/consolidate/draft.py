@@ -1,14 +1,13 @@
-"""A consolidated section's first draft: the rolled-up figures said in Vietnamese sentences,
-then what each unit below wrote, grouped by unit with its name.
+"""The rolled-up figures said in Vietnamese sentences, the start of a consolidated section's
+first draft (what the units wrote follows, synthesised by `baocao.consolidate.synthesis`).
 
-The officer edits from there; the draft only saves the copying. Its sentences name each
+Its sentences name each
 figure the way `crosscheck` reads it back ("Toàn tỉnh có 12.345 đoàn viên, tăng 2.345 (23,4%)
 so với năm 2008"), so a generated draft passes its own number check.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -73,16 +72,3 @@ def figure_sentences(
 ) -> list[str]:
     found = (figure_sentence(i, values.get(i.code, {}), years, scope) for i in indicators)
     return [sentence for sentence in found if sentence]
-
-
-def draft_section(sentences: list[str], passages: list[tuple[str, str]]) -> str:
-    """The section's draft in the stored text format (paragraphs and lists).
-
-    `passages` are (unit name, that unit's stored section text), already sanitised.
-    """
-    parts = [f"<p>{html.escape(' '.join(sentences), quote=False)}</p>"] if sentences else []
-    for unit_name, text in passages:
-        if not text:
-            continue
-        parts.append(f"<p><strong>{html.escape(unit_name, quote=False)}:</strong></p>{text}")
-    return "".join(parts)

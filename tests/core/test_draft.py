@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from baocao.consolidate.crosscheck import check_numbers
-from baocao.consolidate.draft import draft_section, figure_sentences
+from baocao.consolidate.draft import figure_sentences
 from baocao.outline.builtin import load_builtin
 
 YEARS = (2008, 2017)
@@ -38,18 +38,3 @@ def test_the_draft_passes_its_own_number_check():
     findings = check_numbers(text, outline.indicators, VALUES, YEARS)
     assert findings, "the check must read the draft's numbers"
     assert [f for f in findings if not f.agrees] == []
-
-
-def test_draft_groups_passages_by_unit_and_escapes_names():
-    html_text = draft_section(
-        ["Toàn tỉnh có 12.345 đoàn viên."],
-        [
-            ("LĐLĐ huyện Đăk Hà", "<p>Đã tổ chức 12 hội nghị.</p>"),
-            ("Trống", ""),
-            ("A<b>", "<p>x</p>"),
-        ],
-    )
-    assert html_text.startswith("<p>Toàn tỉnh có 12.345 đoàn viên.</p>")
-    assert "<p><strong>LĐLĐ huyện Đăk Hà:</strong></p><p>Đã tổ chức 12 hội nghị.</p>" in html_text
-    assert "Trống" not in html_text
-    assert "A&lt;b&gt;" in html_text

@@ -26,9 +26,11 @@ from baocao.apps.campaigns.models import (
     ReportStatus,
     SectionText,
 )
+from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
 from baocao.apps.orgs.models import Unit, UnitKind
-from baocao.consolidate.draft import draft_section, figure_sentences
+from baocao.consolidate.draft import figure_sentences
 from baocao.consolidate.rollup import Rollup, UnitReport, rollup
+from baocao.consolidate.synthesis import BUDGET_WORDS, Source, synthesise
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
 from baocao.richtext import clean_section_text
@@ -223,26 +225,26 @@ def missing_reports(
 
 def standing_reports(
     campaign: Campaign, unit: Unit, statuses: tuple[str, ...]
-) -> dict[int, tuple[str, str]]:
-    """The nearest counted reports below `unit`, as report id -> (unit path, unit name): a
-    district whose report counts speaks for its CĐCS (as its figures do in the roll-up);
-    where it does not count yet, its CĐCS speak. One query of three columns."""
+) -> dict[int, tuple[str, str, str]]:
+    """The nearest counted reports below `unit`, as report id -> (unit path, unit name, unit
+    kind): a district whose report counts speaks for its CĐCS (as its figures do in the
+    roll-up); where it does not count yet, its CĐCS speak. One query of four columns."""
     counted = (
         Report.objects.filter(
             campaign=campaign, unit__path__startswith=unit.path, status__in=statuses
         )
         .exclude(unit=unit)
-        .values_list("pk", "unit__path", "unit__name")
+        .values_list("pk", "unit__path", "unit__name", "unit__kind")
     )
-    chosen: dict[int, tuple[str, str]] = {}
+    chosen: dict[int, tuple[str, str, str]] = {}
     last = None
     # Sorted here, not by the database's collation: in code point order everything under a
     # chosen report follows it directly.
-    for pk, path, name in sorted(counted, key=lambda row: row[1]):
+    for pk, path, name, kind in sorted(counted, key=lambda row: row[1]):
         if last is not None and path.startswith(last):
             continue
         last = path
-        chosen[pk] = (path, name)
+        chosen[pk] = (path, name, kind)
     return chosen
 
 
@@ -285,15 +287,20 @@ def report_document(
     include_submitted: bool = False,
     date: datetime.date | None = None,
     engine: str = "auto",
+    draft: bool = False,
 ) -> tuple[ReportDocument, SubtreeFigures | SqlSubtreeFigures]:
-    """The unit's report as a document: its own texts, its subtree's rolled-up figures
+    """The unit's report as a document: its own texts (or, with `draft`, the synthesised draft
+    of every section from the units below: `draft_texts`), its subtree's rolled-up figures
     (rolled up by the database above `SQL_ROLLUP_FROM` reports: see `subtree_figures`)."""
     subtree = subtree_figures(campaign, unit, include_submitted=include_submitted, engine=engine)
-    texts = dict(
-        SectionText.objects.filter(report__campaign=campaign, report__unit=unit).values_list(
-            "section_id", "text"
+    if draft:
+        texts = draft_texts(campaign, unit, subtree)
+    else:
+        texts = dict(
+            SectionText.objects.filter(report__campaign=campaign, report__unit=unit).values_list(
+                "section_id", "text"
+            )
         )
-    )
     header, signature = header_of(unit, date=date)
     document = ReportDocument(
         outline=campaign.outline_tree,
@@ -328,43 +335,64 @@ def scope_word(unit: Unit) -> str:
 
 def passages_below(report: Report):
     """The non-empty section texts of every report under `report`'s unit (not its own)."""
+    return texts_below(report.campaign, report.unit)
+
+
+def texts_below(campaign: Campaign, unit: Unit):
+    """The non-empty section texts of every report under `unit` in `campaign` (not its own)."""
     return (
         SectionText.objects.filter(
-            report__campaign_id=report.campaign_id,
-            report__unit__path__startswith=report.unit.path,
+            report__campaign_id=campaign.pk, report__unit__path__startswith=unit.path
         )
-        .exclude(report__unit_id=report.unit_id)
+        .exclude(report__unit_id=unit.pk)
         .exclude(text="")
     )
 
 
-def draft_texts(report: Report, subtree: SubtreeFigures) -> dict[str, str]:
-    """Each section's first draft (sections with nothing to say are left out): one query."""
-    campaign = report.campaign
-    unit = report.unit
+def draft_texts(
+    campaign: Campaign,
+    unit: Unit,
+    subtree: SubtreeFigures | SqlSubtreeFigures,
+    *,
+    budget_words: int = BUDGET_WORDS,
+) -> dict[str, str]:
+    """Each section's first draft (sections with nothing to say are left out): the rolled-up
+    figures in sentences, then what the nearest counted units below wrote, synthesised
+    (`baocao.consolidate.synthesis`: each point once, with how many units raised it and which).
+    One query for the passages; no sentence is said in two sections."""
     standing = standing_reports(campaign, unit, subtree.counted_statuses)
-    passages: dict[str, list[tuple[str, str, str]]] = {}
+    counted: dict[str, int] = {}
+    for _path, _name, kind in sorted(standing.values(), key=lambda row: KIND_ORDER.index(row[2])):
+        label = KIND_SHORT.get(kind, kind)
+        counted[label] = counted.get(label, 0) + 1
+    passages: dict[str, list[tuple[str, Source]]] = {}
     for report_id, section_id, text in (
-        passages_below(report)
+        texts_below(campaign, unit)
         .filter(report__status__in=subtree.counted_statuses)
         .values_list("report_id", "section_id", "text")
     ):
-        source = standing.get(report_id)
-        if source is not None:
-            path, name = source
-            passages.setdefault(section_id, []).append((path, name, clean_section_text(text)))
+        found = standing.get(report_id)
+        if found is not None:
+            path, name, kind = found
+            source = Source(name, KIND_SHORT.get(kind, kind), clean_section_text(text))
+            passages.setdefault(section_id, []).append((path, source))
     values = subtree.figures(unit)
     years = (campaign.baseline_year, campaign.current_year)
     scope_name = scope_word(unit)
+    used: list[str] = []
     drafts = {}
     for section_id in campaign.section_ids:
         indicators = campaign.catalogue.for_section(section_id)
         sentences = figure_sentences(indicators, values, years, scope_name)
-        found = sorted(passages.get(section_id, []))
-        text = draft_section(sentences, [(name, text) for _path, name, text in found])
-        if text:
-            drafts[section_id] = text
+        sources = [source for _path, source in sorted(passages.get(section_id, []), key=_first)]
+        result = synthesise(sentences, sources, counted, budget_words=budget_words, used=used)
+        if result.html:
+            drafts[section_id] = result.html
     return drafts
+
+
+def _first(item: tuple[str, Source]) -> str:
+    return item[0]
 
 
 def indicators_xlsx(
@@ -385,10 +413,12 @@ def indicators_xlsx(
 
 
 def report_docx(
-    campaign: Campaign, unit: Unit, *, include_submitted: bool = False
+    campaign: Campaign, unit: Unit, *, include_submitted: bool = False, draft: bool = False
 ) -> tuple[bytes, SubtreeFigures | SqlSubtreeFigures]:
     """The unit's report as an official DOCX (`report_document`, rendered)."""
     from baocao.docx_out.render import render_docx
 
-    document, subtree = report_document(campaign, unit, include_submitted=include_submitted)
+    document, subtree = report_document(
+        campaign, unit, include_submitted=include_submitted, draft=draft
+    )
     return render_docx(document), subtree

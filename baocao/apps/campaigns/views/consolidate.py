@@ -765,7 +765,7 @@ def consolidate_draft(request, report: Report) -> HttpResponse:
 
     def drafts() -> dict[str, str]:
         subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
-        return draft_texts(report, subtree)
+        return draft_texts(campaign, report.unit, subtree)
 
     try:
         outcome = actions.fill_empty_sections(report, drafts, request.user)
