@@ -81,7 +81,8 @@ def test_report_document_has_the_header_of_the_issuing_unit(campaign, tree):
     assert document.header.superior_unit == "LĐLĐ TỈNH KON TUM"
     assert document.header.issuing_unit == "LĐLĐ HUYỆN ĐĂK HÀ"
     assert document.header.number.endswith("/BC-LĐLĐ")
-    assert document.header.place == "Kon Tum" == place_of(tree.cdcs_dh1)
+    # NĐ 30/2020 Phụ lục I: the locality where the issuing body sits.
+    assert document.header.place == "Đăk Hà" == place_of(tree.cdcs_dh1)
     assert document.section_texts["P1/I/1"] == "<p>Báo cáo của LĐLĐ huyện Đăk Hà.</p>"
     assert document.indicator_values["members"][2017] == Decimal(190)
 
@@ -126,3 +127,19 @@ def test_export_of_an_unknown_unit_gives_a_message(campaign):
     result = CliRunner().invoke(app, ["export", "--campaign", "nq20", "--unit", "GL"])
     assert result.exit_code == 2
     assert "không thuộc đợt báo cáo" in result.output
+
+
+def test_the_place_is_the_locality_where_the_issuing_body_sits(tree):
+    from baocao.apps.campaigns.consolidation import locality
+    from baocao.apps.orgs.models import Unit, UnitKind
+
+    assert place_of(tree.province) == "Kon Tum"
+    assert place_of(tree.dakha) == place_of(tree.cdcs_dh1) == "Đăk Hà"
+    assert place_of(tree.other_district) == "Pleiku"  # "LĐLĐ thành phố Pleiku"
+    assert place_of(tree.national) == "Hà Nội"
+    sector = Unit.objects.create(
+        code="KT-GD", name="Công đoàn Giáo dục tỉnh", kind=UnitKind.SECTOR, parent=tree.province
+    )
+    assert place_of(sector) == "Kon Tum"
+    assert locality("Liên đoàn Lao động tỉnh Kon Tum") == "Kon Tum"  # the full name too
+    assert locality("Liên đoàn Lao động thị xã Buôn Hồ") == "Buôn Hồ"

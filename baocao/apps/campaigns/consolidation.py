@@ -12,6 +12,7 @@ rule and the same result) and the reports and own figures are read only if asked
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,7 +57,11 @@ ABBREVIATIONS = {
     UnitKind.ZONE: "CĐKKT",
     UnitKind.GRASSROOTS: "CĐCS",
 }
-_PLACE_PREFIXES = ("LĐLĐ tỉnh ", "LĐLĐ thành phố ", "LĐLĐ huyện ", "LĐLĐ thị xã ", "LĐLĐ ")
+# A federation's name before its locality: "LĐLĐ huyện ", "Liên đoàn Lao động thành phố ".
+_PLACE_PREFIX = re.compile(
+    r"^\s*(?:LĐLĐ|Liên đoàn Lao động)\s+(?:(?:tỉnh|thành phố|huyện|quận|thị xã)\s+)?", re.I
+)
+NATIONAL_SEAT = "Hà Nội"
 
 
 def _by_code(result: Rollup, path: str) -> dict[str, dict[int, Decimal]]:
@@ -249,18 +254,23 @@ def standing_reports(
 
 
 def place_of(unit: Unit) -> str:
-    """The place in the date line: the province's name ("Kon Tum"), as its federation writes."""
-    codes = [unit.code, *reversed(unit.ancestor_codes())]
-    province = (
-        Unit.objects.filter(code__in=codes, kind=UnitKind.PROVINCE).first()
-        if unit.kind != UnitKind.PROVINCE
-        else unit
-    )
-    name = (province or unit).name
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    """The place in the date line (Nghị định 30/2020, Phụ lục I: the locality where the issuing
+    body sits): a district-level union writes its district's name ("Đăk Hà"), and so do the
+    unions under it; a province, its sector and zone unions, the province's ("Kon Tum"); the
+    Tổng LĐLĐ and the national sector unions "Hà Nội". One query for the unit's ancestors."""
+    codes = unit.ancestor_codes()
+    above = {u.code: u for u in Unit.objects.filter(code__in=codes).only("code", "kind", "name")}
+    for candidate in [unit, *(above[code] for code in reversed(codes) if code in above)]:
+        if candidate.kind in (UnitKind.DISTRICT, UnitKind.PROVINCE):
+            return locality(candidate.name)
+        if candidate.kind == UnitKind.NATIONAL:
+            return NATIONAL_SEAT
+    return locality(unit.name)
+
+
+def locality(name: str) -> str:
+    """ "Kon Tum" from "LĐLĐ tỉnh Kon Tum" or "Liên đoàn Lao động tỉnh Kon Tum"."""
+    return _PLACE_PREFIX.sub("", name).strip() or name
 
 
 def header_of(
