@@ -213,6 +213,15 @@ def test_passages_of_every_unit_below_with_name_kind_and_status(client, province
     assert "Đoạn viết của các đơn vị cấp dưới (4)" in html
 
 
+def test_a_search_for_a_units_full_name_lists_that_unit_first(client, province, people):
+    as_user(client, people["consolidator"])
+    for query in ("Liên đoàn Lao động huyện Đăk Hà", "dak ha"):
+        html = passages_of(client, province, q=query)
+        shown = sorted((html.index(text), key) for key, text in TEXTS.items() if text in html)
+        assert shown[0][1] == "dakha", query
+        assert TEXTS["cdcs_dt1"] not in html  # Đăk Tô: "dak" alone is not enough
+
+
 def test_search_needs_no_diacritics_and_filters_narrow(client, province, people):
     as_user(client, people["consolidator"])
     html = passages_of(client, province, q="dak ha")

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from baocao import search
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import (
     XLSX_MAX_REPORTS,
@@ -348,19 +349,14 @@ def _passage_counts(report: Report) -> dict[str, dict[tuple[str, str], int]]:
     return counts
 
 
-def _matches(words: list[str], text: str, unit: Unit) -> bool:
-    haystack = fold(f"{unit.name} {unit.code} {plain_text(text)}")
-    return all(word in haystack for word in words)
-
-
 def passages_page(
     report: Report, filters: Filters, section_id: str, total_unfiltered: int
 ) -> tuple[list[Passage], int]:
     """One page of the section's passages and how many match: one query.
 
     Without a search the page is cut by the database; a search reads the section's passages
-    (filtered by kind and status already) and matches their folded words in Python, since
-    "dak ha" must find "Đăk Hà" on every database.
+    (filtered by kind and status already) and matches their folded words in Python
+    (`baocao.search`: "dak ha" finds Đăk Hà on every database, the unit named first).
     """
     rows = (
         passages_below(report)
@@ -378,8 +374,14 @@ def passages_page(
         return (filters.page - 1) * PER_PAGE
 
     if filters.q:
-        words = fold(filters.q).split()
-        found = [row for row in rows if _matches(words, row.text, row.report.unit)]
+        query = search.search_text(filters.q)
+        ranked = []
+        for order, row in enumerate(rows):
+            unit = row.report.unit
+            found_at = search.rank(query, unit.name, unit.code, plain_text(row.text))
+            if found_at is not None:
+                ranked.append((found_at, order, row))
+        found = [row for _rank, _order, row in sorted(ranked, key=lambda item: item[:2])]
         total = len(found)
         start = first_row(total)
         chosen = found[start : start + PER_PAGE]
