@@ -1,16 +1,22 @@
 """Check the numbers written in a section's text against that section's indicator table.
 
 "Toàn tỉnh có 12.345 đoàn viên" next to a table saying 12.354 is the error a consolidating
-officer most fears. A number is tied to an indicator only when the words around it, in the
-same clause, name that indicator (its `mentions`, else its name without "Số"); the most
-specific name wins ("kết nạp mới 780 đoàn viên" is new members, not members), and a tie is
-left alone rather than guessed. The year is the last year written before the number in its
-sentence ("Năm 2008 có ..."), else the current year. A number after "tăng"/"giảm" is compared
-with the change between the two years.
+officer most fears. A number is tied to an indicator by its own noun first: the words right
+after it ("1.641 CNVCLĐ" is workers even after "1.618 đoàn viên trên"), made more specific by
+the clause's other words ("320 đoàn viên" in a clause about "ngoài nhà nước" is the non-state
+members). Without a noun of its own, the words around it in the same clause decide (its
+`mentions`, else its name without "Số"); the most specific name wins ("kết nạp mới 780 đoàn
+viên" is new members, not members), and a tie is left alone rather than guessed. The year is
+one written right after the number ("1.500 người năm 2008"), else the last one before it in
+its sentence ("Năm 2008 có ..."), else the current year. A number after "tăng"/"giảm" is
+compared with the change between the two years. Not checked, since they are no figure of the
+table: approximations ("khoảng", "gần", "hơn"), averages ("bình quân mỗi CĐCS"), ranges ("từ
+1.200 đến 1.500"), a number written with "/" ("1.618/1.641").
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +40,22 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]!?]|\.(?!\d)|\s[-–]\s")
 _SENTENCE_BREAK = re.compile(r"[.!?;](?!\d)\s|\n")
 _WORD = re.compile(r"\w+")
 _CHANGE_WORDS = ("tang", "giam")
+# Words that make the number that follows not a figure of the table.
+_APPROXIMATE = {"khoang", "gan", "hon", "xap", "uoc", "duoi"}
+# Read with diacritics: folded, "mỗi" (each) would be "mới" (new).
+_AVERAGE = re.compile(r"\b(?:mỗi|bình quân|trung bình)\b", re.I)
+# Counting words between a number and its noun: "3 cuộc đình công", "12 bản thỏa ước".
+_UNIT_WORDS = {"nguoi", "luot", "ban", "cuoc", "vu", "la", "can", "lop", "buoi", "don", "cai"}
+# "trên" before a number means "more than" after these (else "out of": "1.618 ... trên 1.641").
+_BEFORE_MORE_THAN = {"co", "dat", "la", "voi", "duoc", "gom", "tong"}
+_YEAR_AFTER = re.compile(r"^[^\d,;:()<.!?\n]{0,30}?\bnăm\s+(19[5-9]\d|20\d\d)\b", re.I)
+_COMPARED = re.compile(r"\bso\s+với\b", re.I)
+_COMPARISON = re.compile(r"\bso\s+với(?:\s+năm)?\s+(?:19[5-9]\d|20\d\d)\b", re.I)
+_YEAR_BEFORE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_YEAR_BEFORE_BRACKET = re.compile(r"\bnăm\s+(19[5-9]\d|20\d\d)\s*$", re.I)
+_YEAR_IN_BRACKET = re.compile(r"\(\s*năm\s+(19[5-9]\d|20\d\d)\s*:", re.I)
+_BLOCK_END = re.compile(r"</(?:p|li|h\d|tr|td|th)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
 _NAME_PREFIXES = ("tong so luot ", "tong so ", "so luong ", "so luot ", "so ")
 WINDOW = 8
 
@@ -95,10 +117,80 @@ def _clause_words(text: str, start: int, end: int) -> tuple[list[str], list[str]
     return before[-WINDOW:], after[:WINDOW]
 
 
-def _year_before(text: str, start: int, years: tuple[int, int]) -> int:
+def _year_of(text: str, start: int, end: int, years: tuple[int, int]) -> int:
+    """ "1.500 người năm 2008": the year right after; else the last before it in its sentence."""
+    after = _YEAR_AFTER.match(text[end:])
+    if after and int(after.group(1)) in years and not _COMPARED.search(after.group(0)):
+        return int(after.group(1))
+    bracket = _bracket_year(text, start)
+    if bracket in years:
+        return bracket
     sentence = _SENTENCE_BREAK.split(text[:start])[-1]
-    found = [int(y) for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", sentence)]
+    # "so với năm 2008" compares with a year; it does not date what follows.
+    found = [int(y) for y in _YEAR_BEFORE.findall(_COMPARISON.sub(" ", sentence))]
     return found[-1] if found and found[-1] in years else years[1]
+
+
+def _bracket_year(text: str, start: int) -> int | None:
+    """The year a bracket holding the number is about: "so với năm 2008 (1.618 đoàn viên ...)",
+    "(năm 2008: 418 buổi)"."""
+    opened = text.rfind("(", 0, start)
+    if opened < 0 or ")" in text[opened:start]:
+        return None
+    found = _YEAR_BEFORE_BRACKET.search(
+        text[max(0, opened - 24) : opened]
+    ) or _YEAR_IN_BRACKET.match(text[opened:start])
+    return int(found.group(1)) if found else None
+
+
+def _not_a_figure(text: str, match: re.Match, before: list[str], after: list[str]) -> bool:
+    """An approximation, an average, a range or a ratio written with "/": not checked."""
+    if text[match.end() : match.end() + 1] == "/" or text[max(0, match.start() - 1)] == "/":
+        return True
+    last = before[-1] if before else ""
+    if last in _APPROXIMATE or (
+        last == "tren" and (len(before) == 1 or before[-2] in _BEFORE_MORE_THAN)
+    ):
+        return True
+    if _AVERAGE.search(_CLAUSE_BREAK.split(text[: match.start()])[-1]):
+        return True
+    range_start = last == "tu" and after[:1] == ["den"]
+    range_end = (
+        last == "den"
+        and "tu" in before[-4:]
+        and not _YEAR.match(before[-2] if len(before) > 1 else "")
+    )
+    return range_start or range_end
+
+
+def _own_noun(indicators: list[Indicator], after: list[str], clause: set[str], percent: bool):
+    """The indicator the number's own noun names ("1.641 CNVCLĐ"), made specific by the
+    clause ("320 đoàn viên" about "ngoài nhà nước"), or None."""
+    words = after[1:] if after[:1] and after[0] in _UNIT_WORDS else after
+    noun: tuple[str, ...] = ()
+    for indicator in indicators:
+        if (indicator.type == "percent") != percent or indicator.type in ("money", "text"):
+            continue
+        for phrase in _phrases(indicator):
+            if phrase and tuple(words[: len(phrase)]) == phrase and len(phrase) > len(noun):
+                noun = phrase
+    if not noun:
+        return None
+    scored = []
+    for indicator in indicators:
+        if (indicator.type == "percent") != percent or indicator.type in ("money", "text"):
+            continue
+        fits = [
+            len(phrase)
+            for phrase in _phrases(indicator)
+            if phrase[: len(noun)] == noun and set(phrase[len(noun) :]) <= clause
+        ]
+        if fits:
+            scored.append((max(fits), indicator))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
 
 
 def _best(indicators: list[Indicator], words: list[str], percent: bool) -> Indicator | None:
@@ -126,6 +218,7 @@ def check_numbers(
     years: tuple[int, int],
 ) -> list[Finding]:
     """Every number in `text` that names one of `indicators`, with what the table says."""
+    text = as_lines(text)
     findings: list[Finding] = []
     previous: tuple[Indicator, int, bool] | None = None  # indicator, end offset, was a change
     for match in _NUMBER.finditer(text):
@@ -137,8 +230,14 @@ def check_numbers(
         except InputError:
             continue
         before, after = _clause_words(text, match.start(), match.end())
+        if _not_a_figure(text, match, before, after):
+            continue
         is_change = bool(before) and before[-1] in _CHANGE_WORDS
-        indicator = _best(indicators, before + after, percent)
+        indicator = (
+            None if is_change else _own_noun(indicators, after, set(before) | set(after), percent)
+        )
+        if indicator is None:
+            indicator = _best(indicators, _since_separator(before) + after, percent)
         # "… 12.345 đoàn viên, tăng 2.345 (23,4%) so với năm 2008": the change and its
         # percentage speak of the figure named just before them in the same sentence.
         same_sentence = previous is not None and not _SENTENCE_BREAK.search(
@@ -158,7 +257,7 @@ def check_numbers(
             change, _ = growth(row.get(years[0]), row.get(years[1]))
             year, expected = None, (abs(change) if change is not None else None)
         else:
-            year = _year_before(text, match.start(), years)
+            year = _year_of(text, match.start(), match.end(), years)
             expected = row.get(year)
         places = max(0, -readings[0].as_tuple().exponent)
         if expected is not None and (percent or places):
@@ -169,7 +268,7 @@ def check_numbers(
             expected = readings[0] if close else exact.quantize(Decimal(1).scaleb(-places))
         # "1,234" reads two ways: take the reading that agrees with the table, if one does.
         written = next((r for r in readings if r == expected), readings[0])
-        excerpt = " ".join(text[max(0, match.start() - 40) : match.end() + 30].split())
+        excerpt = _excerpt(text, match.start(), match.end())
         findings.append(Finding(indicator.code, year, written, expected, excerpt))
     return findings
 
@@ -181,3 +280,34 @@ def mismatches(
     years: tuple[int, int],
 ) -> list[Finding]:
     return [f for f in check_numbers(text, indicators, values, years) if not f.agrees]
+
+
+def _since_separator(before: list[str]) -> list[str]:
+    """The words before a number back to "trên", "với", "và" or "trong tổng số": those further
+    back belong to the number before it ("1.618 đoàn viên trên 1.641 ...")."""
+    for index in range(len(before) - 1, -1, -1):
+        if before[index] in ("tren", "voi", "va") or before[index - 1 : index + 1] == [
+            "tong",
+            "so",
+        ]:
+            return before[index + 1 :]
+    return before
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """About 40 characters either side of the number, cut at word boundaries."""
+    left = max(0, start - 40)
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = min(len(text), end + 30)
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return " ".join(text[left:right].split())
+
+
+def as_lines(text: str) -> str:
+    """A stored text (HTML) as plain text with a line per paragraph or list item, so that a
+    year or a name never reaches across into the next paragraph; plain text is unchanged."""
+    if "<" not in text:
+        return text
+    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n", text)))

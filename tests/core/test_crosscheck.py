@@ -1,10 +1,13 @@
 """Numbers in a section's text are checked against its table, in Vietnamese and English styles."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 
 from baocao.consolidate.crosscheck import check_numbers, mismatches
+from baocao.indicators.numbers import format_number
 from baocao.outline.builtin import load_builtin
 
 YEARS = (2008, 2017)
@@ -103,3 +106,43 @@ def test_a_number_with_no_table_value_is_reported(catalogue):
     text = "Có 12 cuộc đình công, ngừng việc tập thể."
     [finding] = mismatches(text, catalogue, TABLE, YEARS)
     assert finding.code == "strikes" and finding.expected is None
+
+
+FROZEN = Path(__file__).resolve().parents[1] / "fixtures" / "crosscheck" / "sentences.yaml"
+
+
+def test_the_frozen_sentences_are_flagged_right():
+    """Issue 13: at least 95% of flags right, on sentences written before the check changed."""
+    data = yaml.safe_load(FROZEN.read_text(encoding="utf-8"))
+    years = tuple(data["years"])
+    values = {
+        code: {int(y): Decimal(str(v)) for y, v in row.items()}
+        for code, row in data["values"].items()
+    }
+    indicators = load_builtin().indicators
+    raised = right = expected = 0
+    for case in data["cases"]:
+        wanted = {(str(n), code) for n, code in (case["flags"] or {}).items()}
+        got = {
+            (format_number(f.written), f.code)
+            for f in mismatches(case["text"], indicators, values, years)
+        }
+        raised, right, expected = (
+            raised + len(got),
+            right + len(got & wanted),
+            expected + len(wanted),
+        )
+    assert right / raised >= 0.95 and right / expected >= 0.8, (raised, right, expected)
+
+
+def test_a_number_belongs_to_its_own_noun(catalogue):
+    text = "Năm 2017 có 12.345 đoàn viên trên 13.900 CNVCLĐ."
+    found = codes(check_numbers(text, catalogue, TABLE, YEARS))
+    assert [code for code, *_ in found] == ["members", "workers"]
+
+
+def test_excerpts_are_cut_at_word_boundaries(catalogue):
+    text = "Trong những năm qua, công tác phát triển đoàn viên luôn được chú trọng: toàn tỉnh có 12.354 đoàn viên trong các đơn vị sự nghiệp công lập và doanh nghiệp."
+    [finding] = mismatches(text, catalogue, TABLE, YEARS)
+    words = set(text.split())
+    assert all(word in words for word in finding.excerpt.split()), finding.excerpt

@@ -12,7 +12,6 @@ from decimal import Decimal
 from baocao.apps.campaigns.models import Report
 from baocao.consolidate.crosscheck import mismatches
 from baocao.indicators.rules import Violation, evaluate
-from baocao.richtext import plain_text
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def _number_mismatches(campaign, texts: dict[str, str], values) -> list[tuple[st
         indicators = campaign.catalogue.for_section(section_id)
         if not text or not indicators:
             continue
-        for finding in mismatches(plain_text(text), indicators, table, years):
+        for finding in mismatches(text, indicators, table, years):
             indicator = campaign.catalogue.get(finding.code)
             found.append((section_id, finding.message(indicator, years)))
     return found

@@ -412,7 +412,7 @@ def _number_findings(
 ) -> list[str]:
     if not text or not indicators:
         return []
-    found = mismatches(plain_text(text), indicators, values, years)
+    found = mismatches(text, indicators, values, years)
     by_code = {indicator.code: indicator for indicator in indicators}
     return [finding.message(by_code[finding.code], years) for finding in found]
 
