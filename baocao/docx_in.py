@@ -8,8 +8,10 @@ endnotes with the place of each reference, content controls, text boxes, tables 
 cells, and the document's custom properties. What a block means is decided by its reader.
 
 The package is checked first (`baocao.officefile`): a file that is not a readable .docx, a zip
-bomb, a macro document or a password-protected file is an `InputError` before any XML is parsed.
-The parts are read straight from the zip with lxml (entities never resolved, no network).
+bomb, a macro document, a password-protected file or XML over the caps of what is parsed (its
+size, paragraphs, runs, cells) is an `InputError` before any XML is parsed. The parts are read
+straight from the zip with lxml (entities never resolved, no network, no huge trees); what the
+walk builds is capped too (lines after splitting at line breaks, table grid positions).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from lxml import etree
 
 from baocao import officefile
 from baocao.errors import InputError
+from baocao.indicators.numbers import format_number
 from baocao.outline.numbering import to_roman
 from baocao.text import clean_line
 
@@ -57,6 +60,11 @@ _SKIP = {
 }  # fmt: skip
 _CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins")
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# What the walk may build: lines (a paragraph split at its line breaks) and the grid positions of
+# all tables (a cell spanning 60 columns is 60).
+MAX_LINES = 100_000
+MAX_GRID_CELLS = 200_000
+MAX_SPAN = 64  # grid columns one cell (or a row's gridBefore) may take; Word's own limit is 63
 
 
 # --- blocks --------------------------------------------------------------------------------------
@@ -132,7 +140,7 @@ class Table:
                     text, merged = cell.text, False
                     above[column] = text
                 line.append(GridCell(text, merged))
-                for offset in range(1, max(1, min(cell.span, 64))):
+                for offset in range(1, max(1, min(cell.span, MAX_SPAN))):
                     above[column + offset] = text
                     line.append(GridCell(text, True))
             grid.append(line)
@@ -182,6 +190,10 @@ def iter_paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:
                     yield from iter_paragraphs(cell.blocks)
 
 
+class _TooLarge(Exception):
+    """The walk passed one of its caps; the message says which."""
+
+
 def read_docx(data: bytes, *, name: str = "tệp", noun: str = "đề cương") -> DocxContent:
     """The blocks of a .docx; InputError (Vietnamese, saying what to do) for anything else.
 
@@ -200,6 +212,8 @@ def read_docx(data: bytes, *, name: str = "tệp", noun: str = "đề cương") 
         properties = package.custom_properties()
     except InputError:
         raise
+    except _TooLarge as over:
+        raise officefile.too_complex(subject, str(over), officefile.WORD, noun) from over
     except Exception as exc:  # any failure of zipfile/lxml on a corrupt file
         raise officefile.corrupt(subject, exc) from exc
     return DocxContent(blocks, has_images, walker.missing_notes, properties)
@@ -223,7 +237,8 @@ class _Package:
             raise ValueError(f"missing part {self.main_name}")
 
     def _xml(self, name: str | None) -> etree._Element | None:
-        if not name or name not in self._names:
+        """The part `name` parsed; only .xml and .rels parts, the ones counted before."""
+        if not name or name not in self._names or not officefile.xml_part(name):
             return None
         return etree.fromstring(self._zip.read(name), _XML_PARSER)
 
@@ -249,7 +264,7 @@ class _Package:
         """The styles part without its table styles and latent styles, which nothing here
         reads and which make most of its size (a template's can be 350 KB)."""
         name = self._main_rels.get(_RT_STYLES)
-        if not name or name not in self._names:
+        if not name or name not in self._names or not officefile.xml_part(name):
             return None
         data = self._zip.read(name)
         try:
@@ -669,6 +684,8 @@ class _Walker:
             "endnote": _read_notes(package.related(_RT_ENDNOTES), "endnote"),
         }
         self.missing_notes = 0
+        self.lines = 0
+        self.grid_cells = 0
 
     def blocks(self, container: etree._Element) -> Iterator[Block]:
         for child in container:
@@ -691,22 +708,31 @@ class _Walker:
                 continue
             cells: list[Cell] = []
             trpr = row.find(f"{W}trPr")
-            before = _int(_val(trpr, "gridBefore"), 0) or 0
-            cells.extend(Cell([]) for _ in range(min(before, 64)))
+            before = min(max(_int(_val(trpr, "gridBefore"), 0) or 0, 0), MAX_SPAN)
+            self._add_grid(before)
+            cells.extend(Cell([]) for _ in range(before))
             for cell in row.iter(f"{W}tc"):
                 if next(cell.iterancestors(f"{W}tr"), None) is not row:
                     continue
                 tcpr = cell.find(f"{W}tcPr")
                 merge = None if tcpr is None else tcpr.find(f"{W}vMerge")
+                span = max(1, _int(_val(tcpr, "gridSpan"), 1) or 1)
+                self._add_grid(min(span, MAX_SPAN))
                 cells.append(
                     Cell(
                         list(self.blocks(cell)),
-                        span=max(1, _int(_val(tcpr, "gridSpan"), 1) or 1),
+                        span=span,
                         merge="" if merge is None else merge.get(f"{W}val", "continue"),
                     )
                 )
             rows.append(cells)
         return Table(rows)
+
+    def _add_grid(self, positions: int) -> None:
+        """Count grid positions as `Table.grid` will build them."""
+        self.grid_cells += positions
+        if self.grid_cells > MAX_GRID_CELLS:
+            raise _TooLarge(f"các bảng có hơn {format_number(MAX_GRID_CELLS)} ô")
 
     def _note(self, kind: str, note_id: str, found: list[str]) -> str | None:
         text = self._notes[kind].get(note_id)
@@ -731,8 +757,12 @@ class _Walker:
         runs = _Runs(self.styles, info.bold, info.italic)
         _walk(p, runs, lambda kind, note_id: self._note(kind, note_id, notes))
         bold, italic, bold_prefix = runs.emphasis()
+        pieces = _BREAKS.split(runs.text)
+        self.lines += len(pieces)
+        if self.lines > MAX_LINES:
+            raise _TooLarge(f"có hơn {format_number(MAX_LINES)} dòng")
         return Paragraph(
-            pieces=[clean_line(piece) for piece in _BREAKS.split(runs.text)],
+            pieces=[clean_line(piece) for piece in pieces],
             style=info.name,
             level=level,
             number=number,

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import html
 import re
+from difflib import SequenceMatcher
 from html.parser import HTMLParser
 
 import nh3
 
-from baocao.text import nfc
+from baocao.text import clean_text
 
 ALLOWED_TAGS = frozenset({"p", "ul", "ol", "li", "br", "strong", "em"})
+# Texts longer than this (in lines, either side) are not compared line by line: past it a
+# hostile order of repeated lines could make the comparison slow (0.14 s at most at this size).
+MAX_COMPARED_LINES = 2_000
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 # What browsers' contenteditable and Word's paste produce, renamed to the tags we keep.
@@ -30,23 +34,24 @@ _BULLET = re.compile(r"^\s*[-+•–]\s+")
 
 
 def clean_section_text(text: str | None) -> str:
-    """The text as stored: NFC, sanitised, plain lines turned into paragraphs and bullets.
+    """The text as stored: `clean_text`, sanitised, plain lines turned into paragraphs and bullets.
 
     Text with no visible words ("<p><br></p>", spaces) becomes "", so an empty section is
     always the empty string.
     """
-    text = nfc(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text)
     if not _TAG.search(text):
         text = _from_plain(text)
     for pattern, replacement in _RENAMES:
         text = pattern.sub(replacement, text)
-    cleaned = nh3.clean(
+    sanitised = nh3.clean(
         text,
         tags=set(ALLOWED_TAGS),
         attributes={},
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    cleaned = clean_text(sanitised).strip()  # again: nh3 turns "&#1;" into the character
     return cleaned if plain_text(cleaned) else ""
 
 
@@ -59,8 +64,7 @@ def plain_text(text: str) -> str:
 def from_plain_lines(text: str | None) -> str:
     """Lines typed in the plain-text editor as stored HTML: a paragraph per line, "- " lines as
     bullets. Every "<" typed is text here, never a tag, so "a<b" keeps its line breaks."""
-    text = nfc(text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _from_plain(text)
+    return _from_plain(clean_text(text))
 
 
 def editable_lines(text: str | None) -> str:
@@ -78,6 +82,26 @@ def editable_lines(text: str | None) -> str:
     reader.feed(text)
     reader.close()
     return "\n".join(reader.finish())
+
+
+def changed_lines(before: str | None, after: str | None) -> list[tuple[str, str]] | None:
+    """What changed from one stored text to the next, line by line, in order: ("removed", line)
+    and ("added", line). None when either has more than MAX_COMPARED_LINES lines.
+
+    Whole lines are compared (SequenceMatcher, with its heuristic that ignores lines repeated
+    more than 1% of the time as anchors): ndiff's pairing of similar lines character by
+    character took 47 s for two versions of 1,500 lines, this takes milliseconds.
+    """
+    old, new = editable_lines(before).splitlines(), editable_lines(after).splitlines()
+    if max(len(old), len(new)) > MAX_COMPARED_LINES:
+        return None
+    changes: list[tuple[str, str]] = []
+    for tag, old_from, old_to, new_from, new_to in SequenceMatcher(None, old, new).get_opcodes():
+        if tag in ("replace", "delete"):
+            changes.extend(("removed", line) for line in old[old_from:old_to])
+        if tag in ("replace", "insert"):
+            changes.extend(("added", line) for line in new[new_from:new_to])
+    return changes
 
 
 def word_count(text: str | None) -> int:

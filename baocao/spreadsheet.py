@@ -6,11 +6,15 @@ A unit name or a typed value starting with =, +, - or @ would be executed by Exc
 
 from __future__ import annotations
 
+from baocao.text import clean_text
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
-    """A value a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
+    """A value a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe; a
+    control character (older rows may hold one) is dropped, as XLSX cannot hold it."""
+    value = clean_text(value)
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 

@@ -14,17 +14,26 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from lxml import etree
+
+from baocao import officefile
 from baocao.errors import InputError
+from baocao.indicators.numbers import format_number
 from baocao.spreadsheet import neutralise, text_cell
 from baocao.text import clean_line, fold
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_UNZIPPED = 300 * 1024 * 1024
+# What is read of a row: a unit needs five columns; a hostile sheet may claim 16,384 of them
+# (every row padded to that width) or a million rows, a CSV a line of millions of commas.
+MAX_COLUMNS = 100
+MAX_LINE_CHARS = 100_000
+MAX_SHEET_ROWS = 1_048_576  # Excel's own last row: openpyxl fills the gaps up to a row's number
 MAX_LISTED = 100  # problems listed in the message; the rest are counted
 CODE_MAX = 50
 NAME_MAX = 255
@@ -130,6 +139,11 @@ def kind_code(value: str) -> str | None:
     return _KIND_BY_KEY.get(_key(value))
 
 
+def has_email_shape(value: str) -> bool:
+    """One address-like word: something, @, a dotted domain; no space, comma or semicolon."""
+    return bool(_EMAIL.match(value))
+
+
 @dataclass(frozen=True)
 class UnitRow:
     """One unit as read from a file; `row` is its line (CSV) or row (Excel) number, 1-based.
@@ -188,17 +202,21 @@ def read_units(
     data: bytes,
     filename: str = "",
     known: Collection[str] | Mapping[str, KnownUnit] = (),
+    *,
+    email_valid: Callable[[str], bool] = has_email_shape,
 ) -> list[UnitRow]:
     """The units in a CSV or XLSX file, in file order, after checking all of them.
 
     `known` are the codes of units already stored, which rows may name as their parent; give a
     mapping code -> KnownUnit to also catch loops and kind mistakes that pass through them
-    (a row that moves a stored unit under its own descendant). Raises UnitFileError.
+    (a row that moves a stored unit under its own descendant). `email_valid` is the rule for
+    an address: the web and the CLI give Django's, the one mail is sent with (`a@b..c` has the
+    shape of an address, and a mail server refuses it). Raises UnitFileError.
     """
     name = PurePath(filename).name if filename else ""
     table = _read_table(data, name)
     columns, header_row = _find_header(table, name)
-    rows, problems, flawed = _rows(table, columns, header_row)
+    rows, problems, flawed = _rows(table, columns, header_row, email_valid)
     if not rows and not problems:
         raise _fail(
             "Tệp chỉ có dòng tiêu đề, chưa có đơn vị nào. Hãy thêm mỗi đơn vị một dòng.", name
@@ -241,6 +259,14 @@ def _read_csv(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     lines = text.splitlines()
     if len(lines) > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise _fail(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} đơn vị).", name)
+    longest = max(range(len(lines)), key=lambda index: len(lines[index]), default=0)
+    if lines and len(lines[longest]) > MAX_LINE_CHARS:
+        raise _fail(
+            f"Dòng dài bất thường (hơn {format_number(MAX_LINE_CHARS)} ký tự), có thể là tệp "
+            "hỏng. Hãy mở tệp, kiểm tra dòng này, lưu lại dạng CSV UTF-8 hoặc .xlsx rồi nhập lại.",
+            name,
+            longest + 1,
+        )
     first = next((line for line in lines if line.strip()), "")
     # Excel writes ";" where the decimal mark is a comma (Vietnamese settings), tabs for "Unicode".
     delimiter = max(",;\t", key=first.count)
@@ -250,7 +276,7 @@ def _read_csv(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                table.append((start, [_cell(cell) for cell in cells]))
+                table.append((start, [_cell(cell) for cell in cells[:MAX_COLUMNS]]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise _fail(
@@ -308,8 +334,23 @@ def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[str]]]:
                     name,
                 )
             mimetype = archive.read("mimetype")[:100] if "mimetype" in members else b""
+            if "xl/workbook.xml" in members and b"opendocument" not in mimetype:
+                over = officefile.xml_problem(archive, officefile.EXCEL_LIMITS)
+                if over:
+                    raise _fail(
+                        f"Tệp Excel quá lớn hoặc có cấu trúc bất thường nên không được nhập "
+                        f"({over}). Hãy chép danh sách đơn vị sang một sổ làm việc mới (hoặc chia "
+                        "thành nhiều tệp nhỏ hơn), lưu dạng .xlsx rồi nhập lại.",
+                        name,
+                    )
     except UnitFileError:
         raise
+    except etree.LxmlError as exc:
+        raise _fail(
+            "Tệp Excel bị hỏng nên không đọc được. Hãy mở bằng Excel, lưu lại dạng .xlsx rồi "
+            "nhập lại.",
+            name,
+        ) from exc
     except Exception as exc:
         raise _fail(
             "Tệp là tệp nén hỏng, không phải bảng tính Excel .xlsx. Hãy mở bằng Excel, lưu lại "
@@ -342,12 +383,15 @@ def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[str]]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise _fail(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} đơn vị).", name)
+        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        for number, values in enumerate(rows, start=1):
+            if all(value is None for value in values):
+                continue  # a gap openpyxl filled in, or a blank row: nothing to convert
             cells = [_cell(value) for value in values]
             if any(cells):
                 table.append((number, cells))
+            if len(table) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise _fail(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} đơn vị).", name)
     except UnitFileError:
         raise
     except Exception as exc:
@@ -416,7 +460,10 @@ def _find_header(table: list[tuple[int, list[str]]], name: str) -> tuple[dict[st
 
 
 def _rows(
-    table: list[tuple[int, list[str]]], columns: dict[str, int], header_row: int
+    table: list[tuple[int, list[str]]],
+    columns: dict[str, int],
+    header_row: int,
+    email_valid: Callable[[str], bool],
 ) -> tuple[list[UnitRow], list[RowProblem], set[str]]:
     """The rows that are complete, the problems of the others, and the codes of the others
     (a child of a flawed row is not told that its parent is unknown)."""
@@ -455,7 +502,7 @@ def _rows(
                 f"loại “{kind_text}” không hợp lệ; hãy dùng một trong: "
                 + ", ".join(f"{label} ({code_})" for code_, label in KIND_LABELS.items())
             )
-        if email and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
+        if email and (len(email) > EMAIL_MAX or not email_valid(email)):
             said.append(f"email “{email}” không hợp lệ (ví dụ đúng: ldld@kontum.gov.vn)")
         if said:
             problems.append(RowProblem(number, "; ".join(said) + "."))

@@ -7,8 +7,10 @@ from baocao.cli import (
     campaign_cmd,
     export_cmd,
     ingest_cmd,
+    issue_cmd,
     outline_cmd,
     units_cmd,
+    uploads_cmd,
     web_cmd,
 )
 
@@ -26,8 +28,14 @@ app.add_typer(
     name="campaign",
     help="Đợt báo cáo: liệt kê, mở, kết thúc, nhắc nhở (campaign list/open/close/remind).",
 )
+app.add_typer(
+    uploads_cmd.app,
+    name="uploads",
+    help="Tệp nộp: xoá tệp cũ chưa nhập vào báo cáo, cho cron (uploads prune).",
+)
 web_cmd.register(app)
 campaign_cmd.register(app)
 export_cmd.register(app)
+issue_cmd.register(app)
 ingest_cmd.register(app)
 backup_cmd.register(app)

@@ -10,6 +10,7 @@ import datetime
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from baocao.cli.django_setup import setup_django
@@ -19,7 +20,7 @@ console = Console()
 
 
 def _fail(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
+    console.print(f"[red]{escape(message)}[/red]")
     raise typer.Exit(1)
 
 
@@ -57,7 +58,7 @@ def list_campaigns() -> None:
     for campaign in campaigns:
         table.add_row(
             campaign.slug,
-            campaign.name,
+            escape(campaign.name),
             campaign.root_unit.code,
             f"{campaign.deadline:%d/%m/%Y}",
             f"{campaign.sent}/{campaign.total}",
@@ -116,7 +117,7 @@ def open_campaign(
     except InputError as exc:
         _fail(exc.message)
     console.print(
-        f"Đã mở đợt báo cáo [bold]{campaign.slug}[/bold] “{campaign.name}”: "
+        f"Đã mở đợt báo cáo [bold]{campaign.slug}[/bold] “{escape(campaign.name)}”: "
         f"{campaign.reports.count()} đơn vị, hạn nộp {campaign.deadline:%d/%m/%Y}."
     )
 
@@ -161,6 +162,8 @@ def remind(
 
 
 def _remind(slug: str) -> None:
+    """Send, then list what was sent and what was not; exit 1 when a unit's e-mail failed, so
+    cron says so (running it again sends only what is still due)."""
     setup_django()
     from baocao.apps.campaigns.reminders import remind as send_reminders
     from baocao.errors import InputError
@@ -170,24 +173,45 @@ def _remind(slug: str) -> None:
         sent = send_reminders(campaign)
     except InputError as exc:
         _fail(exc.message)
-    if not sent and not sent.without_address:
+    if not sent and not sent.without_address and not sent.failed and not sent.already:
         console.print("Không có đơn vị nào cần nhắc nhở.")
         return
-    table = Table(title=f"Thư nhắc nhở: {campaign.name}")
-    for column in ("Mã", "Đơn vị", "Lý do", "Gửi đến"):
-        table.add_column(column)
-    reasons = {"late": "quá hạn", "returned": "bị trả lại"}
-    for item in sent:
-        table.add_row(
-            item.unit_code, item.unit_name, reasons[item.reason], ", ".join(item.recipients)
-        )
-    console.print(table)
+    # Names are the units' own text: shown as typed, never read as rich markup ("[/]").
+    if sent:
+        table = Table(title=f"Thư nhắc nhở: {escape(campaign.name)}")
+        for column in ("Mã", "Đơn vị", "Lý do", "Gửi đến"):
+            table.add_column(column)
+        reasons = {"late": "quá hạn", "returned": "bị trả lại"}
+        for item in sent:
+            table.add_row(
+                escape(item.unit_code),
+                escape(item.unit_name),
+                reasons[item.reason],
+                escape(", ".join(item.recipients)),
+            )
+        console.print(table)
     console.print(f"Đã gửi {len(sent)} thư nhắc nhở.")
+    if sent.already:
+        console.print(
+            f"{len(sent.already)} đơn vị đã được nhắc hôm nay nên không nhắc lại: "
+            + escape(", ".join(code for code, _ in sent.already))
+        )
     if sent.without_address:
         console.print(
             f"[yellow]Chưa gửi được cho {len(sent.without_address)} đơn vị chưa có địa chỉ thư: "
-            + ", ".join(code for code, _ in sent.without_address)
+            + escape(", ".join(code for code, _ in sent.without_address))
             + "[/yellow]"
+        )
+    if sent.failed:
+        failed = Table(title="Không gửi được", title_style="bold red")
+        for column in ("Mã", "Đơn vị", "Vì sao"):
+            failed.add_column(column)
+        for item in sent.failed:
+            failed.add_row(escape(item.unit_code), escape(item.unit_name), escape(item.reason))
+        console.print(failed)
+        _fail(
+            f"Không gửi được thư nhắc cho {len(sent.failed)} đơn vị. Hãy sửa rồi chạy lại lệnh: "
+            "thư đã gửi không bị gửi lại."
         )
 
 

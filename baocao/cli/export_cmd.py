@@ -42,7 +42,9 @@ class Format(enum.StrEnum):
     pdf = "pdf"
 
 
-def _load(campaign_slug: str, unit_code: str):
+def load_campaign_unit(campaign_slug: str, unit_code: str):
+    """The campaign and the unit named on the command line (Django set up); InputError saying
+    which is unknown."""
     setup_django()
     from baocao.apps.campaigns.models import Campaign
     from baocao.apps.orgs.models import Unit
@@ -99,7 +101,7 @@ def export(
 ) -> None:
     """Xuất báo cáo của một đơn vị (số liệu tổng hợp từ các đơn vị trực thuộc): DOCX, XLSX, PDF."""
     try:
-        campaign_obj, unit_obj = _load(campaign, unit)
+        campaign_obj, unit_obj = load_campaign_unit(campaign, unit)
         from baocao.apps.campaigns.consolidation import (
             XLSX_MAX_REPORTS,
             indicators_xlsx,

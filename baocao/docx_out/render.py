@@ -31,6 +31,7 @@ from baocao.docx_out.sectiontext import Block, section_blocks
 from baocao.indicators.catalogue import Indicator, main_indicators
 from baocao.outline.model import Footnote, Section
 from baocao.outline.numbering import roman_value
+from baocao.text import clean_strings
 
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -130,10 +131,11 @@ class ReportWriter:
     """
 
     def __init__(self, report: ReportDocument):
-        self.report = report
+        # Rows stored before text was cleaned at entry may hold characters XML cannot.
+        self.report = clean_strings(report)
         self.document = Document()
         self.footnotes = oxml.Footnotes(self.document)
-        self.catalogue: dict[str, Indicator] = {i.code: i for i in report.indicators}
+        self.catalogue: dict[str, Indicator] = {i.code: i for i in self.report.indicators}
 
     def render(self) -> bytes:
         self._page_setup()

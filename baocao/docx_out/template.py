@@ -32,6 +32,7 @@ from baocao.templatemark import (
     TemplateMark,
     outline_key,
 )
+from baocao.text import clean_strings
 
 GUIDANCE_STYLE = "Hướng dẫn"
 GUIDANCE_COLOUR = RGBColor(0x80, 0x80, 0x80)
@@ -71,7 +72,7 @@ def report_template_docx(
 class _TemplateWriter(ReportWriter):
     def __init__(self, report: ReportDocument, mark: TemplateMark):
         super().__init__(report)
-        self.mark = mark
+        self.mark = clean_strings(mark)
 
     def write_styles(self) -> None:
         super().write_styles()

@@ -1,9 +1,9 @@
 """An Excel indicators file mapped onto the outline's indicators: the downloaded template
 filled in, or a sheet made by hand (indicator names in a column, years in the header row).
 
-The package is checked first (`baocao.officefile`), then read with openpyxl in read-only mode,
-a bounded window of each sheet at a time (a crafted file cannot make it build millions of
-cells). Every visible sheet is read as a table by `values.read_table`, the same reader as a
+The package is checked first (`baocao.officefile`: its XML counted against the caps of what is
+parsed before openpyxl sees it), then read with openpyxl in read-only mode, a bounded window of
+each sheet at a time (a crafted file cannot make it build millions of cells). Every visible sheet is read as a table by `values.read_table`, the same reader as a
 Word table: rows by indicator code (the template's hidden column A) or name, columns by year.
 """
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from baocao.outline.model import UNANCHORED, Footnote, Outline, Section
+from baocao.outline.model import (
+    MAX_SECTIONS,
+    UNANCHORED,
+    Footnote,
+    Outline,
+    Section,
+    too_many_sections,
+)
 from baocao.outline.numbering import Bullet, Heading, classify, split_title
 
 # Bullets that sit one level deeper in the outline's text (prompts starting "+ ").
@@ -48,6 +55,7 @@ class _State:
     bullet_markers: dict[str, list[str]] = field(default_factory=dict)
     # The section whose title is still to come on the next line ("Phần thứ nhất" + title line).
     awaiting_title: Section | None = None
+    sections: int = 0
 
     @property
     def current(self) -> Section | None:
@@ -90,6 +98,9 @@ def _unique_id(parent_id: str, token: str, siblings: list[Section]) -> str:
 
 
 def _open_section(state: _State, heading: Heading, markers: int) -> None:
+    state.sections += 1
+    if state.sections > MAX_SECTIONS:
+        raise too_many_sections()
     styles = [style for style, _ in state.stack]
     if heading.style in styles:
         del state.stack[styles.index(heading.style) :]

@@ -9,9 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator, Rule
+from baocao.indicators.numbers import format_number
 
 UNANCHORED = "unanchored"
+# A real outline has a few hundred sections (the built-in one 60-odd); every page of a campaign
+# lists them, so a file that makes tens of thousands is refused, whatever its format.
+MAX_SECTIONS = 2_000
+
+
+def too_many_sections() -> InputError:
+    return InputError(
+        f"Đề cương có hơn {format_number(MAX_SECTIONS)} mục, nhiều hơn hẳn một đề cương thật "
+        "(thường vài trăm mục), nên không được nhập. Hãy kiểm tra lại tệp đã chọn: có thể đó là "
+        "một báo cáo hay một danh sách, không phải đề cương."
+    )
 
 
 @dataclass

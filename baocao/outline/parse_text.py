@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 
 from baocao.errors import InputError
+from baocao.indicators.numbers import format_number
 from baocao.outline.builder import Line, build_outline
 from baocao.outline.model import Outline
 from baocao.outline.numbering import Bullet, Heading, classify
 from baocao.text import clean_line
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_LINES = 100_000  # far more than any outline; 5 MB of line breaks would be millions
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines splits
 _SEPARATOR = re.compile(r"^[-_–—=]{5,}$")
 # A footnote entry starts with the lost symbol (U+FFFD), a number, an asterisk or a superscript.
 _FOOTNOTE_START = re.compile(
@@ -54,7 +57,7 @@ def split_footnotes(lines: list[str]) -> tuple[list[str], list[str]]:
         if not _SEPARATOR.match(lines[index]):
             continue
         notes: list[str] = []
-        for line in lines[index + 1 :]:
+        for line in (lines[after] for after in range(index + 1, len(lines))):  # no copy
             if not line:
                 continue
             start = _FOOTNOTE_START.match(line)
@@ -110,6 +113,11 @@ def _continues(before: str, after: str) -> bool:
 
 def parse_text(text: str) -> Outline:
     """Import an outline from its text. Raises InputError for an empty text."""
+    if sum(text.count(mark) for mark in _LINE_BREAKS) > MAX_LINES:
+        raise InputError(
+            f"Tệp đề cương có hơn {format_number(MAX_LINES)} dòng, không phải một đề cương. Hãy "
+            "kiểm tra lại tệp đã chọn."
+        )
     lines = [clean_line(raw) for raw in text.splitlines()]
     if not any(lines):
         raise InputError("Tệp đề cương trống: không có dòng nào có nội dung.")

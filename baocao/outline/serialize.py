@@ -15,9 +15,10 @@ import yaml
 
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator, Rule
+from baocao.indicators.numbers import format_number
 from baocao.outline.catalogue import catalogue_of
-from baocao.outline.model import Footnote, Outline, Section
-from baocao.text import nfc
+from baocao.outline.model import MAX_SECTIONS, Footnote, Outline, Section, too_many_sections
+from baocao.text import clean_strings
 
 
 def section_to_dict(section: Section) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def _strings(value: Any, where: str) -> list[str]:
         return []
     if not isinstance(value, list):
         raise InputError(f"Đề cương không hợp lệ: mục {where} phải là một danh sách.")
-    return [nfc(str(item)) for item in value]
+    return [str(item) for item in value]
 
 
 def _footnotes(value: Any, where: str) -> list[Footnote]:
@@ -65,7 +66,7 @@ def _footnotes(value: Any, where: str) -> list[Footnote]:
     for item in value or []:
         if not isinstance(item, dict) or "text" not in item:
             raise InputError(f"Đề cương không hợp lệ: chú thích ở {where} phải có 'text'.")
-        notes.append(Footnote(text=nfc(str(item["text"])), anchor=str(item.get("anchor", "title"))))
+        notes.append(Footnote(text=str(item["text"]), anchor=str(item.get("anchor", "title"))))
     return notes
 
 
@@ -75,8 +76,8 @@ def section_from_dict(data: Any, path: str = "sections") -> Section:
     where = str(data["id"])
     return Section(
         id=where,
-        number=nfc(str(data.get("number") or "")),
-        title=nfc(str(data.get("title") or "")),
+        number=str(data.get("number") or ""),
+        title=str(data.get("title") or ""),
         guidance=_strings(data.get("guidance"), where),
         prompts=_strings(data.get("prompts"), where),
         footnotes=_footnotes(data.get("footnotes"), where),
@@ -90,7 +91,7 @@ def outline_from_dict(data: Any) -> Outline:
         raise InputError("Đề cương không hợp lệ: tệp phải có 'title' và 'sections'.")
     try:
         outline = Outline(
-            title=nfc(str(data.get("title") or "")),
+            title=str(data.get("title") or ""),
             preamble=_strings(data.get("preamble"), "preamble"),
             sections=[section_from_dict(s) for s in data.get("sections") or []],
             footnotes=_footnotes(data.get("footnotes"), "root"),
@@ -99,12 +100,15 @@ def outline_from_dict(data: Any) -> Outline:
             indicators=[Indicator.from_dict(i) for i in data.get("indicators") or []],
             rules=[Rule.from_dict(r) for r in data.get("rules") or []],
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, InputError):
             raise
         raise InputError(
             "Đề cương không hợp lệ: thiếu trường bắt buộc hoặc sai kiểu dữ liệu.", detail=str(exc)
         ) from exc
+    if sum(1 for _ in outline.walk()) > MAX_SECTIONS:
+        raise too_many_sections()
+    outline = clean_strings(outline)  # every text of the file, as typed text is: clean_text
     if outline.indicators or outline.rules:
         catalogue_of(outline)  # raises InputError naming every inconsistency
     return outline
@@ -116,7 +120,11 @@ _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_SafeDumper):
-    """Block style, long lines kept whole, multi-line strings as literal blocks."""
+    """Block style, long lines kept whole, multi-line strings as literal blocks; never an
+    anchor or alias (what `load_yaml` refuses), even for a value met twice."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _str_representer(dumper: _SafeDumper, value: str) -> yaml.ScalarNode:
@@ -138,8 +146,47 @@ def dump_yaml(outline: Outline) -> str:
     )
 
 
+# An outline is a tree a few levels deep of a few thousand values (the built-in one: 1,241
+# values, 11 levels); a file far past that is no outline. Anchors and aliases (& and *) let 452
+# bytes stand for millions of sections ("billion laughs") or for a section inside itself.
+MAX_YAML_VALUES = 100_000
+MAX_YAML_DEPTH = 40
+
+
+def _check_shape(text: str) -> None:
+    """Refuse aliases, anchors and shapes no outline has, reading the parser's events (which
+    builds nothing, never recurses and stops at the first problem) before the file is loaded."""
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            continue
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise InputError(
+                f"Tệp YAML của đề cương dùng neo và bí danh (dấu & và *) ở dòng {line}; hệ "
+                "thống không nhận vì chúng có thể làm tệp phình to bất thường. Hãy viết đầy đủ "
+                "từng mục, không dùng & và *, rồi nhập lại."
+            )
+        values += 1
+        if values > MAX_YAML_VALUES:
+            raise InputError(
+                f"Tệp YAML của đề cương quá lớn (hơn {format_number(MAX_YAML_VALUES)} giá trị), "
+                "không phải một đề cương. Hãy kiểm tra lại tệp đã chọn."
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise InputError(
+                    f"Tệp YAML của đề cương lồng nhau quá sâu (hơn {MAX_YAML_DEPTH} cấp) ở dòng "
+                    f"{line}. Hãy kiểm tra thụt lề và các dấu ngoặc [ {{ ở dòng này rồi nhập lại."
+                )
+
+
 def load_yaml(text: str) -> Outline:
     try:
+        _check_shape(text)
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise InputError(

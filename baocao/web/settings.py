@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "baocao.apps.campaigns",
     "baocao.apps.audit",
     "baocao.apps.api",
+    "baocao.apps.logins",
+    "baocao.apps.issuing",
 ]
 
 MIDDLEWARE = [
+    # First: every answer, redirects included, carries the request's id (baocao.web.requestlog).
+    "baocao.web.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A full report page is ~130 KB of HTML and ~15 KB gzipped: it matters on a slow line.
@@ -66,14 +70,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 413 for a body longer than its view takes, judged on Content-Length before anything
+    # reads it (CsrfViewMiddleware's process_view would parse it): baocao.web.bodylimit.
+    "baocao.web.bodylimit.BodyLimitMiddleware",
     # The client's address (baocao.web.client_ip), for the audit log of the request's changes.
     "baocao.apps.audit.log.AuditAddressMiddleware",
     # Every page needs a login unless its view is marked login_not_required (Django 5.1+).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session unused for BAOCAO_IDLE_MINUTES ends (after messages: the login page says why).
+    "baocao.web.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that meets an unreachable database answers 503 + Retry-After (baocao.web.errors).
+    "baocao.web.errors.DatabaseOutageMiddleware",
 ]
+if django.VERSION >= (6, 0):  # Django 5.2 has no CSP support: its sites go without the header
+    MIDDLEWARE.insert(2, "django.middleware.csp.ContentSecurityPolicyMiddleware")
 
 ROOT_URLCONF = "baocao.web.urls"
 WSGI_APPLICATION = "baocao.web.wsgi.application"
@@ -89,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                *(["django.template.context_processors.csp"] if django.VERSION >= (6, 0) else []),
             ],
         },
     },
@@ -99,7 +113,10 @@ def _database_url() -> str:
     if url := os.environ.get("DATABASE_URL", "").strip():
         return url
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'baocao.sqlite3'}"
+    sqlite_file = VAR_DIR / "baocao.sqlite3"
+    # Readable by the site's own account only (SQLite gives its -wal and -shm files the same).
+    sqlite_file.touch(mode=0o600, exist_ok=True)
+    return f"sqlite:///{sqlite_file}"
 
 
 DATABASES = {
@@ -142,42 +159,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A session ends after 14 days (SESSION_COOKIE_AGE) and, on shared office computers, after
+# this many minutes without a request (baocao.web.middleware; 0: never).
+BAOCAO_IDLE_MINUTES = int(os.environ.get("BAOCAO_IDLE_MINUTES") or 240)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins lock a username (and, at a higher count, a client address) for a while
-# (baocao.web.throttle): failures counted over `window` seconds.
+# (baocao.web.throttle): failures counted over `window` seconds, as rows of a table
+# (baocao.apps.logins) that every gunicorn worker shares.
 BAOCAO_LOGIN_THROTTLE = {"window": 15 * 60, "per_username": 5, "per_address": 20}
 # Reverse proxies whose X-Forwarded-For is believed (IPs or networks, "10.0.0.1,10.1.0.0/16");
 # empty: the client is REMOTE_ADDR (baocao.web.client_ip). Login throttling and the audit log
 # use this address.
 BAOCAO_TRUSTED_PROXIES = env_list("BAOCAO_TRUSTED_PROXIES", "")
 
-# --- Cache: shared by every worker process ----------------------------------------------------
-# Login throttling counts failures here. A database table, not per-process memory: gunicorn's
-# workers (and a restarted server) must all see the same counts. The table is created by a
-# migration (baocao.apps.audit), so `migrate` / `baocao demo` is all a deployment needs.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "baocao_cache",
-        "TIMEOUT": 15 * 60,
-        # Room for every login name of a big province before any entry is culled.
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
-}
-
 # --- Request limits -----------------------------------------------------------------------------
 # Non-file form data: the largest body is a section's text (autosave sends it whole); 2.5 MB is
-# some 800 pages of text. Bigger bodies are refused with 400 before any view reads them.
+# some 800 pages of text. A body longer than this (plus 64 KB of multipart envelope) is refused
+# with 413 from its Content-Length, before anything reads it, unless its view takes a file
+# (baocao.web.bodylimit: the one place for body limits); Django refuses the rest with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The largest form is a section's whole indicator table: per indicator and year, the value and
 # the value first shown (45 fields for the built-in outline's biggest table, 11 indicators);
 # next, the return form, a remark per section (23). 1000 leaves room for an outline with 240
 # indicators in one section, and refuses the floods of fields that make parsing slow.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-# Uploaded files (Word, Excel; at most 20 MB, checked by each view) above this go to a temporary
-# file instead of memory.
+# Uploaded files (Word, Excel, outlines, unit lists: each view's limit, 20-30 MB, is its request
+# limit in baocao.web.bodylimit) above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files sent in for reports wait in the database until confirmed or discarded: a unit may keep
+# this many MB of them waiting (0: no limit); `baocao uploads prune` deletes old ones (cron).
+BAOCAO_UPLOAD_QUOTA_MB = int(os.environ.get("BAOCAO_UPLOAD_QUOTA_MB") or 200)
+
+# --- Digital signatures (ký số) of issued reports (baocao.apps.issuing.keys, README "Ký số") --
+# A unit signs with BAOCAO_SIGNING_DIR/<UNIT CODE>.p12, its password in the environment
+# variable BAOCAO_SIGNING_PASSWORD_<UNIT CODE> (KT-DH: BAOCAO_SIGNING_PASSWORD_KT_DH); empty:
+# no unit signs on the server. Signatures are trusted when they chain to a certificate of the
+# PEM file BAOCAO_SIGNING_TRUST.
+BAOCAO_SIGNING_DIR = os.environ.get("BAOCAO_SIGNING_DIR", "")
+BAOCAO_SIGNING_TRUST = os.environ.get("BAOCAO_SIGNING_TRUST", "")
 
 # --- HTTPS and browser protections ----------------------------------------------------------
 # On by default when DEBUG is off; BAOCAO_HTTPS=0 for a province's plain-HTTP LAN box (then
@@ -195,10 +215,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BAOCAO_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A proxy's health check asks over plain HTTP on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "baocao.web.errors.csrf_failure"
+# Content-Security-Policy: scripts and styles only from the site's own files (no inline
+# <script>, style="" or on...= in any template; htmx's own indicator style is switched off in
+# base.html), nothing framed, forms posted only to the site. A script injected into a page
+# would not run.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF],
+        "img-src": [CSP.SELF, "data:"],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.NONE],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
 
 # Vietnamese first, English available; templates' msgids are the Vietnamese text itself.
 LANGUAGE_CODE = "vi"
@@ -260,3 +300,47 @@ else:
         globals()[_names[_option]] = _value
 DEFAULT_FROM_EMAIL = os.environ.get("BAOCAO_FROM_EMAIL", "baocao <baocao@localhost>")
 BAOCAO_SITE_URL = os.environ.get("BAOCAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Logs -------------------------------------------------------------------------------------
+# One JSON object per line on stderr (gunicorn and systemd keep it), each with the request's
+# id, user and unit (baocao.web.requestlog); a 500 writes its traceback. BAOCAO_ADMINS
+# ("a@x.vn,b@x.vn") also get each 500 by mail when DEBUG is off.
+_admins = env_list("BAOCAO_ADMINS", "")
+ADMINS = _admins if django.VERSION >= (6, 0) else [(email, email) for email in _admins]
+_log_level = os.environ.get("BAOCAO_LOG_LEVEL") or "INFO"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request": {"()": "baocao.web.requestlog.LogContext"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {"json": {"()": "baocao.web.requestlog.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "json",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    # Other libraries' warnings and errors; the site's and Django's lines from BAOCAO_LOG_LEVEL.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "baocao": {"level": _log_level},
+        # Replaces Django's own console handler, which would print each line a second time.
+        "django": {"handlers": ["mail_admins"], "level": _log_level},
+        # runserver's access lines, as JSON too.
+        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # A signature whose certificate chains to no trusted root is a verdict, not a warning
+        # with a traceback (baocao.signing.verify_pdf says it to the person).
+        "pyhanko": {"level": "ERROR"},
+        # Subsetting the signature's font says which tables it drops, at every signature.
+        "fontTools": {"level": "ERROR"},
+    },
+}

@@ -9,9 +9,13 @@ Two counters, each a sliding window (settings.BAOCAO_LOGIN_THROTTLE):
 An attempt refused by the lock is not checked and not counted, so waiting always ends the lock;
 a successful login clears its username's counter.
 
-The counters live in Django's default cache. settings.CACHES points it at a database table
-(created by a migration), so every worker process of a multi-process server (gunicorn) counts
-the same failures and a restart does not forget them; a locmem cache would count per process.
+Counted before the password is checked: the check (a deliberately slow hash) takes a third of
+a second, and sixteen attempts sent at once must not all pass a test made before any of them
+was recorded. `begin` decides and records in one transaction that holds the counters' lock:
+on PostgreSQL an advisory lock per counter (pg_advisory_xact_lock), on SQLite the write lock
+that every transaction takes at BEGIN (settings: transaction_mode IMMEDIATE). The attempts
+are rows of `baocao.apps.logins.models.LoginFailure`, in the database, so every worker process
+of gunicorn counts the same failures and a restart forgets none; a success deletes its rows.
 
 Both login forms are throttled: the site's (`LoginView`, wired in `baocao.web.urls`) and the
 admin's (`ThrottledAdminAuthenticationForm`, set on `admin.site` there too).
@@ -30,11 +34,12 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baocao.apps.logins.models import LoginFailure
 from baocao.web.client_ip import client_ip
 
 THROTTLED = "throttled"  # the form error's code; the view answers 429 Too Many Requests
@@ -46,9 +51,9 @@ def _limits() -> dict[str, int]:
 
 
 def _key(kind: str, value: str) -> str:
-    """A cache key safe for any backend: the value hashed (usernames may hold anything)."""
+    """The counter's name: the value hashed (usernames may hold anything, of any length)."""
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
-    return f"baocao:login-failures:{kind}:{digest}"
+    return f"{kind}:{digest}"
 
 
 def _username(username: str) -> str:
@@ -56,7 +61,7 @@ def _username(username: str) -> str:
 
 
 def _counters(username: str, address: str) -> list[tuple[str, str, int]]:
-    """(kind, cache key, limit) for each counter this attempt touches."""
+    """(kind, counter key, limit) for each counter this attempt touches."""
     limits = _limits()
     counters = []
     if name := _username(username):
@@ -66,9 +71,15 @@ def _counters(username: str, address: str) -> list[tuple[str, str, int]]:
     return counters
 
 
-def _recent(key: str, now: float, window: int) -> list[float]:
-    stamps = cache.get(key) or []
-    return [stamp for stamp in stamps if isinstance(stamp, int | float) and stamp > now - window]
+def _lock_counters(keys: list[str]) -> None:
+    """Within a transaction: wait for, and hold until it ends, each counter's lock."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return  # SQLite: the transaction already holds the database's write lock
+    with connection.cursor() as cursor:
+        for key in sorted(keys):  # one order for everyone: no deadlock
+            lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 @dataclass(frozen=True)
@@ -98,52 +109,64 @@ class Lock:
         return text % values
 
 
-def lock_for(username: str, address: str, *, now: float | None = None) -> Lock | None:
-    """The lock that refuses this attempt, or None; the later one when both apply."""
-    now = time.time() if now is None else now
-    window = _limits()["window"]
-    locks = []
-    for kind, key, limit in _counters(username, address):
-        recent = _recent(key, now, window)
-        if len(recent) >= limit:
-            # Free again when the oldest of the last `limit` failures leaves the window.
-            locks.append(Lock(kind, sorted(recent)[-limit] + window))
-    return max(locks, key=lambda lock: lock.until) if locks else None
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt let through and counted as a failure until it is known to have succeeded."""
+
+    username: str
+    ids: tuple[int, ...]  # its LoginFailure rows
 
 
-def record_failure(username: str, address: str, *, now: float | None = None) -> None:
+def begin(username: str, address: str, *, now: float | None = None) -> Lock | Attempt:
+    """The lock that refuses this attempt (the later one when both apply, nothing counted),
+    or the attempt, counted against each of its counters."""
     now = time.time() if now is None else now
     window = _limits()["window"]
-    for _kind, key, limit in _counters(username, address):
-        recent = _recent(key, now, window)[-(limit * 2) :]  # bounded, whatever happens
-        cache.set(key, [*recent, now], timeout=window)
+    counters = _counters(username, address)
+    with transaction.atomic():
+        _lock_counters([key for _kind, key, _limit in counters])
+        LoginFailure.objects.filter(at__lte=now - window).delete()  # the table stays small
+        locks = []
+        for kind, key, limit in counters:
+            recent = sorted(LoginFailure.objects.filter(key=key).values_list("at", flat=True))
+            if len(recent) >= limit:
+                # Free again when the oldest of the last `limit` failures leaves the window.
+                locks.append(Lock(kind, recent[-limit] + window))
+        if locks:
+            return max(locks, key=lambda lock: lock.until)
+        rows = [LoginFailure.objects.create(key=key, at=now) for _kind, key, _limit in counters]
+    return Attempt(username, tuple(row.pk for row in rows))
+
+
+def succeeded(attempt: Attempt) -> None:
+    """The password was right: the attempt no longer counts, nor do the name's failures."""
+    LoginFailure.objects.filter(pk__in=attempt.ids).delete()
+    clear(attempt.username)
 
 
 def clear(username: str) -> None:
-    """A successful login: its username starts afresh (the address counter stays)."""
+    """A name starts afresh (a successful login; the address counter stays)."""
     if name := _username(username):
-        cache.delete(_key("username", name))
+        LoginFailure.objects.filter(key=_key("username", name)).delete()
 
 
 class ThrottleMixin:
-    """For an AuthenticationForm: refuse while locked, count wrong passwords, clear on success."""
+    """For an AuthenticationForm: refuse while locked, count each attempt before checking its
+    password, forget it (and the name's failures) when the password was right."""
 
     def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return super().clean()
-        address = client_ip(self.request)
-        lock = lock_for(username, address)
-        if lock is not None:
-            raise ValidationError(lock.message, code=THROTTLED)
+        attempt = begin(username, client_ip(self.request))
+        if isinstance(attempt, Lock):
+            raise ValidationError(attempt.message, code=THROTTLED)
         try:
-            return super().clean()
+            return super().clean()  # the slow check; a wrong password raises, still counted
         finally:
-            if self.user_cache is None:  # wrong name or password (not: right password, no access)
-                record_failure(username, address)
-            else:
-                clear(username)
+            if self.user_cache is not None:  # right password (even if refused: not staff...)
+                succeeded(attempt)
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):

@@ -2,13 +2,19 @@
 address) for a while, with a Vietnamese message saying when to try again; both login forms."""
 
 import re
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from baocao.apps.logins.models import LoginFailure
 from baocao.web import throttle
 from baocao.web.client_ip import client_ip
+
+from .live_http import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -138,17 +144,31 @@ def test_the_admin_login_is_throttled_too(client, django_user_model, clock):
     assert not logged_in(client)
 
 
-def test_the_counts_live_in_the_shared_database_cache(chair, clock, settings):
-    """Every worker process of gunicorn must see the same counts: not a per-process cache."""
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    throttle.record_failure("chutich", "192.0.2.8")
-    from django.db import connection
+def test_the_right_password_refused_by_the_admin_does_not_count(client, chair, clock):
+    """Not staff: the admin says no, but the password was right, so nothing is counted."""
+    for _ in range(6):
+        client.post(reverse("admin:login"), {"username": "chutich", "password": RIGHT})
+    assert LoginFailure.objects.count() == 0
+    assert log_in(client, "chutich", RIGHT).status_code == 302
 
-    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        assert cursor.fetchone()[0] == 2  # one row per counter: the name and the address
-    assert cache.get(throttle._key("username", "chutich"))
+
+def test_the_counts_live_in_the_shared_database(chair, clock):
+    """Every worker process of gunicorn must see the same counts: rows, not a per-process cache;
+    an attempt is counted before its password is checked, and a success takes its rows back."""
+    attempt = throttle.begin("chutich", "192.0.2.8")
+    assert isinstance(attempt, throttle.Attempt)
+    assert LoginFailure.objects.count() == 2  # one row per counter: the name and the address
+    throttle.succeeded(attempt)
+    assert LoginFailure.objects.count() == 0
+
+
+def test_old_failures_leave_the_table(client, chair, clock):
+    for number in range(3):
+        log_in(client, f"nguoi{number}", WRONG)
+    assert LoginFailure.objects.count() == 6
+    clock[0] += 15 * 60 + 1
+    log_in(client, "khac", WRONG)
+    assert LoginFailure.objects.count() == 2  # only the new attempt's
 
 
 @pytest.mark.parametrize(
@@ -170,3 +190,32 @@ def test_client_ip(rf, settings, remote, forwarded, trusted, expected):
     settings.BAOCAO_TRUSTED_PROXIES = trusted
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+# --- Real parallel HTTP: the count is taken before the slow password check -------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_wrong_passwords_sent_at_once_get_only_five_checked(live_server, settings):
+    """Each answer is either the plain "wrong password" (the password was checked) or 429
+    (refused unchecked): with the count taken before hashing, exactly five are checked."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # slow
+    get_user_model().objects.create_user("chutich", password=RIGHT)
+    browser = Browser(live_server.url)
+    form = {
+        "username": "chutich",
+        "password": WRONG,
+        "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME],
+    }
+    start = threading.Barrier(16)
+
+    def attempt():
+        start.wait(timeout=10)
+        return browser.post(reverse("login"), form).status
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = Counter(pool.map(lambda _n: attempt(), range(16)))
+    assert statuses == {200: 5, 429: 11}
+    # The name stays locked for the right password too, and nothing more was counted.
+    assert browser.post(reverse("login"), {**form, "password": RIGHT}).status == 429
+    assert LoginFailure.objects.count() == 5 * 2  # each checked attempt: name and address

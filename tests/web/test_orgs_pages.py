@@ -243,8 +243,10 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_politely(client, tree, memb
 
 
 def test_an_upload_over_the_limit_is_refused_before_reading(client, tree, member):
-    from baocao.apps.orgs.views import MAX_REQUEST_BYTES
+    from baocao.apps.orgs.views import unit_import
+    from baocao.web.bodylimit import limit_of
 
     client = logged_in(client, member("tinh.admin", tree.province, "admin"))
-    response = client.post(IMPORT, {}, CONTENT_LENGTH=str(MAX_REQUEST_BYTES + 1))
+    response = client.post(IMPORT, {}, CONTENT_LENGTH=str(limit_of(unit_import) + 1))
     assert response.status_code == 413
+    assert "Tệp quá lớn: tối đa 30 MB." in response.content.decode()

@@ -47,6 +47,7 @@ from baocao.apps.campaigns.models import (
     Upload,
     UploadStatus,
 )
+from baocao.apps.issuing.models import IssuedDocument
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.xlsx_out import indicators_template_xlsx
@@ -138,6 +139,7 @@ SEES_BELOW = {**grant(SUBTREE_ROLES, SUBTREE), SUPERUSER: ALL}  # a subtree, not
 WRITES = {WRITER: OWN, WRITER_CONSOLIDATOR: OWN, SUPERUSER: ALL}
 REVIEWS = {REVIEWER: CHILD, SUPERUSER: ALL}
 CONSOLIDATES = {WRITER_CONSOLIDATOR: OWN, SUPERUSER: ALL}
+ISSUES = {CONSOLIDATOR: OWN, WRITER_CONSOLIDATOR: OWN, SUPERUSER: ALL}  # permissions.can_issue
 CAMPAIGN_OWNERS = (CONSOLIDATOR, ADMIN, WRITER_CONSOLIDATOR)
 RUNS_CAMPAIGNS = grant((*CAMPAIGN_OWNERS, SUPERUSER))
 DASHBOARD = {**grant(SUBTREE_ROLES, ABOVE_OR_BELOW), SUPERUSER: ALL}
@@ -194,6 +196,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "password_change": Rule(NONE, get=SIGNED_IN_ONLY, post=SIGNED_IN_ONLY),  # own account only
     "password_change_done": Rule(NONE, get=SIGNED_IN_ONLY),
     "set_language": Rule(NONE, post=EVERYONE),
+    "healthz": Rule(NONE, get=EVERYONE),  # for a proxy: no login, says nothing about any data
     # Outlines: read by all, imported by those who run campaigns
     "outlines:list": Rule(NONE, get=SIGNED_IN_ONLY),
     "outlines:detail": Rule(OUTLINE, get=SIGNED_IN_ONLY),
@@ -273,6 +276,16 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         Rule(REPORT, get=WRITES, variant="pending"),  # not yet part of the report
         Rule(REPORT, get=SEES, variant="confirmed"),  # the report's attachment
     ),
+    # Issuing: the page, the issued copies and the signature check for whoever sees the
+    # report; issuing (numbering, signing) for the unit's consolidators
+    "issuing:page": Rule(REPORT, get=SEES),
+    "issuing:issue": Rule(REPORT, post=ISSUES),
+    "issuing:verify": Rule(REPORT, post=SEES),
+    "issuing:download": (
+        Rule(REPORT, get=SEES, variant="docx"),
+        Rule(REPORT, get=SEES, variant="pdf"),
+        Rule(REPORT, get=SEES, variant="ky-so"),
+    ),
     # The JSON API (token only)
     "api:openapi": Rule(NONE, get=EVERYONE),
     "api:not_found": Rule(NONE, get={}),  # a JSON 404 for everyone, key or not
@@ -304,6 +317,8 @@ ADMIN_WITHOUT_ADD = frozenset(
         "campaigns.IndicatorChange",
         "campaigns.ReportEvent",
         "audit.AuditEntry",
+        "issuing.IssuedDocument",
+        "issuing.OutgoingRegister",
     }
 )
 
@@ -417,6 +432,7 @@ class World:
     confirmed: dict[int, Upload]  # report pk -> its confirmed upload
     xlsx: bytes  # the indicators template, a file an upload reads
     client: Client = field(default_factory=Client)
+    issued: dict[int, IssuedDocument] = field(default_factory=dict)  # report pk -> its copy
 
     def report(self, relation: str) -> Report:
         return report_of(self.national, self.units[UNIT_OF[relation]])
@@ -521,6 +537,26 @@ def build_world() -> World:
     xlsx = indicators_template_xlsx(
         national.outline_tree, unit_code=HOME, unit_name=units[HOME].name, campaign=national.slug
     )
+    issued = {
+        report.pk: IssuedDocument.objects.create(
+            campaign=national,
+            unit=report.unit,
+            year=2020,
+            number=1,
+            number_text="01/BC-LĐLĐ",
+            issued_on=datetime.date(2020, 1, 6),
+            issued_by=actor,
+            signer_title="CHỦ TỊCH",
+            signer_name="Nguyễn Văn A",
+            docx=b"PK\x03\x04",
+            docx_sha256="0" * 64,
+            pdf=b"%PDF-1.4",
+            pdf_sha256="1" * 64,
+            signed_pdf=b"%PDF-1.4 signed",
+            signed_pdf_sha256="2" * 64,
+        )
+        for report in national.reports.select_related("unit")
+    }
     return World(
         units=units,
         users=users,
@@ -533,6 +569,7 @@ def build_world() -> World:
         pending=pending,
         confirmed=confirmed,
         xlsx=xlsx,
+        issued=issued,
     )
 
 
@@ -571,6 +608,7 @@ def fingerprint() -> dict[str, list]:
         "reminders": rows(ReminderLog.objects, "pk"),
         "uploads": rows(Upload.objects, "pk", "status"),
         "tokens": rows(Token.objects, "user_id", "key_hash"),
+        "issued": rows(IssuedDocument.objects, "pk", "unit_id", "year", "number"),
     }
 
 
@@ -769,6 +807,32 @@ def report_download(t: Target) -> Call:
     return Call(kwargs={"fmt": t.case.variant})
 
 
+def issue(t: Target) -> Call:
+    def issued(response: HttpResponse) -> None:
+        assert response.status_code == 302 and "/ban-hanh/" in response["Location"]
+        assert IssuedDocument.objects.filter(unit=t.report.unit, number=9).exists()
+
+    form = {
+        "number": "9",
+        "on_behalf": "TM. BAN THƯỜNG VỤ",
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Nguyễn Văn A",
+    }
+    return Call(data=form, effect=issued)
+
+
+def verify_pdf(t: Target) -> Call:
+    def judged(response: HttpResponse) -> None:
+        assert "Không đọc được tệp PDF" in response.content.decode()
+
+    upload = SimpleUploadedFile("van-ban.pdf", b"%PDF-1.4", "application/pdf")
+    return Call(data={"file": upload}, changes_db=False, effect=judged)
+
+
+def issued_download(t: Target) -> Call:
+    return Call(kwargs={"kind": t.case.variant})
+
+
 def campaign_remind(t: Target) -> Call:
     before = ReminderLog.objects.count()
 
@@ -942,6 +1006,9 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "campaigns:upload_confirm": upload_confirm,
     "campaigns:upload_discard": upload_discard,
     "campaigns:upload_file": upload_file,
+    "issuing:issue": issue,
+    "issuing:verify": verify_pdf,
+    "issuing:download": issued_download,
     "api:units": api_units,
     "api:campaigns": campaign_listing,
     "api:reports": api_reports,
@@ -980,6 +1047,7 @@ def url_of(world: World, case: Case, target: Target, call: Call) -> str:
             code=INDICATOR,
             year=YEAR,
             upload_id=world.pending[target.report.pk].pk,
+            document_id=world.issued[target.report.pk].pk,
         )
     candidates.update(call.kwargs)
     params = url_params(case.name)
@@ -1057,6 +1125,8 @@ def test_the_relations_are_what_they_say(world):
 def test_permission(world, case, monkeypatch):
     if case.variant == "pdf":  # the conversion is LibreOffice's business, not the matrix's
         monkeypatch.setattr("baocao.docx_out.pdf.docx_to_pdf", lambda data, **_: b"%PDF-1.4")
+    if case.name == "issuing:issue":  # issued as DOCX only: no conversion either
+        monkeypatch.setattr("baocao.libreoffice.executable", lambda: None)
     target = target_of(world, case)
     call = CALLS[case.name](target) if case.name in CALLS else Call()
     url = url_of(world, case, target, call)

@@ -14,7 +14,14 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
+from baocao.apps.campaigns.views.report import HISTORY_PAGE
+from baocao.richtext import (
+    MAX_COMPARED_LINES,
+    clean_section_text,
+    editable_lines,
+    from_plain_lines,
+    word_count,
+)
 
 from .campaign_scenario import as_user, report_of, url
 
@@ -535,6 +542,49 @@ def test_history_is_read_only_for_a_reviewer(client, school, people):
     assert "Khôi phục phiên bản này" not in html
     response = client.post(url("section_restore", school, SECTION), {"version": 1})
     assert response.status_code == 403
+
+
+def test_history_of_two_long_versions_lists_only_the_changed_lines(client, school, people):
+    """1,500 similar lines, every one changed: ndiff compared them character by character for
+    47 s; line by line, the page lists each line once removed and once added."""
+    writer = people["school_writer"]
+    before = [f"Công đoàn cơ sở số {i} có {i * 7 % 991} đoàn viên" for i in range(1500)]
+    after = [f"Công đoàn cơ sở số {i} có {i * 7 % 991 + 1} đoàn viên" for i in range(1500)]
+    actions.save_section(school, SECTION, "\n".join(before), 0, writer)
+    actions.save_section(school, SECTION, "\n".join(after[:-1] + [before[-1]]), 1, writer)
+    html = as_user(client, writer).get(url("section_history", school, SECTION)).content.decode()
+    newest = html[: html.index('id="phien-ban-1"')]
+    assert newest.count('class="diff__removed"') == newest.count('class="diff__added"') == 1499
+    assert "Thêm: </span>Công đoàn cơ sở số 0 có 1 đoàn viên</li>" in newest
+
+
+def test_history_past_the_line_cap_shows_both_versions_whole(client, school, people):
+    writer = people["school_writer"]
+    long = "\n".join(f"Dòng {i}" for i in range(MAX_COMPARED_LINES + 1))
+    actions.save_section(school, SECTION, "Bản ngắn", 0, writer)
+    actions.save_section(school, SECTION, long, 1, writer)
+    html = as_user(client, writer).get(url("section_history", school, SECTION)).content.decode()
+    newest = html[: html.index('id="phien-ban-1"')]
+    assert "nên không so sánh từng dòng" in newest
+    assert 'class="diff__' not in newest
+    assert "Xem toàn văn phiên bản trước" in newest and "<p>Bản ngắn</p>" in newest
+    assert f"<p>Dòng {MAX_COMPARED_LINES}</p>" in newest
+
+
+def test_history_is_paged_newest_first(client, school, people):
+    writer = people["school_writer"]
+    for version in range(HISTORY_PAGE + 2):
+        actions.save_section(school, SECTION, f"Lần {version + 1}", version, writer)
+    as_user(client, writer)
+    first = client.get(url("section_history", school, SECTION)).content.decode()
+    assert f'id="phien-ban-{HISTORY_PAGE + 2}"' in first and 'id="phien-ban-2"' not in first
+    assert "Trang 1/2" in first and "?trang=2" in first and "Các trang lịch sử sửa" in first
+    second = client.get(url("section_history", school, SECTION) + "?trang=2").content.decode()
+    assert 'id="phien-ban-2"' in second and 'id="phien-ban-1"' in second
+    assert "Thêm: </span>Lần 2</li>" in second and "Bỏ: </span>Lần 1</li>" in second
+    assert "đang dùng" not in second and "Trang 2/2" in second
+    beyond = client.get(url("section_history", school, SECTION) + "?trang=abc").content.decode()
+    assert "Trang 1/2" in beyond
 
 
 # --- Safety ----------------------------------------------------------------------------------

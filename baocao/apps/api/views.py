@@ -2,10 +2,12 @@
 `scope` and `permissions` functions as the pages), and for writes calls
 `actions.save_indicator`, as the report page does: same rules, same messages.
 
-Every answer is JSON, errors included: {"error": {"code": ..., "message": ...}}. `code` is for
-programs and never changes with the language; `message` (and the `*_label` fields) are for
-people, in Vietnamese unless the request's Accept-Language (or the site's VI/EN switch, for a
-person browsing the API) asks for English: the pages ignore the header (`baocao.web.middleware`),
+Every answer is JSON, errors included: {"error": {"code": ..., "message": ...}}; so are the
+site's own error answers under /api/ (500, 503 when the database is out of reach, an
+oversized body: `baocao.web.errors`). `code` is for programs and never changes with the
+language; `message` (and the `*_label` fields) are for people, in Vietnamese unless the
+request's Accept-Language (or the site's VI/EN switch, for a person browsing the API) asks for
+English: the pages ignore the header (`baocao.web.middleware`),
 but a program has no switch. Refusals that come from `actions` (permissions, rules, number
 parsing) are Vietnamese only, as on the report page. A request
 is authenticated only by its `Authorization: Token <key>` header; a session cookie counts for
@@ -182,6 +184,10 @@ def _json_body(request) -> Any:
         return json.loads(request.body or b"null", parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "invalid_json", _("Nội dung gửi lên không phải JSON hợp lệ.")) from None
+    except RecursionError:  # thousands of nested [ or {: Python's parser gives up
+        raise ApiError(
+            400, "invalid_json", _("Nội dung JSON lồng nhau quá sâu; hãy gửi dữ liệu phẳng hơn.")
+        ) from None
 
 
 def _no_constant(name: str) -> Any:

@@ -16,9 +16,11 @@ class Verb(models.TextChoices):
     REPORT_RETURN = "report.return", _("Trả lại báo cáo")
     REPORT_ACCEPT = "report.accept", _("Chấp nhận báo cáo")
     REPORT_REOPEN = "report.reopen", _("Mở lại báo cáo đã duyệt")
+    REPORT_ISSUE = "report.issue", _("Ban hành báo cáo")
     UPLOAD_RECEIVE = "upload.receive", _("Nộp tệp cho báo cáo")
     UPLOAD_CONFIRM = "upload.confirm", _("Nhập tệp vào báo cáo")
     UPLOAD_DISCARD = "upload.discard", _("Bỏ tệp đã nộp")
+    UPLOAD_PRUNE = "upload.prune", _("Xoá tệp nộp cũ chưa nhập")
     UNITS_IMPORT = "units.import", _("Nhập danh sách đơn vị")
     OUTLINE_IMPORT = "outline.import", _("Nhập đề cương")
 

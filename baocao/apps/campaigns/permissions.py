@@ -105,6 +105,12 @@ def is_consolidator(user: Any, unit: Unit) -> bool:
     return found is not None and found.unit_id == unit.pk and found.has_role(Role.CONSOLIDATOR)
 
 
+def can_issue(user: Any, unit: Unit) -> bool:
+    """Issue the unit's report (a number from its register, signed, kept unchangeable): a
+    consolidator of the unit itself (`baocao.apps.issuing`)."""
+    return is_consolidator(user, unit)
+
+
 def can_consolidate(user: Any, report: Report) -> bool:
     """Write in the workspace: a consolidator of the unit who may also write its report (the
     actions let only the report's writers save it), while the report is editable."""

@@ -7,12 +7,17 @@ and to its writers', in Vietnamese, with the campaign, the deadline and the link
 when configured). Each sent e-mail is logged (ReminderLog), so the dashboard shows "đã nhắc
 lúc ..." beside the unit.
 
+One bad address must not stop the others, nor make a retry send twice: the e-mails go one at a
+time, each success is logged before the next is tried, a refused one is reported with its unit
+and why, and a unit already reminded today is not reminded again that day.
+
 Used by the dashboard's button and by `baocao remind`; both call `remind`.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,8 +40,21 @@ from baocao.apps.campaigns.models import (
 from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Membership, Role
 from baocao.apps.orgs.people import display_name
+from baocao.apps.orgs.services import email_valid
+from baocao.text import clean_line
 
 REMINDER_ROLES = (Role.REVIEWER, Role.CONSOLIDATOR)
+NO_SERVER = (
+    "Không gửi được thư nhắc nhở: máy chủ thư không nhận thư. Hãy báo quản trị kiểm tra cấu "
+    "hình thư điện tử (BAOCAO_EMAIL_HOST và các thiết lập đi kèm)."
+)
+LOST_CONNECTION = "chưa gửi được vì mất kết nối với máy chủ thư; hãy gửi lại sau"
+# Refusals of one message: the connection stays usable (smtplib resets it) for the next,
+# unless the server said 421 (closing).
+_ONE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+_CLOSING = 421
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,12 +68,24 @@ class Sent:
     recipients: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A reminder that was not sent: to which unit, and why (said to the person who sent)."""
+
+    unit_code: str
+    unit_name: str
+    reason: str
+
+
 class Reminders(list):
-    """The e-mails sent (a list of Sent), and the units that have no address to write to."""
+    """The e-mails sent (a list of Sent); the units that have no address to write to, those
+    whose e-mail was not sent and why, and those already reminded today (not sent again)."""
 
     def __init__(self, sent: list[Sent] | None = None) -> None:
         super().__init__(sent or [])
         self.without_address: list[tuple[str, str]] = []  # (code, name)
+        self.failed: list[Failed] = []
+        self.already: list[tuple[str, str]] = []  # (code, name)
 
 
 def can_remind(user: Any, campaign: Campaign) -> bool:
@@ -91,7 +121,8 @@ def remind(
     today: datetime.date | None = None,
 ) -> Reminders:
     """E-mail every unit due a reminder (among `units`, or among those `actor` sees; all of
-    them when run by the operator, actor None). Returns what was sent."""
+    them when run by the operator, actor None) and not yet reminded today for that reason.
+    Returns what was sent, what was not and why; ActionError when no mail server answers."""
     if not campaign.is_open:
         raise ActionError(CLOSED)
     if actor is not None:
@@ -116,56 +147,112 @@ def remind(
         if Role.WRITER in roles:
             writers[unit_id].append(email)
     returns = _last_returns([r.pk for r in reports if r.status == ReportStatus.RETURNED])
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    reminded_today = set(  # (report, reason): a return after a "late" reminder is news
+        ReminderLog.objects.filter(
+            report__in=due(campaign, units=units, today=today).values("pk"),
+            sent_at__gte=midnight,
+        ).values_list("report_id", "reason")
+    )
 
-    messages, sent = [], []
+    pending: list[tuple[Sent, EmailMessage]] = []
     sender = _signature(actor)
     reply_to = [actor.email] if actor is not None and getattr(actor, "email", "") else None
     for report in reports:
         unit = report.unit
-        recipients = tuple(dict.fromkeys(filter(None, [unit.email, *writers[unit.pk]])))
-        if not recipients:
+        returned = report.status == ReportStatus.RETURNED
+        reason = ReminderLog.Reason.RETURNED if returned else ReminderLog.Reason.LATE
+        if (report.pk, reason) in reminded_today:
+            result.already.append((unit.code, unit.name))
+            continue
+        addresses = list(dict.fromkeys(filter(None, [unit.email, *writers[unit.pk]])))
+        if not addresses:
             result.without_address.append((unit.code, unit.name))
             continue
-        returned = report.status == ReportStatus.RETURNED
+        # Stored before addresses were checked on import: a server would refuse them.
+        recipients = tuple(address for address in addresses if email_valid(address))
+        if len(recipients) < len(addresses):
+            logger.warning("reminder for %s: invalid addresses skipped: %s", unit.code, addresses)
+        if not recipients:
+            listed = ", ".join(addresses)
+            result.failed.append(
+                Failed(unit.code, unit.name, f"địa chỉ thư không hợp lệ ({listed}); hãy sửa")
+            )
+            continue
         subject, body = _message(campaign, report, returns.get(report.pk), today, sender)
-        messages.append(
-            EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, list(recipients), reply_to=reply_to
-            )
+        message = EmailMessage(
+            subject, body, settings.DEFAULT_FROM_EMAIL, list(recipients), reply_to=reply_to
         )
-        sent.append(
-            Sent(
-                report.pk,
-                unit.code,
-                unit.name,
-                ReminderLog.Reason.RETURNED if returned else ReminderLog.Reason.LATE,
-                recipients,
-            )
-        )
-    if messages:
-        try:
-            with _mailer() as connection:
-                connection.send_messages(messages)
-        except (OSError, smtplib.SMTPException) as error:  # nothing logged: nothing was sent
-            raise ActionError(
-                "Không gửi được thư nhắc nhở: máy chủ thư không nhận thư. Hãy báo quản trị "
-                "kiểm tra cấu hình thư điện tử (BAOCAO_EMAIL_HOST và các thiết lập đi kèm).",
-                detail=str(error),
-            ) from error
-        ReminderLog.objects.bulk_create(
-            [
-                ReminderLog(
-                    report_id=item.report_id,
-                    reason=item.reason,
-                    recipients=list(item.recipients),
-                    sent_by=actor,
-                )
-                for item in sent
-            ],
-            batch_size=500,
-        )
-    result.extend(sent)
+        pending.append((Sent(report.pk, unit.code, unit.name, reason, recipients), message))
+    if pending:
+        _send_each(pending, actor, result)
     return result
+
+
+def _send_each(pending: list[tuple[Sent, EmailMessage]], actor: Any, result: Reminders) -> None:
+    """Send one e-mail at a time and log each before the next: a refusal is that unit's
+    failure; a lost connection leaves the rest for the next try, none sent twice."""
+    connection = _mailer()
+    try:
+        connection.open()
+    except OSError as error:  # smtplib's errors are OSErrors too
+        logger.warning("reminders: no mail server: %s", error)
+        raise ActionError(NO_SERVER, detail=str(error)) from error
+    try:
+        for index, (item, message) in enumerate(pending):
+            try:
+                connection.send_messages([message])
+            except (OSError, ValueError) as error:  # ValueError: a header Django will not write
+                if _connection_lost(error):  # the rest wait for the next try
+                    logger.warning("reminders stopped at %s: %s", item.unit_code, error)
+                    result.failed.extend(
+                        Failed(later.unit_code, later.unit_name, LOST_CONNECTION)
+                        for later, _message in pending[index:]
+                    )
+                    break
+                logger.warning("reminder for %s refused: %s", item.unit_code, error)
+                result.failed.append(Failed(item.unit_code, item.unit_name, _refusal(error)))
+                continue
+            ReminderLog.objects.create(
+                report_id=item.report_id,
+                reason=item.reason,
+                recipients=list(item.recipients),
+                sent_by=actor,
+            )
+            result.append(item)
+    finally:
+        try:
+            connection.close()
+        except OSError as error:  # what was sent is sent and logged
+            logger.warning("reminders: closing the mail connection failed: %s", error)
+
+
+def _connection_lost(error: Exception) -> bool:
+    """A socket error, a disconnection or a server closing (421): not this e-mail's fault."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(code == _CLOSING for code, _reply in error.recipients.values())
+    if isinstance(error, _ONE_REFUSED):
+        return error.smtp_code == _CLOSING
+    return isinstance(error, OSError)
+
+
+def _refusal(error: Exception) -> str:
+    """Why the mail server (or Django) refused one e-mail, in Vietnamese."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(
+            f"{address} ({code} {_said(reply)})"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return f"máy chủ thư từ chối địa chỉ {refused}; hãy sửa địa chỉ thư của đơn vị"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return f"máy chủ thư từ chối địa chỉ gửi đi ({error.smtp_code} {_said(error.smtp_error)})"
+    if isinstance(error, smtplib.SMTPDataError):
+        return f"máy chủ thư không nhận thư ({error.smtp_code} {_said(error.smtp_error)})"
+    return f"không tạo được thư ({error})"
+
+
+def _said(reply: bytes | str) -> str:
+    return clean_line(reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply)
 
 
 def _mailer():
@@ -209,7 +296,7 @@ def _message(
     link = f"{settings.BAOCAO_SITE_URL}{report_url(campaign.slug, unit.code)}"
     deadline = f"{campaign.deadline:%d/%m/%Y}"
     if report.status == ReportStatus.RETURNED:
-        subject = f"Báo cáo bị trả lại cần hoàn thiện: {campaign.name}"
+        subject = f"Báo cáo bị trả lại cần hoàn thiện: {clean_line(campaign.name)}"
         when = f" ngày {timezone.localtime(returned.at):%d/%m/%Y}" if returned else ""
         lines = [
             f"Báo cáo của {unit.name} trong đợt báo cáo “{campaign.name}” đã bị cấp trên "
@@ -227,7 +314,7 @@ def _message(
             f"(hạn nộp của đợt báo cáo: {deadline})."
         )
     else:
-        subject = f"Nhắc nộp báo cáo: {campaign.name}"
+        subject = f"Nhắc nộp báo cáo: {clean_line(campaign.name)}"
         late = (today - campaign.deadline).days
         lines = [
             f"Đợt báo cáo “{campaign.name}” có hạn nộp ngày {deadline}. Đến ngày "

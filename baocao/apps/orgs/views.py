@@ -20,9 +20,8 @@ from baocao.apps.orgs.models import Unit
 from baocao.apps.orgs.services import export_units_csv, export_units_xlsx, import_units
 from baocao.errors import InputError
 from baocao.unitfile import COLUMN_LABELS, KIND_LABELS, MAX_BYTES, UnitFileError
+from baocao.web.bodylimit import accepts_file
 
-# Above this the request is refused before Django reads its body.
-MAX_REQUEST_BYTES = MAX_BYTES + 1024 * 1024
 SHOWN_CHANGES = 200  # rows listed on the result page; the counts cover the rest
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,6 +57,8 @@ def unit_tree(request):
     )
 
 
+# A larger request is refused before it is read.
+@accepts_file(MAX_BYTES, gettext_lazy("Tệp quá lớn: tối đa %(mb)d MB."))
 def unit_import(request):
     if not scope.can_import_units(request.user):
         raise PermissionDenied
@@ -71,11 +72,6 @@ def unit_import(request):
     }
     status = 200
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
-            context["error"] = _("Tệp quá lớn: tối đa %(mb)d MB.") % {
-                "mb": MAX_BYTES // (1024 * 1024)
-            }
-            return render(request, "orgs/import.html", context, status=413)
         form = UnitFileForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baocao.apps.orgs import scope
 from baocao.apps.outlines.display import outline_view
@@ -12,9 +13,8 @@ from baocao.apps.outlines.models import OutlineDocument
 from baocao.apps.outlines.services import save_imported_outline
 from baocao.errors import InputError
 from baocao.outline.files import check_size, read_outline, size_limit
+from baocao.web.bodylimit import accepts_file
 
-# Above this the request is refused before Django reads its body (the largest outline + form).
-MAX_REQUEST_BYTES = size_limit("x.docx") + 1024 * 1024
 IMPORT_ROLES = {"admin", "consolidator"}
 
 
@@ -44,19 +44,16 @@ def outline_detail(request, slug):
     return render(request, "outlines/detail.html", {"doc": doc, "view": view, "error": error})
 
 
+# A larger request is refused before it is read (a 50 MB upload is a wrong file, not an outline).
+@accepts_file(
+    size_limit("x.docx"),
+    gettext_lazy("Tệp quá lớn: đề cương tối đa %(mb)d MB. Hãy kiểm tra lại tệp đã chọn."),
+)
 def outline_import(request):
     if not may_import_outlines(request.user):
         raise PermissionDenied
     form, error, status = OutlineUploadForm(), None, 200
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
-            # Refuse before reading the body: a 50 MB upload is a wrong file, not an outline.
-            error = _("Tệp quá lớn: đề cương tối đa %(mb)d MB. Hãy kiểm tra lại tệp đã chọn.") % {
-                "mb": size_limit("x.docx") // (1024 * 1024)
-            }
-            return render(
-                request, "outlines/import.html", {"form": form, "error": error}, status=413
-            )
         form = OutlineUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -1,6 +1,7 @@
 /* The report page's few duties that HTML and htmx attributes cannot do alone. The page works
    without this file; with it: the sections' tree folds away on a phone, leaving the page with
-   unsaved text asks first, and a save that did not reach the server says so. */
+   unsaved text asks first, a save that did not reach the server says so, and one refused for
+   a while (503: the database is out of reach) is sent again after Retry-After. */
 (function () {
   "use strict";
 
@@ -82,8 +83,8 @@
     typing = {};
   });
 
-  function failed(event) {
-    var elt = event.detail.elt;
+  // Where a failed save says so: the editor's status, or beside the figure cell.
+  function placeFor(elt) {
     var form = elt.closest && elt.closest("form.editor");
     var place = form ? form.querySelector(".editor__status") : null;
     if (!place && elt.matches && elt.matches(".figures input")) {
@@ -95,13 +96,44 @@
       }
       place.setAttribute("role", "alert");
     }
+    return place;
+  }
+
+  // The server's own message for an error (baocao.web.errors answers htmx with one
+  // <span class="save-error">), or none.
+  function serverMessage(xhr) {
+    if (!xhr || !xhr.responseText) { return null; }
+    var found = new DOMParser().parseFromString(xhr.responseText, "text/html")
+      .querySelector("body > .save-error:only-child");
+    return found ? found.textContent : null;
+  }
+
+  // 503 (the database is out of reach): send the same request again after Retry-After
+  // seconds, with what the field holds then, until the server takes it.
+  var retries = new Map();
+  function retryLater(event) {
+    var elt = event.detail.elt;
+    var config = event.detail.requestConfig;
+    var seconds = parseInt(event.detail.xhr.getResponseHeader("Retry-After"), 10);
+    clearTimeout(retries.get(elt));
+    retries.set(elt, setTimeout(function () {
+      retries.delete(elt);
+      if (document.body.contains(elt)) {
+        htmx.ajax(config.verb.toUpperCase(), config.path, { source: elt });
+      }
+    }, (seconds > 0 ? seconds : 5) * 1000));
+  }
+
+  function failed(event) {
+    var place = placeFor(event.detail.elt);
     if (place) {
       place.innerHTML = "";
       var message = document.createElement("span");
       message.className = "save-error";
-      message.textContent = FAILED;
+      message.textContent = serverMessage(event.detail.xhr) || FAILED;
       place.appendChild(message);
     }
+    if (event.detail.xhr && event.detail.xhr.status === 503) { retryLater(event); }
   }
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);

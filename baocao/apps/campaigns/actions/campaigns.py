@@ -54,7 +54,7 @@ def open_campaign(
         raise ActionError("Năm gốc phải trước năm hiện tại.")
     if not isinstance(deadline, datetime.date):
         raise ActionError("Hãy nhập hạn nộp báo cáo (ngày/tháng/năm).")
-    name = clean_line(name)[:500] or outline.title[:500]
+    name = clean_line(name)[:500] or clean_line(outline.title)[:500]  # one line: a mail subject
     slug = _campaign_slug(slug, name, int(current))
 
     unit_ids = list(

@@ -71,7 +71,7 @@ def insert_passage(
         .first()
     )
     if passage is None:
-        raise PassageNotFound("Không có đoạn viết này.")
+        raise PassageNotFound(_("Không có đoạn viết này."))
     source = passage.report.unit
     stored = SectionText.objects.filter(report=report, section_id=section_id).first()
     start = _typed_or_stored(typed, stored.text if stored else "")

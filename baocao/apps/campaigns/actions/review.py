@@ -22,7 +22,7 @@ from baocao.apps.campaigns.actions.locks import (
 from baocao.apps.campaigns.checks import check_report
 from baocao.apps.campaigns.models import Report, ReportEvent, ReportStatus
 from baocao.apps.campaigns.permissions import can_edit_report, can_review_report
-from baocao.text import nfc
+from baocao.text import clean_text
 
 __all__ = ["accept", "reopen", "return_report", "submit"]
 
@@ -59,11 +59,11 @@ def return_report(
 ) -> Report:
     """Send a submitted report back to its unit with a reason and remarks on its sections."""
     locked = _lock_reviewable(report, actor, expected_version, ReportStatus.SUBMITTED)
-    reason = nfc(reason or "").strip()
+    reason = clean_text(reason).strip()
     comments = {}
     for section_id, comment in (section_comments or {}).items():
         check_section(locked.campaign, section_id)
-        comment = nfc(comment or "").strip()
+        comment = clean_text(comment).strip()
         if comment:
             comments[section_id] = comment
     if not reason and not comments:
@@ -87,7 +87,7 @@ def reopen(
 ) -> Report:
     """Send an accepted report back for correction (it becomes "returned")."""
     locked = _lock_reviewable(report, actor, expected_version, ReportStatus.ACCEPTED)
-    reason = nfc(reason or "").strip()
+    reason = clean_text(reason).strip()
     if not reason:
         raise ActionError("Hãy ghi lý do mở lại báo cáo đã duyệt.")
     _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, accepted_at=None)

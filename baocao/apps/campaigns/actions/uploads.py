@@ -2,16 +2,25 @@
 (`store_upload`), then confirmed into the report (`confirm_upload`: each chosen section and
 figure saved as a new version through `writing`, leaving alone what changed since the preview)
 or discarded (`discard_upload`). Each step is audited; a file is decided once.
+
+Files live in the database. What no one confirmed costs space and backups for nothing, so a
+unit may keep at most BAOCAO_UPLOAD_QUOTA_MB of files waiting (`store_upload` refuses more,
+saying what to do), and `prune_uploads` (`baocao uploads prune`, for cron) deletes the files
+still waiting, or discarded, after some days; confirmed files stay as the report's attachments.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,16 +38,21 @@ from baocao.richtext import clean_section_text
 
 __all__ = [
     "Applied",
+    "Pruned",
     "SKIP",
     "UploadChoices",
     "UploadDecided",
+    "UploadQuotaExceeded",
     "confirm_upload",
     "discard_upload",
     "import_note",
+    "prune_uploads",
     "store_upload",
 ]
 
 SKIP = "-"  # an unplaced piece of content left out, on purpose
+MB = 1024 * 1024
+PRUNE_BATCH = 50  # files deleted per transaction: SQLite's write lock is held briefly
 
 
 def import_note(filename: str) -> str:
@@ -54,6 +68,31 @@ class UploadDecided(ActionError):
         self.upload = upload
 
 
+class UploadQuotaExceeded(ActionError):
+    """The unit's files waiting for confirmation would pass BAOCAO_UPLOAD_QUOTA_MB."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{format_number(Decimal(size) / MB, 1)} MB"
+
+
+def _check_quota(report: Report, size: int) -> None:
+    quota = settings.BAOCAO_UPLOAD_QUOTA_MB * MB
+    if not quota:
+        return
+    waiting = Upload.objects.filter(report__unit_id=report.unit_id, status=UploadStatus.PENDING)
+    held = waiting.aggregate(total=Sum("size"))["total"] or 0
+    if held + size > quota:
+        raise UploadQuotaExceeded(
+            _(
+                "Chưa nhận tệp: đơn vị đã có %(held)s tệp nộp đang chờ xác nhận, thêm tệp này "
+                "sẽ quá %(quota)s cho mỗi đơn vị. Hãy mở các tệp đã nộp để nhập vào báo cáo "
+                "hoặc bỏ những tệp không cần, rồi nộp lại."
+            )
+            % {"held": _megabytes(held), "quota": _megabytes(quota)}
+        )
+
+
 @transaction.atomic
 def store_upload(
     report: Report,
@@ -65,8 +104,10 @@ def store_upload(
     found: dict[str, Any],
 ) -> Upload:
     """Keep a file read by the ingest (`found`: what it found, as JSON), pending the writer's
-    confirmation; nothing in the report changes yet."""
+    confirmation; nothing in the report changes yet. UploadQuotaExceeded when the unit's files
+    waiting would pass BAOCAO_UPLOAD_QUOTA_MB."""
     locked = lock_editable(report, actor)
+    _check_quota(locked, len(data))
     upload = Upload.objects.create(
         report=locked,
         uploaded_by=actor,
@@ -174,6 +215,63 @@ def discard_upload(report: Report, upload: Upload, actor: Any) -> bool:
     upload.status = locked.status
     record(actor, "upload.discard", report, upload=upload.pk, filename=upload.filename)
     return True
+
+
+@dataclass
+class Pruned:
+    """The files `prune_uploads` deleted (or, in a dry run, would delete)."""
+
+    count: int = 0
+    size: int = 0  # bytes
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def add(self, size: int, status: str) -> None:
+        self.count += 1
+        self.size += size
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+
+
+def prune_uploads(days: int, *, dry_run: bool = False, actor: Any = None) -> Pruned:
+    """Delete the files received more than `days` days ago that are still waiting for
+    confirmation or were discarded; confirmed files stay (the report's attachments). Each
+    deletion is audited on its report; PRUNE_BATCH files per transaction, each file locked and
+    checked again inside it, so one confirmed meanwhile is kept. `dry_run`: count only."""
+    if days < 1:
+        raise ActionError("Số ngày phải từ 1 trở lên: tệp vừa nộp có thể đang được xem trước.")
+    old = Upload.objects.filter(
+        status__in=[UploadStatus.PENDING, UploadStatus.DISCARDED],
+        uploaded_at__lt=timezone.now() - datetime.timedelta(days=days),
+    )
+    pruned = Pruned()
+    if dry_run:
+        for size, status in old.values_list("size", "status").iterator():
+            pruned.add(size, status)
+        return pruned
+    batch = (
+        old.select_for_update(of=("self",))
+        .select_related("report__campaign", "report__unit")
+        .defer("data", "result", "outcome")
+        .order_by("pk")
+    )
+    while True:
+        with transaction.atomic():
+            chunk = list(batch[:PRUNE_BATCH])
+            for upload in chunk:
+                record(
+                    actor,
+                    "upload.prune",
+                    upload.report,
+                    upload=upload.pk,
+                    filename=upload.filename,
+                    size=upload.size,
+                    status=upload.status,
+                    uploaded_at=upload.uploaded_at,
+                    days=days,
+                )
+                pruned.add(upload.size, upload.status)
+            Upload.objects.filter(pk__in=[upload.pk for upload in chunk]).delete()
+        if len(chunk) < PRUNE_BATCH:
+            return pruned
 
 
 def _apply(report: Report, upload: Upload, choices: UploadChoices, actor: Any) -> Applied:

@@ -34,8 +34,10 @@ from baocao.apps.campaigns.reminders import can_remind, due, remind
 from baocao.apps.orgs import scope
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
-from baocao.unitfile import neutralise
+from baocao.spreadsheet import neutralise
 from baocao.web.downloads import download
+
+LISTED = 10  # units named in a message about reminders; the rest are counted
 
 # --- who sees what -------------------------------------------------------------------------
 
@@ -465,18 +467,42 @@ def campaign_remind(request, slug: str):
                 "returned": sum(1 for item in sent if item.reason == "returned"),
             },
         )
-    else:
+    elif not sent.failed and not sent.already:
         messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
+    if sent.failed:
+        messages.error(
+            request,
+            _(
+                "Không gửi được thư nhắc cho %(count)d đơn vị: %(names)s%(more)s. Hãy sửa rồi "
+                "bấm “Gửi nhắc nhở” lại: thư đã gửi không bị gửi lại."
+            )
+            % {
+                "count": len(sent.failed),
+                **_listing([f"{item.unit_name} ({item.reason})" for item in sent.failed], "; "),
+            },
+        )
+    if sent.already:
+        messages.info(
+            request,
+            _("%(count)d đơn vị đã được nhắc hôm nay nên không nhắc lại: %(names)s%(more)s.")
+            % {"count": len(sent.already), **_listing([name for _code, name in sent.already])},
+        )
     if sent.without_address:
-        names = ", ".join(name for _code, name in sent.without_address[:10])
-        more = len(sent.without_address) - 10
         messages.warning(
             request,
             _("Chưa gửi được cho %(count)d đơn vị vì chưa có địa chỉ thư: %(names)s%(more)s.")
             % {
                 "count": len(sent.without_address),
-                "names": names,
-                "more": f" và {more} đơn vị khác" if more > 0 else "",
+                **_listing([name for _code, name in sent.without_address]),
             },
         )
     return redirect("campaigns:detail", slug=campaign.slug)
+
+
+def _listing(items: list[str], separator: str = ", ") -> dict[str, str]:
+    """A message's %(names)s (the first LISTED items) and %(more)s (how many are left out)."""
+    more = len(items) - LISTED
+    return {
+        "names": separator.join(items[:LISTED]),
+        "more": _(" và %(count)d đơn vị khác") % {"count": more} if more > 0 else "",
+    }

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import Report
@@ -61,7 +62,7 @@ def report_view(view):
 def checked_section(report: Report, section_id: str) -> str:
     """`section_id` if the campaign's outline has it; 404 otherwise."""
     if section_id not in report.campaign.section_ids:
-        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+        raise Http404(_("Không có mục này trong đề cương của đợt báo cáo."))
     return section_id
 
 

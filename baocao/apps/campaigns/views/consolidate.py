@@ -639,7 +639,7 @@ def numbers_context(report: Report, filters: Filters) -> dict[str, Any]:
     campaign = report.campaign
     section_id = filters.section_id
     if not section_id:
-        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+        raise Http404(_("Không có mục này trong đề cương của đợt báo cáo."))
     indicators = campaign.catalogue.for_section(section_id)
     subtree = subtree_figures(
         campaign, report.unit, include_submitted=filters.submitted_too, indicators=indicators
@@ -695,12 +695,12 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
     filters = Filters.read(request.GET, report.campaign.section_ids)
     section_id = filters.section_id
     if not section_id:
-        raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+        raise Http404(_("Không có mục này trong đề cương của đợt báo cáo."))
     try:
         passage_id = int(request.POST.get("doan") or 0)
         base_version = int(request.POST.get("base_version") or 0)
     except ValueError as error:
-        raise Http404("Không có đoạn viết này.") from error
+        raise Http404(_("Không có đoạn viết này.")) from error
     dom = dom_keys(report)[section_id]
     try:
         inserted = actions.insert_passage(
@@ -838,14 +838,18 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
     else:
         data, _subtree = report_docx(campaign, unit, include_submitted=submitted_too)
         if fmt == "pdf":
+            from baocao import libreoffice
             from baocao.docx_out.pdf import docx_to_pdf
 
             try:
                 data = docx_to_pdf(data)
             except InputError as error:
                 heading = _("Chưa xuất được bản PDF")
-                return _unavailable(
+                response = _unavailable(
                     request, report, heading, error.message, submitted_too, status=503
                 )
+                if isinstance(error, libreoffice.Busy):  # as many PDFs as the server may make
+                    response["Retry-After"] = str(libreoffice.RETRY_AFTER_SECONDS)
+                return response
     ascii_name, shown = _file_names(report, fmt)
     return download(data, shown, fallback=ascii_name)

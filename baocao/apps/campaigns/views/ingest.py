@@ -23,8 +23,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -37,7 +35,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baocao import filetypes, libreoffice, officefile
@@ -68,15 +65,25 @@ from baocao.ingest.files import UPLOAD_ACCEPT, format_of, kind_of, looks_like_of
 from baocao.ingest.result import decimal_of, decimal_text
 from baocao.richtext import clean_section_text, plain_text
 from baocao.templatemark import TemplateMark
+from baocao.text import clean_line
+from baocao.web.bodylimit import accepts_file
 from baocao.web.downloads import download
 from baocao.xlsx_out import indicators_template_xlsx
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = officefile.MAX_BYTES
-# The form around the file: a request longer than this is refused before its body is read.
-MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
 MB = 1024 * 1024
+TOO_BIG = gettext_lazy(
+    "Tệp quá lớn: tệp nộp tối đa %(mb)d MB. Hãy xoá bớt hình ảnh trong tệp (hoặc chỉ giữ "
+    "phần báo cáo) rồi nộp lại."
+)
+
+# The unplaced paragraphs are shown this many to a page, each with its choice of section; those
+# on other pages are placed together by one choice (a huge file must not make a huge page).
+LOOSE_PAGE = 50
+# The numbers of unplaced paragraphs a message lists before it says "..." instead.
+LISTED_NUMBERS = 20
 
 # How sure the match of a section's heading is: 1 when number and title agree.
 HIGH, MEDIUM = 0.85, 0.6
@@ -91,9 +98,9 @@ CONFIDENCE_LABELS = {
 
 
 def _clean_filename(name: str) -> str:
-    """The name the browser sent, as a name only: no folders, no control characters."""
-    name = unicodedata.normalize("NFC", PurePath(name.replace("\\", "/")).name)
-    name = re.sub(r"[\x00-\x1f\x7f]+", "", name).strip() or "tep"
+    """The name the browser sent, as a name only: no folders, no control or bidi characters
+    (U+202E makes "hoso\u202excod.docx" read as "hosodocx.exe")."""
+    name = clean_line(PurePath(name.replace("\\", "/")).name) or "tep"
     if len(name) > 200:
         stem, dot, suffix = name.rpartition(".")
         name = (stem[: 190 - len(suffix)] + dot + suffix) if dot and len(suffix) <= 8 else name
@@ -124,7 +131,7 @@ def _upload_of(report: Report, upload_id: int) -> Upload:
         .first()
     )
     if upload is None:
-        raise Http404("Không có tệp này trong báo cáo.")
+        raise Http404(_("Không có tệp này trong báo cáo."))
     return upload
 
 
@@ -242,9 +249,8 @@ def _upload_page(request, report: Report, form: UploadForm, error: str = "", sta
     )
 
 
-# The CSRF check reads the body (the token is a form field): it is made below, once the length
-# is known to be reasonable, so that a huge upload is refused before anything of it is read.
-@csrf_exempt
+# A request longer than a file of MAX_BYTES is refused (413) before anything of it is read.
+@accepts_file(MAX_BYTES, TOO_BIG)
 @require_http_methods(["GET", "POST"])
 @report_view
 def report_upload(request, report: Report) -> HttpResponse:
@@ -258,22 +264,10 @@ def report_upload(request, report: Report) -> HttpResponse:
         return _upload_page(request, report, UploadForm())
     if not report.is_editable:
         return _upload_page(request, report, UploadForm(), _not_editable_message(report), 400)
-    too_big = _(
-        "Tệp quá lớn: tệp nộp tối đa %(mb)d MB. Hãy xoá bớt hình ảnh trong tệp (hoặc chỉ giữ "
-        "phần báo cáo) rồi nộp lại."
-    ) % {"mb": MAX_BYTES // MB}
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_REQUEST_BYTES:
-        # Refused before the body is read: a 50 MB upload is a wrong file, not a report.
-        return _upload_page(request, report, UploadForm(), too_big, 413)
-    return _receive(request, report, too_big)
+    return _receive(request, report)
 
 
-@csrf_protect
-def _receive(request, report: Report, too_big: str) -> HttpResponse:
+def _receive(request, report: Report) -> HttpResponse:
     """The upload itself, read, checked by the core and kept (pending) for the preview."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -281,6 +275,7 @@ def _receive(request, report: Report, too_big: str) -> HttpResponse:
         return _upload_page(request, report, form, error, 400)
     uploaded = form.cleaned_data["file"]
     if uploaded.size > MAX_BYTES:
+        too_big = str(TOO_BIG) % {"mb": MAX_BYTES // MB}
         return _upload_page(request, report, UploadForm(), too_big, 413)
     filename = _clean_filename(uploaded.name or "")
     data = uploaded.read()
@@ -299,14 +294,17 @@ def _receive(request, report: Report, too_big: str) -> HttpResponse:
         ) % {"name": filename}
         return _upload_page(request, report, UploadForm(), message, 400)
     kind = kind_of(data, filename)
-    upload = actions.store_upload(
-        report,
-        request.user,
-        filename=filename,
-        data=data,
-        content_type=filetypes.content_type(kind),
-        found=result_json(result, kind),
-    )
+    try:
+        upload = actions.store_upload(
+            report,
+            request.user,
+            filename=filename,
+            data=data,
+            content_type=filetypes.content_type(kind),
+            found=result_json(result, kind),
+        )
+    except actions.UploadQuotaExceeded as error:
+        return _upload_page(request, report, UploadForm(), error.message, 400)
     return redirect(report_part_url("upload_preview", report, upload.pk))
 
 
@@ -374,8 +372,13 @@ class Loose:
 
 @dataclass
 class Posted(UploadChoices):
-    """What the preview's form chose (and, after a refused confirm, is shown again)."""
+    """What the preview's form chose (and, after a refused confirm, is shown again).
 
+    `rest`: the section (or SKIP) for every unplaced paragraph not on the page shown (`page`).
+    """
+
+    rest: str = ""
+    page: int = 0
     other_unit: bool = False
     errors: list[str] = field(default_factory=list)
     conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -386,6 +389,8 @@ class Posted(UploadChoices):
         posted = cls(
             sections=set(post.getlist("section")),
             values=set(post.getlist("value")),
+            rest=post.get("place_rest", ""),
+            page=loose_page(post.get("doan")),
             other_unit=post.get("other_unit") == "1",
         )
         for key, value in post.items():
@@ -402,6 +407,22 @@ class Posted(UploadChoices):
                 except ValueError:
                     continue
         return posted
+
+    def place_the_rest(self, count: int, done: set[int]) -> None:
+        """Give `rest` to each of the `count` unplaced paragraphs that the form did not show
+        (those it showed have a choice of their own, even an empty one)."""
+        if self.rest:
+            for index in range(count):
+                if index not in done and index not in self.places:
+                    self.places[index] = self.rest
+
+
+def loose_page(value: str | None) -> int:
+    """The page of unplaced paragraphs asked for (?doan=2 is the second), 0-based."""
+    try:
+        return max(int(value or 1), 1) - 1
+    except ValueError:
+        return 0
 
 
 def _level(confidence: float | None) -> str:
@@ -421,9 +442,10 @@ def wrong_unit(report: Report, data: dict[str, Any]) -> TemplateMark | None:
 
 
 def preview_context(
-    request, report: Report, upload: Upload, posted: Posted | None = None
+    request, report: Report, upload: Upload, posted: Posted | None = None, page: int = 0
 ) -> dict[str, Any]:
-    """Everything the preview shows: a fixed number of queries whatever the outline's size."""
+    """Everything the preview shows: a fixed number of queries whatever the outline's size,
+    and one page (`page`, or the page the form was posted from) of the unplaced paragraphs."""
     campaign = report.campaign
     outline = campaign.outline_tree
     data = upload.result or {}
@@ -479,15 +501,20 @@ def preview_context(
         (section.id, labels.get(section.id, ("", section.label))[1])
         for section, _ in outline.walk()
     ]
+    unassigned = data.get("unassigned") or []
+    pages = max(1, -(-len(unassigned) // LOOSE_PAGE))
+    page = min(posted.page if posted is not None else page, pages - 1)
+    first = page * LOOSE_PAGE
     loose = []
-    for index, text in enumerate(data.get("unassigned") or []):
-        item = Loose(index=index, text=text)
+    for index in range(first, min(first + LOOSE_PAGE, len(unassigned))):
+        item = Loose(index=index, text=unassigned[index])
         if index in done_places:
             target = done_places[index]
             item.done = _("không nhập") if target == SKIP else labels.get(target, ("", target))[1]
         elif posted is not None:
             item.choice = posted.places.get(index, "")
         loose.append(item)
+    open_elsewhere = len(unassigned) - len(done_places) - sum(1 for i in loose if not i.done)
 
     notes = [n for n in data.get("value_notes") or [] if n.get("severity") == "warning"]
     other = wrong_unit(report, data)
@@ -521,6 +548,16 @@ def preview_context(
         "values": values,
         "loose": loose,
         "loose_open": [item for item in loose if not item.done],
+        "loose_page": {
+            "number": page + 1,
+            "pages": pages,
+            "first": first + 1,
+            "last": first + len(loose),
+            "previous": page if page > 0 else None,
+            "next": page + 2 if page + 1 < pages else None,
+            "open_elsewhere": open_elsewhere,
+            "rest": posted.rest if posted is not None else "",
+        },
         "section_choices": section_choices,
         "skip": SKIP,
         "warnings": data.get("warnings") or [],
@@ -544,7 +581,7 @@ def preview_context(
             "sections": len(sections),
             "total": len(sections) + len(missing),
             "values": sum(1 for row in values if row.found),
-            "loose": len(loose),
+            "loose": len(unassigned),
         },
         "file_url": report_part_url("upload_file", report, upload.pk),
         "confirm_url": report_part_url("upload_confirm", report, upload.pk),
@@ -618,12 +655,17 @@ def _value_rows(
 
 
 def _render_preview(
-    request, report: Report, upload: Upload, posted: Posted | None = None, status: int = 200
+    request,
+    report: Report,
+    upload: Upload,
+    posted: Posted | None = None,
+    status: int = 200,
+    page: int = 0,
 ) -> HttpResponse:
     return render(
         request,
         "campaigns/ingest/preview.html",
-        preview_context(request, report, upload, posted),
+        preview_context(request, report, upload, posted, page),
         status=status,
     )
 
@@ -635,7 +677,8 @@ def upload_preview(request, report: Report, upload_id: int) -> HttpResponse:
         return forbidden(
             request, report, _("Chỉ người viết báo cáo của đơn vị mới xem trước được tệp nộp.")
         )
-    return _render_preview(request, report, _upload_of(report, upload_id))
+    page = loose_page(request.GET.get("doan"))
+    return _render_preview(request, report, _upload_of(report, upload_id), page=page)
 
 
 # --- Confirm and discard ---------------------------------------------------------------------
@@ -662,7 +705,11 @@ def _check_choices(report: Report, upload: Upload, posted: Posted) -> list[str]:
                 "Còn %(count)d đoạn chưa xếp vào mục nào (đoạn số %(numbers)s): hãy chọn mục cho "
                 "từng đoạn, hoặc chọn “Không nhập đoạn này”."
             )
-            % {"count": len(missing), "numbers": ", ".join(str(n) for n in missing)}
+            % {
+                "count": len(missing),
+                "numbers": ", ".join(str(n) for n in missing[:LISTED_NUMBERS])
+                + (", …" if len(missing) > LISTED_NUMBERS else ""),
+            }
         )
     if wrong_unit(report, data) is not None and not posted.other_unit:
         errors.append(
@@ -689,6 +736,10 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
         messages.error(request, _not_editable_message(report))
         return redirect(report_url(report))
     posted = Posted.from_post(request.POST)
+    posted.place_the_rest(
+        len((upload.result or {}).get("unassigned") or []),
+        {int(k) for k in (upload.outcome or {}).get("places", {})},
+    )
     posted.errors = _check_choices(report, upload, posted)
     if posted.errors:
         return _render_preview(request, report, upload, posted, status=400)
@@ -791,7 +842,7 @@ def upload_discard(request, report: Report, upload_id: int) -> HttpResponse:
 def upload_file(request, report: Report, upload_id: int) -> HttpResponse:
     upload = Upload.objects.filter(pk=upload_id, report=report).first()
     if upload is None:
-        raise Http404("Không có tệp này trong báo cáo.")
+        raise Http404(_("Không có tệp này trong báo cáo."))
     if not can_download_upload(request.user, report, upload):
         return forbidden(
             request,

@@ -11,7 +11,6 @@ sent meanwhile) answers with the typed text in the form, never with the stored o
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -64,11 +63,19 @@ from baocao.indicators.maths import derive, growth_shown
 from baocao.indicators.numbers import format_number, format_percent
 from baocao.indicators.reading import read_figure
 from baocao.indicators.rules import Violation
-from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, word_count
+from baocao.richtext import (
+    MAX_COMPARED_LINES,
+    changed_lines,
+    clean_section_text,
+    editable_lines,
+    from_plain_lines,
+    word_count,
+)
 
 NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
 NOTE_MERGE = "Gộp sau khi trùng sửa"
 SAVED_EVENT = "baocao-saved"  # the editor's script marks the text as safe to leave
+HISTORY_PAGE = 10  # versions on a page of a section's history (an autosave storm makes many)
 
 
 # --- Loading and permissions -----------------------------------------------------------------
@@ -628,36 +635,41 @@ def _short_label(report: Report, section_id: str) -> str:
 @require_GET
 @report_view
 def section_history(request, report: Report, section_id: str) -> HttpResponse:
+    """The section's versions, newest first, HISTORY_PAGE to a page, each with the lines changed
+    since the one before (or, past `richtext.MAX_COMPARED_LINES`, both texts whole)."""
     section_id = checked_section(report, section_id)
     section = report.campaign.outline_tree.section(section_id)
+    stored = SectionVersion.objects.filter(report=report, section_id=section_id)
+    total = stored.count()
+    pages = max(1, -(-total // HISTORY_PAGE))
+    try:
+        page = min(pages, max(1, int(request.GET.get("trang") or 1)))
+    except ValueError:
+        page = 1
+    start = (page - 1) * HISTORY_PAGE
+    # One more than the page: the version before the page's oldest, to compare it with.
     versions = list(
-        SectionVersion.objects.filter(report=report, section_id=section_id)
-        .select_related("saved_by")
-        .order_by("version")
+        stored.select_related("saved_by").order_by("-version")[start : start + HISTORY_PAGE + 1]
     )
-    current = versions[-1].version if versions else 0
     shown = []
-    previous: list[str] = []
-    for version in versions:
-        lines = editable_lines(version.text).splitlines()
-        diff = []
-        for line in difflib.ndiff(previous, lines):
-            if line.startswith("+ "):
-                diff.append(("added", line[2:]))
-            elif line.startswith("- "):
-                diff.append(("removed", line[2:]))
+    for version, previous in zip(versions[:HISTORY_PAGE], [*versions[1:], None], strict=False):
+        before = previous.text if previous else ""
+        diff = changed_lines(before, version.text)
         shown.append(
             {
                 "version": version,
                 "author": display_name(version.saved_by) or _("Không rõ"),
                 "saved_at": local_time(version.saved_at),
                 "diff": diff,
+                "previous_text": clean_section_text(before) if diff is None else "",
                 "text": clean_section_text(version.text),
-                "current": version.version == current,
+                "current": page == 1 and version is versions[0],
             }
         )
-        previous = lines
-    shown.reverse()
+
+    def page_url(number: int) -> str:
+        return f"{request.path}?{urlencode({'trang': number})}"
+
     return render(
         request,
         "campaigns/report/history.html",
@@ -668,6 +680,11 @@ def section_history(request, report: Report, section_id: str) -> HttpResponse:
             "section": section,
             "anchor": section_anchor(section),
             "versions": shown,
+            "page": page,
+            "pages": pages,
+            "previous_url": page_url(page - 1) if page > 1 else "",
+            "next_url": page_url(page + 1) if page < pages else "",
+            "max_lines": MAX_COMPARED_LINES,
             "writable": can_write_now(request.user, report),
             "restore_url": report_part_url("section_restore", report, section_id),
         },
@@ -708,9 +725,9 @@ def _section_with_table(report: Report, section_id: str) -> SectionView:
     for section_view in _walk_views(view.tree):
         if section_view.section.id == section_id:
             if not section_view.indicators:
-                raise Http404("Mục này không có bảng số liệu.")
+                raise Http404(_("Mục này không có bảng số liệu."))
             return section_view
-    raise Http404("Không có mục này trong đề cương của đợt báo cáo.")
+    raise Http404(_("Không có mục này trong đề cương của đợt báo cáo."))
 
 
 def _walk_views(views: list[SectionView]):
@@ -725,7 +742,7 @@ def indicator_save(request, report: Report, code: str, year: int) -> HttpRespons
     section_id = checked_section(report, request.GET.get("muc", ""))
     section_view = _section_with_table(report, section_id)
     if code not in section_view.section.indicators:
-        raise Http404("Mục này không có chỉ tiêu đó.")
+        raise Http404(_("Mục này không có chỉ tiêu đó."))
     name = f"v-{code}-{year}"
     typed = request.POST.get(name, "")
     error = ""
