@@ -210,10 +210,12 @@ class Catalogue:
     def problems(self) -> list[str]:
         """Everything wrong with the years, indicators and attach map (rules: see check_rules)."""
         problems = indicator_problems(self.indicators)
-        for role in ("baseline", "current"):
+        # No years at all is an outline whose campaigns will say them (the form's years); years
+        # half given or malformed are a mistake in the file.
+        for role in ("baseline", "current") if self.years else ():
             if not re.fullmatch(r"\d{4}", self.years.get(role, "")):
                 problems.append(f'"years" thiếu năm {role} (4 chữ số, ví dụ 2008)')
-        if not problems and self.baseline >= self.current:
+        if not problems and self.years and self.baseline >= self.current:
             problems.append("năm gốc (baseline) phải trước năm hiện tại (current)")
         codes = {indicator.code for indicator in self.indicators}
         for section, attached in self.attach.items():

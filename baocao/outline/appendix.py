@@ -94,11 +94,12 @@ def _header_kind(text: str) -> str:
 
 
 def looks_like_indicator_table(grid: Sequence[Sequence[str]]) -> bool:
-    """A header (in its first three rows) with a name column and a unit or year column, or
-    years down its first column under a row of names (the transposed form)."""
+    """A header (in its first three rows) with a name column and a unit column or two year
+    columns, or years down its first column under a row of names (the transposed form). A
+    table with one year and no unit ("Chỉ tiêu | Năm 2008") stays text of its section."""
     for row in grid[:3]:
-        kinds = {_header_kind(cell) for cell in row}
-        if "name" in kinds and ({"unit", "year"} & kinds):
+        kinds = [_header_kind(cell) for cell in row]
+        if "name" in kinds and ("unit" in kinds or kinds.count("year") >= 2):
             return True
     return _transposed(grid) is not None
 

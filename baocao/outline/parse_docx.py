@@ -22,13 +22,20 @@ from pathlib import Path
 from baocao.docx_in import NOTE_MARK, Block, Paragraph, read_docx
 from baocao.errors import InputError
 from baocao.officefile import MAX_BYTES, subject_of
+from baocao.outline.appendix import (
+    TableInput,
+    looks_like_indicator_table,
+    read_appendix,
+    with_appendix,
+)
 from baocao.outline.builder import Line, build_outline
 from baocao.outline.model import Outline
 from baocao.outline.parse_text import merge_markers, split_footnotes
-from baocao.text import clean_line
+from baocao.text import clean_line, fold
 
 __all__ = ["MAX_BYTES", "parse_docx"]
 
+_APPENDIX_HEADING = re.compile(r"^\W*(phu luc|bieu|mau bieu|mau so lieu)\b")
 _MARKERS = re.compile(rf"\s*\(\s*{NOTE_MARK}\s*\)|{NOTE_MARK}")
 
 
@@ -50,6 +57,8 @@ def parse_docx(data: bytes, name: str = "tệp") -> Outline:
             "có các đề mục và nội dung dạng chữ."
         )
     outline = build_outline(lines, footnotes, title=reader.title or Path(name).stem)
+    if reader.tables:
+        _take_appendix(outline, reader.tables)
     if content.missing_notes:
         outline.warnings.append(
             f"Có {content.missing_notes} dấu chú thích trong tệp Word không tìm thấy nội dung "
@@ -67,11 +76,19 @@ class _Lines:
     segments: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = ""
+    # Indicator tables (the appendix), set aside for `appendix.read_appendix`, each with the
+    # last line of text before it (to find the section it stands under).
+    tables: list[tuple[list[list[str]], str]] = field(default_factory=list)
 
     def read(self, blocks: list[Block]) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
                 self._paragraph(block)
+                continue
+            grid = [[cell.text for cell in row] for row in block.grid()]
+            if looks_like_indicator_table(grid):
+                before = next((line.text for line in reversed(self.segments) if line.text), "")
+                self.tables.append((grid, before))
                 continue
             for row in block.rows:
                 for cell in row:
@@ -164,3 +181,36 @@ def _merge_plain(segments: list[Line]) -> list[Line]:
             texts.append(segment.text)
     flush()
     return lines
+
+
+def _take_appendix(outline: Outline, tables: list[tuple[list[list[str]], str]]) -> None:
+    """The appendix tables' indicators into the outline, with what was understood and guessed
+    said in its warnings (the import preview shows them)."""
+    inputs = [TableInput(grid, under=_section_of_line(outline, before)) for grid, before in tables]
+    appendix = read_appendix(inputs, outline)
+    with_appendix(outline, appendix)
+    outline.warnings.extend(appendix.warnings)
+    if appendix.rows:
+        outline.warnings.append(
+            f"Đã đọc {len(appendix.rows)} chỉ tiêu từ {appendix.tables_read} bảng số liệu; hãy "
+            "kiểm tra tên, đơn vị tính và mục của từng chỉ tiêu."
+        )
+    for row in appendix.rows:
+        for note in row.notes:
+            outline.warnings.append(f"Chỉ tiêu “{row.indicator.name}”: {note}")
+
+
+def _section_of_line(outline: Outline, text: str) -> str:
+    """The id of the deepest section whose heading or guidance is the line `text` ("" none); a
+    table under an appendix heading ("Phụ lục", "Biểu số liệu") belongs to no section."""
+    if not text or _APPENDIX_HEADING.match(fold(text)):
+        return ""
+    found = ""
+    for section, _depth in outline.walk():
+        if (
+            text in (section.label, section.title)
+            or text in section.guidance
+            or text in section.prompts
+        ):
+            found = section.id
+    return found

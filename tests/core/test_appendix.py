@@ -167,3 +167,46 @@ def test_a_group_heading_row_is_said_not_taken_for_an_indicator(outline):
     result = read_appendix([TableInput(grid)], outline)
     assert [r.indicator.name for r in result.rows] == ["Số đoàn viên"]
     assert any("tiêu đề nhóm" in warning for warning in result.warnings)
+
+
+def guidance_docx(table_rows, *, heading_before_table="PHỤ LỤC: BIỂU SỐ LIỆU") -> bytes:
+    import docx
+    from office_files import to_bytes
+
+    document = docx.Document()
+    document.add_paragraph("HƯỚNG DẪN BÁO CÁO SƠ KẾT 5 NĂM CHỈ THỊ 05")
+    for line in GUIDANCE.splitlines()[1:]:
+        document.add_paragraph(line)
+    document.add_paragraph(heading_before_table)
+    table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+    for row, texts in zip(table.rows, table_rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    return to_bytes(document)
+
+
+def test_a_guidance_docx_gives_the_tree_and_the_catalogue():
+    from baocao.outline.parse_docx import parse_docx
+    from baocao.outline.serialize import dump_yaml, load_yaml
+
+    data = guidance_docx(
+        [
+            HEADER,
+            ["1", "Số đoàn viên công đoàn", "người", "", "", "Mục II.1"],
+            ["2", "Số thỏa ước lao động tập thể đã ký", "bản", "", "", "Phần thứ nhất mục II.2.a"],
+            ["3", "Số cuộc đối thoại", "", "", "", ""],
+        ]
+    )
+    outline = parse_docx(data, "huong-dan.docx")
+    assert [i.name for i in outline.indicators] == [
+        "Số đoàn viên công đoàn",
+        "Số thỏa ước lao động tập thể đã ký",
+        "Số cuộc đối thoại",
+    ]
+    assert outline.years == {"baseline": 2016, "current": 2020}
+    attached = {s.title: s.indicators for s, _ in outline.walk() if s.indicators}
+    assert list(attached) == ["Về phát triển đoàn viên", "Ký kết thỏa ước"]
+    texts = " ".join(line for s, _ in outline.walk() for line in s.guidance)
+    assert "Đơn vị tính" not in texts and "Mục II.1" not in texts  # not read as guidance
+    assert any("đơn vị tính" in w for w in outline.warnings)  # the row without a unit, said
+    assert load_yaml(dump_yaml(outline)).indicators == outline.indicators  # it stores

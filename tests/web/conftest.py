@@ -34,6 +34,17 @@ def _static_without_manifest(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in Vietnamese: a request in English leaves English active in the thread
+    (the locale middleware activates, nothing deactivates), which changed later tests' labels."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
 @pytest.fixture
 def officer(django_user_model):
     return django_user_model.objects.create_user("canbo", password=PASSWORD)

@@ -628,3 +628,37 @@ def test_a_negative_figure_is_refused_and_the_old_one_kept(school_report, people
         actions.save_indicator(school_report, code, 2017, typed, people.school_writer)
     stored = IndicatorValue.objects.get(report=school_report, code=code, year=2017)
     assert stored.raw == "90"
+
+
+def test_an_outline_without_years_opens_with_the_years_of_the_form(tree, people):
+    """Issue 12: an outline imported in the browser has no years; the form's years were refused
+    with 'thiếu năm baseline'. The campaign's snapshot now carries the campaign's years."""
+    from baocao.apps.outlines.models import OutlineDocument
+
+    text = (
+        "title: Sơ kết 5 năm Chỉ thị 05\n"
+        "indicators:\n"
+        "  - {code: members, name: Số đoàn viên, unit: người}\n"
+        "sections:\n"
+        "  - {id: P1, number: '1', title: Kết quả, indicators: [members]}\n"
+    )
+    document = OutlineDocument.objects.create(slug="ct05", title="Sơ kết 5 năm", yaml_text=text)
+    with pytest.raises(actions.ActionError, match="năm gốc và năm hiện tại"):
+        actions.open_campaign(
+            document, tree.province, kinds=[UnitKind.DISTRICT], deadline=DEADLINE,
+            actor=people.province_officer,
+        )  # fmt: skip
+    campaign = actions.open_campaign(
+        document,
+        tree.province,
+        kinds=[UnitKind.DISTRICT],
+        deadline=DEADLINE,
+        actor=people.province_officer,
+        baseline_year=2019,
+        current_year=2024,
+    )
+    fresh = type(campaign).objects.get(pk=campaign.pk)
+    assert fresh.years == [2019, 2024]
+    assert fresh.catalogue.years == {"baseline": "2019", "current": "2024"}
+    dakha = report_of(fresh, tree.dakha)
+    assert actions.save_indicator(dakha, "members", 2024, "120", people.dak_ha_writer).value == 120

@@ -108,3 +108,62 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_guidance_docx_with_its_appendix_opens_a_campaign_with_its_indicators(
+    consolidator_client,
+):
+    """Issue 12: a guidance document imported in the browser arrives with its indicators and
+    opens a campaign (the years of the form win; without them, the table's)."""
+    from baocao.apps.campaigns.models import Campaign
+
+    document = Document()
+    for line in ("Hướng dẫn sơ kết 5 năm Chỉ thị 05", "I. Kết quả", "1. Phát triển đoàn viên",
+                 "2. Thương lượng tập thể", "II. Phương hướng", "Phụ lục: biểu số liệu"):  # fmt: skip
+        document.add_paragraph(line)
+    rows = [
+        ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
+        ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
+        ("2", "Số thỏa ước lao động tập thể", "bản", "", "", "Mục I.2"),
+    ]
+    table = document.add_table(rows=len(rows), cols=6)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    response = upload(consolidator_client, "huong-dan-ct05.docx", buffer.getvalue())
+    assert response.status_code == 302
+    stored = OutlineDocument.objects.get()
+    page = consolidator_client.get(stored.get_absolute_url()).content.decode()
+    assert "Số đoàn viên" in page and "Số thỏa ước lao động tập thể" in page
+    assert stored.outline().years == {"baseline": 2019, "current": 2024}
+
+    Unit.objects.create(
+        code="KT-DH", name="LĐLĐ huyện Đăk Hà", kind=UnitKind.DISTRICT,
+        parent=Unit.objects.get(code="KT"),
+    )  # fmt: skip
+    response = consolidator_client.post(
+        reverse("campaigns:open"),
+        {
+            "name": "Sơ kết 5 năm Chỉ thị 05",
+            "outline": stored.pk,
+            "root_unit": Unit.objects.get(code="KT").pk,
+            "kinds": [UnitKind.DISTRICT],
+            "deadline": "2030-06-30",
+            "baseline_year": "2020",
+            "current_year": "2025",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    campaign = Campaign.objects.get()
+    assert campaign.years == [2020, 2025]  # the form's years win
+    assert [i.name for i in campaign.catalogue.indicators] == [
+        "Số đoàn viên",
+        "Số thỏa ước lao động tập thể",
+    ]
+    report = campaign.reports.get()
+    html = consolidator_client.get(
+        reverse("campaigns:report", args=[campaign.slug, report.unit.code])
+    ).content.decode()
+    assert "Số đoàn viên" in html and "Năm 2025" in html  # its table, with the years

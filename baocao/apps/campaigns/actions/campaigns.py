@@ -16,6 +16,7 @@ from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report
 from baocao.apps.campaigns.permissions import can_open_campaign
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.outline.catalogue import catalogue_of
+from baocao.outline.serialize import dump_yaml
 from baocao.text import clean_line, fold
 
 __all__ = ["close_campaign", "open_campaign"]
@@ -36,8 +37,9 @@ def open_campaign(
 ) -> Campaign:
     """Send an outline down `root_unit`'s subtree: one draft report per unit of `kinds`.
 
-    The outline's YAML is copied into the campaign, so later edits of the outline never move
-    the sections under reports already being written. Years default to the outline's.
+    The outline is copied into the campaign (as YAML, with the campaign's years), so later
+    edits of the outline never move the sections under reports already being written. Years
+    given here win over the outline's, which are the default.
     """
     if not can_open_campaign(actor, root_unit):
         raise NotAllowed(
@@ -45,13 +47,17 @@ def open_campaign(
         )
     kinds = _checked_kinds(kinds)
     outline = outline_document.outline()  # InputError: the outline must be fixed first
-    catalogue_of(outline)  # likewise for its indicators and rules
     baseline = baseline_year or outline.years.get("baseline")
     current = current_year or outline.years.get("current")
     if not baseline or not current:
         raise ActionError("Hãy nhập năm gốc và năm hiện tại của đợt báo cáo (ví dụ 2008 và 2017).")
     if int(baseline) >= int(current):
         raise ActionError("Năm gốc phải trước năm hiện tại.")
+    # The campaign's years are its snapshot's: an outline imported without years (or with
+    # others) is checked, and later read, with the years the campaign was opened for.
+    outline.years = {"baseline": int(baseline), "current": int(current)}
+    catalogue_of(outline)  # InputError: its indicators and rules must be fixed first
+    snapshot = dump_yaml(outline)
     if not isinstance(deadline, datetime.date):
         raise ActionError("Hãy nhập hạn nộp báo cáo (ngày/tháng/năm).")
     name = clean_line(name)[:500] or clean_line(outline.title)[:500]  # one line: a mail subject
@@ -71,7 +77,7 @@ def open_campaign(
                 slug=slug,
                 name=name,
                 outline=outline_document,
-                outline_yaml=outline_document.yaml_text,
+                outline_yaml=snapshot,
                 root_unit=root_unit,
                 reporting_kinds=kinds,
                 baseline_year=int(baseline),
