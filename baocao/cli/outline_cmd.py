@@ -1,8 +1,10 @@
-"""`baocao outline import|show`: the outline engine from the command line, without a database."""
+"""`baocao outline import|show|add`: the outline engine from the command line. `import` and
+`show FILE` need no database; `add` stores an outline and `show SLUG` reads a stored one."""
 
 from __future__ import annotations
 
 import enum
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +13,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
+from baocao.cli.django_setup import setup_django
 from baocao.errors import InputError
 from baocao.outline.files import open_outline
 from baocao.outline.model import Outline, Section
-from baocao.outline.serialize import dump_json, dump_yaml
+from baocao.outline.serialize import dump_json, dump_yaml, outline_contract
 
 app = typer.Typer(no_args_is_help=True)
 err = Console(stderr=True)
@@ -23,6 +26,12 @@ err = Console(stderr=True)
 class Format(enum.StrEnum):
     yaml = "yaml"
     json = "json"
+
+
+class ShowFormat(enum.StrEnum):
+    tree = "tree"
+    json = "json"
+    yaml = "yaml"
 
 
 OutlinePath = Annotated[Path, typer.Argument(help="Tệp đề cương: .txt, .docx hoặc .yaml")]
@@ -76,15 +85,64 @@ def _add(tree: Tree, section: Section) -> None:
 
 @app.command("show")
 def show_command(
-    path: OutlinePath,
+    what: Annotated[str, typer.Argument(help="Mã đề cương đã lưu, hoặc tệp .txt/.docx/.yaml")],
+    format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="tree (cây), json hoặc yaml")
+    ] = ShowFormat.tree,
 ) -> None:
-    """Show an outline as a tree."""
-    outline = _open_or_exit(path)
-    tree = Tree(f"[bold]{escape(outline.title)}[/bold]")
-    for section in outline.sections:
-        _add(tree, section)
-    Console().print(tree)
+    """Show an outline (a stored one by its slug, or a file) as a tree, JSON or YAML.
+
+    JSON is the contract for scripts: each section lists its indicators whole (code, name,
+    unit, ...), and the top-level `indicators` holds those attached to no section."""
+    outline = _open_or_exit(Path(what)) if Path(what).is_file() else _stored_or_exit(what)
+    if format is ShowFormat.json:
+        typer.echo(json.dumps(outline_contract(outline), ensure_ascii=False, indent=2))
+    elif format is ShowFormat.yaml:
+        typer.echo(dump_yaml(outline), nl=False)
+    else:
+        tree = Tree(f"[bold]{escape(outline.title)}[/bold]")
+        for section in outline.sections:
+            _add(tree, section)
+        Console().print(tree)
     for note in outline.footnotes:
         err.print(f"[yellow]Chú thích chưa gắn:[/yellow] {escape(note.text)}")
     for warning in outline.warnings:
         err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+
+
+def _stored_or_exit(slug: str) -> Outline:
+    setup_django()
+    from baocao.apps.outlines.models import OutlineDocument
+
+    document = OutlineDocument.objects.filter(slug=slug).first()
+    if document is None:
+        err.print(f"[red]Lỗi:[/red] Không có tệp hay đề cương đã lưu nào tên “{escape(slug)}”.")
+        raise typer.Exit(2)
+    try:
+        return document.outline()
+    except InputError as exc:
+        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+@app.command("add")
+def add_command(
+    path: OutlinePath,
+    slug: Annotated[str, typer.Option("--slug", help="Mã đề cương (mặc định: tạo từ tên)")] = "",
+) -> None:
+    """Store an outline (.txt, .docx with its appendix table, .yaml) and print its slug."""
+    outline = _open_or_exit(path)
+    setup_django()
+    from baocao.apps.outlines.services import save_imported_outline
+
+    try:
+        document, created = save_imported_outline(outline, slug=slug)
+    except InputError as exc:
+        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    for warning in outline.warnings:
+        err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+    if not created:
+        err.print("Đề cương này đã được lưu trước đó; dùng bản đã có.")
+    err.print(f"{sum(1 for _ in outline.walk())} mục, {len(outline.indicators)} chỉ tiêu.")
+    typer.echo(document.slug)

@@ -53,6 +53,25 @@ def outline_to_dict(outline: Outline) -> dict[str, Any]:
     return data
 
 
+def outline_contract(outline: Outline) -> dict[str, Any]:
+    """The outline for other programs (`baocao outline show --format json`): as `outline_to_dict`,
+    but each section lists its indicators whole ({code, name, unit, ...}) where they are asked
+    for, and the top-level `indicators` holds only those attached to no section."""
+    by_code = {indicator.code: indicator for indicator in outline.indicators}
+    attached = {code for section, _depth in outline.walk() for code in section.indicators}
+
+    def section(item: Section) -> dict[str, Any]:
+        data = section_to_dict(item)
+        data["indicators"] = [by_code[c].to_dict() for c in item.indicators if c in by_code]
+        data["children"] = [section(child) for child in item.children]
+        return data
+
+    data = outline_to_dict(outline)
+    data["indicators"] = [i.to_dict() for i in outline.indicators if i.code not in attached]
+    data["sections"] = [section(item) for item in outline.sections]
+    return data
+
+
 def _strings(value: Any, where: str) -> list[str]:
     if value is None:
         return []

@@ -1,0 +1,84 @@
+"""Issue 12's CLI contract, end to end: a guidance document stored with `outline add`, shown as
+JSON with its indicators, opened as a campaign for a root unit, consolidated to a DOCX."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from baocao.apps.orgs.models import UnitKind
+from baocao.cli import app
+
+pytestmark = pytest.mark.django_db
+
+
+def guidance(tmp_path):
+    document = docx.Document()
+    for line in ("Hướng dẫn sơ kết 5 năm Chỉ thị 05", "I. Kết quả", "1. Phát triển đoàn viên",
+                 "2. Thương lượng tập thể", "II. Phương hướng", "Phụ lục: biểu số liệu"):  # fmt: skip
+        document.add_paragraph(line)
+    rows = [
+        ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
+        ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
+        ("2", "Số cuộc đối thoại", "cuộc", "", "", ""),
+    ]
+    table = document.add_table(rows=len(rows), cols=6)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path = tmp_path / "huong-dan.docx"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_add_show_open_consolidate(tmp_path, tree, django_user_model):
+    django_user_model.objects.create_superuser("quantri", password="mat-khau-quan-tri-1")
+    runner = CliRunner()
+    added = runner.invoke(app, ["outline", "add", str(guidance(tmp_path)), "--slug", "ct05"])
+    assert added.exit_code == 0, added.output
+    assert added.stdout.strip().splitlines()[-1] == "ct05"
+
+    shown = runner.invoke(app, ["outline", "show", "ct05", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    contract = json.loads(shown.stdout)
+    first = contract["sections"][0]["children"][0]
+    assert [(i["code"], i["name"], i["unit"]) for i in first["indicators"]] == [
+        ("doan_vien", "Số đoàn viên", "người")
+    ]
+    assert [i["name"] for i in contract["indicators"]] == ["Số cuộc đối thoại"]  # at the root
+
+    opened = runner.invoke(
+        app,
+        ["campaign", "open", "--outline", "ct05", "--root", tree.province.code,
+         "--kinds", UnitKind.DISTRICT, "--deadline", "2030-06-30", "--slug", "ct05-2024"],
+    )  # fmt: skip
+    assert opened.exit_code == 0, opened.output
+    out = tmp_path / "tong-hop.docx"
+    made = runner.invoke(
+        app,
+        ["consolidate", "--campaign", "ct05-2024", "--unit", tree.province.code, "-o", str(out)],
+    )
+    assert made.exit_code == 0, made.output
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "1. Phát triển đoàn viên" in text and "II. PHƯƠNG HƯỚNG" in text.upper()
+
+
+def test_show_says_what_it_cannot_find(tmp_path):
+    result = CliRunner().invoke(app, ["outline", "show", "khong-co"])
+    assert result.exit_code == 2 and "Không có tệp hay đề cương đã lưu" in result.output
+
+
+def test_add_refuses_a_taken_slug(tmp_path, tree):
+    runner = CliRunner()
+    path = guidance(tmp_path)
+    assert runner.invoke(app, ["outline", "add", str(path), "--slug", "ct05"]).exit_code == 0
+    other = tmp_path / "khac.txt"
+    other.write_text("Đề cương khác\nI. Một\n", encoding="utf-8")
+    result = runner.invoke(app, ["outline", "add", str(other), "--slug", "ct05"])
+    assert result.exit_code == 2 and "đã được dùng" in result.output
