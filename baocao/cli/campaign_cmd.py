@@ -148,6 +148,33 @@ def close_campaign(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")
     console.print(f"Đã kết thúc đợt báo cáo [bold]{campaign.slug}[/bold].")
 
 
+@app.command("add-units")
+def add_units(
+    campaign: str = typer.Option(..., "--campaign", help="Mã đợt báo cáo."),
+    root: str = typer.Option(..., "--root", help="Mã đơn vị: thêm các đơn vị mới dưới nó."),
+) -> None:
+    """Thêm vào đợt báo cáo các đơn vị mới nhập sau khi mở đợt (add units added later)."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from baocao.apps.campaigns import actions
+    from baocao.apps.orgs.models import Unit
+    from baocao.errors import InputError
+
+    found = _campaign(campaign)
+    unit = Unit.objects.filter(code=root).first()
+    if unit is None:
+        _fail(f'Không có đơn vị mã "{root}".')
+    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+    if operator is None:
+        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    try:
+        added = actions.add_units(found, unit, operator)
+    except InputError as exc:
+        _fail(exc.message)
+    console.print(f"Đã thêm {added} đơn vị vào đợt báo cáo [bold]{found.slug}[/bold].")
+
+
 @app.command("remind")
 def remind_command(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
     """Gửi thư nhắc các đơn vị quá hạn hoặc bị trả lại (remind late units)."""

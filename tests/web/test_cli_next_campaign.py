@@ -82,3 +82,39 @@ def test_add_refuses_a_taken_slug(tmp_path, tree):
     other.write_text("Đề cương khác\nI. Một\n", encoding="utf-8")
     result = runner.invoke(app, ["outline", "add", str(other), "--slug", "ct05"])
     assert result.exit_code == 2 and "đã được dùng" in result.output
+
+
+def test_units_added_after_opening_get_their_report_once(tmp_path, tree, django_user_model):
+    from baocao.apps.audit.models import AuditEntry
+    from baocao.apps.campaigns.models import Campaign
+    from baocao.apps.orgs.models import Unit
+
+    django_user_model.objects.create_superuser("quantri", password="mat-khau-quan-tri-1")
+    runner = CliRunner()
+    runner.invoke(app, ["outline", "add", str(guidance(tmp_path)), "--slug", "ct05"])
+    runner.invoke(
+        app,
+        ["campaign", "open", "--outline", "ct05", "--root", tree.province.code,
+         "--kinds", UnitKind.GRASSROOTS, "--deadline", "2030-06-30", "--slug", "ct05-2024"],
+    )  # fmt: skip
+    campaign = Campaign.objects.get(slug="ct05-2024")
+    before = campaign.reports.count()
+    Unit.objects.create(
+        code="KT-DH-09", name="CĐCS mới", kind=UnitKind.GRASSROOTS, parent=tree.dakha
+    )
+    Unit.objects.create(code="GL-PK-09", name="CĐCS tỉnh khác", kind=UnitKind.GRASSROOTS,
+                        parent=tree.other_district)  # fmt: skip
+    result = runner.invoke(
+        app, ["campaign", "add-units", "--campaign", "ct05-2024", "--root", "KT"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Đã thêm 1 đơn vị" in result.output
+    assert campaign.reports.count() == before + 1
+    assert campaign.reports.filter(unit__code="KT-DH-09").exists()
+    again = runner.invoke(app, ["campaign", "add-units", "--campaign", "ct05-2024", "--root", "KT"])
+    assert "Đã thêm 0 đơn vị" in again.output and campaign.reports.count() == before + 1
+    assert AuditEntry.objects.filter(action="campaign.add_units").count() == 1
+    outside = runner.invoke(
+        app, ["campaign", "add-units", "--campaign", "ct05-2024", "--root", "GL"]
+    )
+    assert outside.exit_code == 1 and "không thuộc" in outside.output

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Verb(models.TextChoices):
     CAMPAIGN_OPEN = "campaign.open", _("Mở đợt báo cáo")
     CAMPAIGN_CLOSE = "campaign.close", _("Kết thúc đợt báo cáo")
+    CAMPAIGN_ADD_UNITS = "campaign.add_units", _("Thêm đơn vị vào đợt báo cáo")
     SECTION_SAVE = "section.save", _("Lưu nội dung mục")
     SECTION_RESTORE = "section.restore", _("Khôi phục phiên bản mục")
     INDICATOR_SAVE = "indicator.save", _("Lưu số liệu")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from baocao.apps.audit.log import record
-from baocao.apps.campaigns.actions.errors import ActionError, NotAllowed
+from baocao.apps.campaigns.actions.errors import CLOSED, ActionError, NotAllowed
 from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report
 from baocao.apps.campaigns.permissions import can_open_campaign
 from baocao.apps.orgs.models import Unit, UnitKind
@@ -19,7 +19,7 @@ from baocao.outline.catalogue import catalogue_of
 from baocao.outline.serialize import dump_yaml
 from baocao.text import clean_line, fold
 
-__all__ = ["close_campaign", "open_campaign"]
+__all__ = ["add_units", "close_campaign", "open_campaign"]
 
 
 @transaction.atomic
@@ -94,6 +94,39 @@ def open_campaign(
         actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
     )
     return campaign
+
+
+@transaction.atomic
+def add_units(campaign: Campaign, root_unit: Unit, actor: Any) -> int:
+    """Units added to the tree after the campaign opened get their report: every unit of the
+    campaign's kinds under `root_unit` (within the campaign's root) that has none. Returns how
+    many were added; running it again adds nothing. A unit moved or removed from the tree
+    keeps its report and history (reports hold their unit)."""
+    if not can_open_campaign(actor, campaign.root_unit):
+        raise NotAllowed(
+            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được thêm đơn vị vào đợt "
+            "báo cáo."
+        )
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status != CampaignStatus.OPEN:
+        raise ActionError(CLOSED)
+    if not root_unit.is_within(locked.root_unit):
+        raise ActionError(
+            f"{root_unit.name} không thuộc {locked.root_unit.name}, đơn vị chủ trì của đợt báo cáo."
+        )
+    having = Report.objects.filter(campaign=locked).values("unit_id")
+    missing = list(
+        Unit.objects.subtree(root_unit)
+        .filter(kind__in=locked.reporting_kinds)
+        .exclude(pk__in=having)
+        .values_list("pk", flat=True)
+    )
+    Report.objects.bulk_create(
+        [Report(campaign=locked, unit_id=unit_id) for unit_id in missing], batch_size=1000
+    )
+    if missing:
+        record(actor, "campaign.add_units", locked, root=root_unit.code, reports=len(missing))
+    return len(missing)
 
 
 @transaction.atomic
