@@ -3,6 +3,7 @@
 import typer
 
 from baocao.cli import (
+    accounts_cmd,
     backup_cmd,
     campaign_cmd,
     export_cmd,
@@ -32,6 +33,11 @@ app.add_typer(
     uploads_cmd.app,
     name="uploads",
     help="Tệp nộp: xoá tệp cũ chưa nhập vào báo cáo, cho cron (uploads prune).",
+)
+app.add_typer(
+    accounts_cmd.app,
+    name="accounts",
+    help="Tài khoản: cấp cho mọi đơn vị, đặt lại mật khẩu (accounts issue/reset).",
 )
 web_cmd.register(app)
 campaign_cmd.register(app)

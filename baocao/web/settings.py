@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked login_not_required (Django 5.1+).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account given a one-time password goes to "Đổi mật khẩu" until it has its own.
+    "baocao.apps.orgs.accounts.MustChangePasswordMiddleware",
     # A session unused for BAOCAO_IDLE_MINUTES ends (after messages: the login page says why).
     "baocao.web.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -149,6 +151,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # must pass these: at least 10 characters, not like the username or e-mail, not a common
 # password, not only digits. Their messages are Django's own Vietnamese (one that Django 6.1
 # left untranslated is in baocao/web/locale/vi).
+# Django's hashers, and the cheap one of the one-time passwords handed out with new accounts
+# (baocao.apps.orgs.accounts): rehashed at full cost at the first login, which must change it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "baocao.apps.orgs.accounts.OneTimePasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("dang-nhap/", throttle.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/", views.PasswordChange.as_view(), name="password_change"),
     path(
         "doi-mat-khau/xong/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -23,6 +23,8 @@ class Verb(models.TextChoices):
     UPLOAD_DISCARD = "upload.discard", _("Bỏ tệp đã nộp")
     UPLOAD_PRUNE = "upload.prune", _("Xoá tệp nộp cũ chưa nhập")
     UNITS_IMPORT = "units.import", _("Nhập danh sách đơn vị")
+    ACCOUNTS_ISSUE = "accounts.issue", _("Cấp tài khoản cho các đơn vị")
+    ACCOUNTS_RESET = "accounts.reset", _("Đặt lại mật khẩu của đơn vị")
     OUTLINE_IMPORT = "outline.import", _("Nhập đề cương")
 
 
