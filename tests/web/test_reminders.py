@@ -83,6 +83,12 @@ def test_a_district_reviewer_reminds_only_its_own_units(scene):
     assert set(by_unit(sent)) == {"KT-DH-02"}
 
 
+def test_the_senders_own_unit_is_never_mailed(scene):
+    sent = remind(scene.campaign, actor=scene.people.dak_to)  # Đăk Tô is late itself
+    assert set(by_unit(sent)) == {"KT-DT-01"}
+    assert all("kt-dt@example.vn" not in message.to for message in mail.outbox)
+
+
 def test_a_writer_may_not_send_reminders(scene):
     with pytest.raises(actions.NotAllowed):
         remind(scene.campaign, actor=scene.people.mar)

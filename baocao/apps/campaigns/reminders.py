@@ -132,6 +132,9 @@ def remind(
             )
         visible = scope.visible_units(actor)
         units = visible if units is None else units.filter(pk__in=visible.values("pk"))
+        own = scope.user_unit(actor)
+        if own is not None:  # the sender's own unit is never reminded by its own officer
+            units = units.exclude(pk=own.pk)
     today = today or timezone.localdate()
     reports = list(due(campaign, units=units, today=today))
     result = Reminders()
