@@ -662,3 +662,28 @@ def test_an_outline_without_years_opens_with_the_years_of_the_form(tree, people)
     assert fresh.catalogue.years == {"baseline": "2019", "current": "2024"}
     dakha = report_of(fresh, tree.dakha)
     assert actions.save_indicator(dakha, "members", 2024, "120", people.dak_ha_writer).value == 120
+
+
+def test_the_campaign_owners_report_is_finalised_and_reopened_by_its_own_consolidator(tree, people):
+    """Issue 12: the province's own report, once accepted, locked its workspace, and nobody
+    above it in the campaign could return it."""
+    campaign = actions.open_campaign(
+        nq20_document(),
+        tree.province,
+        kinds=[UnitKind.PROVINCE, UnitKind.DISTRICT],
+        deadline=DEADLINE,
+        actor=people.province_officer,
+        slug="tinh-tu-hoan-thanh",
+    )
+    own = report_of(campaign, tree.province)
+    actions.submit(own, people.admin, own.version)  # its writer sends it
+    actions.accept(own, people.province_officer, own.version)  # finalised by its consolidator
+    assert own.status == ReportStatus.ACCEPTED
+    actions.reopen(
+        own, people.province_officer, "Bổ sung số liệu mới", expected_version=own.version
+    )
+    assert own.status == ReportStatus.RETURNED
+    district = report_of(campaign, tree.dakha)  # below: still its superior's reviewers only
+    actions.submit(district, people.dak_ha_writer, district.version)
+    with pytest.raises(actions.NotAllowed):
+        actions.accept(district, people.dak_ha_writer, district.version)

@@ -41,8 +41,12 @@ def can_edit_report(user: Any, report: Report) -> bool:
 
 
 def can_review_report(user: Any, report: Report) -> bool:
-    """Return, accept and reopen: the reviewers of the report's parent unit."""
-    return scope.is_superuser(user) or scope.is_reviewer_of(user, report.unit)
+    """Return, accept and reopen: the reviewers of the report's parent unit. The report of the
+    unit that owns the campaign has nobody above it in the campaign: its own consolidators
+    finalise it (accept) and reopen it, so its workspace never stays locked."""
+    if scope.is_superuser(user) or scope.is_reviewer_of(user, report.unit):
+        return True
+    return report.unit_id == report.campaign.root_unit_id and is_consolidator(user, report.unit)
 
 
 def can_open_campaign(user: Any, root_unit: Unit) -> bool:
