@@ -70,6 +70,9 @@ class ReportDocument:
     recipients: list[str] = field(default_factory=_default_recipients)
     charts: bool = True
     synthetic_note: str = ""
+    # What the figures count ("Số liệu tổng hợp từ 424/974 báo cáo đã duyệt ..."), said under
+    # the title and over the figures appendix, so a reader knows which total this is.
+    counting_note: str = ""
 
     def __post_init__(self) -> None:
         self.title = self.title or self.outline.title

@@ -251,10 +251,11 @@ class ReportWriter:
         self._footnotes(title, self.report.outline.footnotes)
         length = min(_text_width_cm(self.report.title, 14), TEXT_WIDTH_CM) * 0.35
         _rule(self.document.add_paragraph(), max(2.0, min(length, 6.0)), TEXT_WIDTH_CM)
-        if self.report.synthetic_note:
-            note = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
-            note.paragraph_format.space_before = Pt(6)
-            _sized(note.add_run(self.report.synthetic_note), 13, italic=True)
+        for text in (self.report.synthetic_note, self.report.counting_note):
+            if text:
+                note = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
+                note.paragraph_format.space_before = Pt(6)
+                _sized(note.add_run(text), 13, italic=True)
         self.document.paragraphs[-1].paragraph_format.space_after = Pt(12)
 
     # --- body ----------------------------------------------------------------------------------
@@ -395,9 +396,10 @@ class ReportWriter:
             f"của {header.issuing_unit})"
         )
         _sized(source.add_run(attached), 14, italic=True)
-        if self.report.synthetic_note:
-            note = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
-            _sized(note.add_run(self.report.synthetic_note), 13, italic=True)
+        for text in (self.report.synthetic_note, self.report.counting_note):
+            if text:
+                note = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
+                _sized(note.add_run(text), 13, italic=True)
         self.document.paragraphs[-1].paragraph_format.space_after = Pt(12)
         self._indicator_table(self._appendix_groups())
         if self.report.charts:

@@ -143,3 +143,20 @@ def test_the_place_is_the_locality_where_the_issuing_body_sits(tree):
     assert place_of(sector) == "Kon Tum"
     assert locality("Liên đoàn Lao động tỉnh Kon Tum") == "Kon Tum"  # the full name too
     assert locality("Liên đoàn Lao động thị xã Buôn Hồ") == "Buôn Hồ"
+
+
+def test_the_docx_says_what_its_figures_count(campaign, tree):
+    import io
+
+    import docx
+
+    from baocao.apps.campaigns.consolidation import report_docx
+
+    data, subtree = report_docx(campaign, tree.province)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    counted = subtree.rollup.counted[tree.province.path]
+    expected = subtree.rollup.expected[tree.province.path]
+    assert f"Số liệu tổng hợp từ {counted}/{expected} báo cáo đã duyệt" in text
+    data, _subtree = report_docx(campaign, tree.province, include_submitted=True)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "báo cáo đã gửi hoặc đã duyệt" in text

@@ -184,12 +184,36 @@ def test_progress_counts_first_submissions_by_day_up_to_the_deadline(scene):
 
 
 def test_main_indicators_roll_up_without_counting_a_district_and_its_unions_twice(scene):
-    summary = board_for(scene).indicators
+    summary = board_for(scene, gom="da-gui").indicators  # submitted reports counted too
     pairs = {pair.code: pair for pair in summary.pairs}
     # Đăk Hà's own 28 members stand for its CĐCS (Đăk Mar's 28 are not added again)
     assert pairs["members"].current == 28 and pairs["workers"].current == 30
     assert pairs["members"].baseline is None
     assert (summary.counted, summary.expected) == (2, 5)
+
+
+def test_main_indicators_count_accepted_reports_unless_asked_as_documents_do(scene, client):
+    """Issue 13: one definition of a counted figure; the dashboard said 'sent or accepted'
+    while the workspace and the DOCX counted accepted reports only."""
+    from baocao.apps.campaigns.consolidation import report_document
+
+    accepted = board_for(scene).indicators
+    document, _subtree = report_document(scene.campaign, scene.campaign.root_unit)
+    members = {p.code: p.current for p in accepted.pairs}["members"]
+    assert members == document.indicator_values.get("members", {}).get(2017)
+    assert accepted.counted < board_for(scene, gom="da-gui").indicators.counted
+    assert f"{accepted.counted}/{accepted.expected} báo cáo đã duyệt" in document.counting_note
+    both, _subtree = report_document(
+        scene.campaign, scene.campaign.root_unit, include_submitted=True
+    )
+    sent = board_for(scene, gom="da-gui").indicators
+    assert {p.code: p.current for p in sent.pairs}["members"] == both.indicator_values["members"][
+        2017
+    ]
+    assert "đã gửi hoặc đã duyệt" in both.counting_note
+    client.force_login(scene.people.province)
+    page = client.get(detail_url(scene.campaign)).content.decode()
+    assert "báo cáo đã duyệt (số của LĐLĐ huyện" in page and "?gom=da-gui" in page
 
 
 def test_status_by_kind_feeds_the_stacked_bars(scene):

@@ -44,8 +44,24 @@ SQL_ROLLUP_FROM = 5_000
 XLSX_MAX_REPORTS = 20_000
 ENGINES = ("auto", "python", "sql")
 
+# What "counted" means, everywhere a consolidated figure is shown (dashboard, workspace, draft,
+# DOCX, PDF, XLSX): accepted reports only, unless asked to count submitted ones too
+# (?gom=da-gui on the pages, --include-submitted on the CLI). Each place says which.
 COUNTED_DEFAULT = (ReportStatus.ACCEPTED,)
 COUNTED_SUBMITTED = (ReportStatus.ACCEPTED, ReportStatus.SUBMITTED)
+SUBMITTED_TOO = "da-gui"  # ?gom=da-gui
+
+
+def counted_statuses(include_submitted: bool) -> tuple[str, ...]:
+    return COUNTED_SUBMITTED if include_submitted else COUNTED_DEFAULT
+
+
+def counting_note(counted: int, expected: int, include_submitted: bool) -> str:
+    """How a document says what its figures count: "Số liệu tổng hợp từ 424/974 báo cáo đã
+    duyệt." (in the document's language, Vietnamese)."""
+    which = "đã gửi hoặc đã duyệt" if include_submitted else "đã duyệt"
+    return f"Số liệu tổng hợp từ {counted}/{expected} báo cáo {which} của các đơn vị."
+
 
 # "Số: …/BC-LĐLĐ": the issuing body's abbreviation by the kind of unit.
 ABBREVIATIONS = {
@@ -197,7 +213,7 @@ def subtree_figures(
     `engine`: "python" reads every figure and rolls up in Python; "sql" lets the database
     roll up (`SqlSubtreeFigures`); "auto" takes "sql" above `SQL_ROLLUP_FROM` reports.
     """
-    statuses = COUNTED_SUBMITTED if include_submitted else COUNTED_DEFAULT
+    statuses = counted_statuses(include_submitted)
     if indicators is None:
         indicators = campaign.catalogue.indicators
     else:
@@ -325,6 +341,11 @@ def report_document(
             "Lưu: VT",
         ],
         synthetic_note="Số liệu minh họa, không phải số liệu thật." if unit.synthetic else "",
+        counting_note=counting_note(
+            subtree.rollup.counted.get(unit.path, 0),
+            subtree.rollup.expected.get(unit.path, 0),
+            include_submitted,
+        ),
     )
     return document, subtree
 

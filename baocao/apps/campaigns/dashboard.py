@@ -25,6 +25,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from baocao.apps.campaigns.consolidation import SUBMITTED_TOO, counted_statuses
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorValue,
@@ -84,6 +85,7 @@ class Filters:
     late: bool = False
     query: str = ""
     page: int = 1
+    submitted_too: bool = False  # the main figures count submitted reports too (?gom=da-gui)
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> Filters:
@@ -99,6 +101,7 @@ class Filters:
             late=params.get("tre-han", "") in ("1", "on", "true"),
             query=" ".join(params.get("q", "").split())[:100],
             page=page,
+            submitted_too=params.get("gom", "") == SUBMITTED_TOO,
         )
 
     @property
@@ -113,6 +116,7 @@ class Filters:
             ("tre-han", "1" if self.late else ""),
             ("q", self.query),
             ("trang", str(page) if page and page > 1 else ""),
+            ("gom", SUBMITTED_TOO if self.submitted_too else ""),
         ]
         return urlencode([(key, value) for key, value in pairs if value])
 
@@ -550,18 +554,22 @@ class IndicatorSummary:
     expected: int
 
 
-def main_indicators(campaign: Campaign, top: Unit) -> IndicatorSummary:
-    """The main figures of the submitted and accepted reports under `top`, rolled up to it (a
+def main_indicators(
+    campaign: Campaign, top: Unit, *, include_submitted: bool = False
+) -> IndicatorSummary:
+    """The main figures of the reports counted under `top` (accepted; submitted too when
+    asked: the same definition as the workspace and the documents), rolled up to it (a
     district's own totals stand for its CĐCS, never added to them), summed by the database:
     three queries (six when `top` has no report below it)."""
+    statuses = counted_statuses(include_submitted)
     catalogue = campaign.catalogue.by_code
     indicators = indicator_catalogue.main_indicators(campaign.catalogue.indicators)
     codes = [indicator.code for indicator in indicators]
     # Only `top`'s figures are read: those of units with no report below them are wanted only
     # when `top` is one of them.
-    result = rollup_sql(campaign, top, DONE, indicators, leaves=False)
+    result = rollup_sql(campaign, top, statuses, indicators, leaves=False)
     if top.path not in result.values:
-        result = rollup_sql(campaign, top, DONE, indicators, leaves=True)
+        result = rollup_sql(campaign, top, statuses, indicators, leaves=True)
     figures = result.figures(top.path)
     pairs = [
         IndicatorPair(
@@ -636,7 +644,7 @@ def build(
     """Everything the dashboard shows for the reports the user sees (`reports`)."""
     today = today or timezone.localdate()
     # First, so that its working set is freed before the rows are loaded (national peak).
-    indicators = main_indicators(campaign, top)
+    indicators = main_indicators(campaign, top, include_submitted=filters.submitted_too)
     rows = load_rows(campaign, reports, today)
     shown = [row for row in rows if filters.keeps(row)]
     count = max(1, -(-len(shown) // page_size))

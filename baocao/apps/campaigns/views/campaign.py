@@ -12,6 +12,7 @@ The views only read the request and call `dashboard` (queries), `actions` and `r
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -173,6 +174,10 @@ def campaign_detail(request, slug: str):
         "board": board,
         "top": seen.top,
         "filters": filters,
+        # The main figures counted the other way (accepted only, or submitted too).
+        "counting_other": dataclasses.replace(
+            filters, submitted_too=not filters.submitted_too, page=1
+        ).params(),
         "statuses": [(status, status.queue_label) for status in ReportStatus.in_order()],
         "may_close": campaign.is_open and can_open_campaign(request.user, campaign.root_unit),
         "may_remind": campaign.is_open and can_remind(request.user, campaign),

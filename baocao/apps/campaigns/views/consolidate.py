@@ -41,6 +41,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from baocao import search
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.consolidation import (
+    SUBMITTED_TOO,
     XLSX_MAX_REPORTS,
     SubtreeFigures,
     draft_texts,
@@ -76,7 +77,6 @@ from baocao.web.downloads import download
 
 PER_PAGE = 50
 MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
-SUBMITTED_TOO = "da-gui"  # ?gom=da-gui: count submitted reports as well as accepted ones
 NUMBERS_PART = "so-lieu"  # ?phan=so-lieu: only the number check (refreshed after each save)
 
 
