@@ -44,7 +44,10 @@ def indicators_workbook(
     indicators: list[Indicator],
     years: tuple[int, int],
     title: str = "Chỉ tiêu",
+    note: str = "",
 ) -> bytes:
+    """A row per report, its figures and the totals as formulas; `note` (what the totals
+    count) two rows under the totals."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -101,6 +104,8 @@ def indicators_workbook(
             cell.value = f"=SUMIF($D${first_row}:$D${last},1,{letter}{first_row}:{letter}{last})"
         cell.font = bold
         cell.number_format = "#,##0.0" if indicator.type == "percent" else "#,##0.##"
+    if note:
+        sheet.cell(row=total_row + 2, column=2, value=neutralise(note)).font = Font(italic=True)
     sheet.freeze_panes = sheet.cell(row=first_row, column=FIRST_VALUE_COLUMN)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 48

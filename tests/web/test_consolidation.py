@@ -160,3 +160,16 @@ def test_the_docx_says_what_its_figures_count(campaign, tree):
     data, _subtree = report_docx(campaign, tree.province, include_submitted=True)
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "báo cáo đã gửi hoặc đã duyệt" in text
+
+
+def test_the_xlsx_says_what_its_totals_count(campaign, tree):
+    import io
+
+    import openpyxl
+
+    from baocao.apps.campaigns.consolidation import indicators_xlsx
+
+    data, _subtree = indicators_xlsx(campaign, tree.province)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    texts = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(t.startswith("Số liệu tổng hợp từ") and "đã duyệt" in t for t in texts)

@@ -439,6 +439,11 @@ def indicators_xlsx(
         subtree.rows(),
         campaign.catalogue.indicators,
         (campaign.baseline_year, campaign.current_year),
+        note=counting_note(
+            subtree.rollup.counted.get(unit.path, 0),
+            subtree.rollup.expected.get(unit.path, 0),
+            include_submitted,
+        ),
     )
     return data, subtree
 
