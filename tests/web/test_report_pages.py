@@ -397,6 +397,20 @@ def test_a_number_in_the_text_that_differs_from_the_table_is_flagged_before_subm
     assert 'action="' + url("report_submit", school) + '"' in submit_area  # a warning only
 
 
+def test_the_reviewer_sees_the_numbers_the_writer_was_warned_about(client, school, people):
+    """Issue 13: the writer saw 'numbers in the text differ from the table'; the reviewer did
+    not, so a report with them was accepted unnoticed."""
+    writer = people["school_writer"]
+    actions.save_indicator(school, "members", 2017, "1.234", writer)
+    actions.save_section(school, "P1/II/1", "Đơn vị có 1.243 đoàn viên.", 0, writer)
+    actions.submit(school, writer, school.version)
+    as_user(client, people["dakha_reviewer"])
+    html = page(client, school)
+    review = html[html.index('id="duyet-bao-cao"') :]
+    assert "1.243 đoàn viên" in review and "là 1.234" in review
+    assert 'href="#muc-P1/II/1"' in review
+
+
 def test_submit_makes_the_report_read_only_for_the_writer(client, school, people):
     writer = people["school_writer"]
     actions.save_section(school, SECTION, "Nội dung đã viết", 0, writer)
