@@ -8,7 +8,20 @@ from baocao.apps.outlines.models import OutlineDocument
 
 
 def home(request):
-    return render(request, "home.html", {"outline_count": OutlineDocument.objects.count()})
+    """What each person has to do: their reports with deadlines and status, the reports waiting
+    for their review (oldest first), the campaigns they follow; then the outlines."""
+    from django.utils import timezone
+
+    from baocao.apps.campaigns.queries import my_reports, review_queue, visible_campaigns
+
+    today = timezone.localdate()
+    context = {
+        "outline_count": OutlineDocument.objects.count(),
+        "mine": my_reports(request.user, today),
+        "queue": review_queue(request.user, today),
+        "campaigns": list(visible_campaigns(request.user).filter(status="open")[:20]),
+    }
+    return render(request, "home.html", context)
 
 
 class PasswordChange(auth_views.PasswordChangeView):

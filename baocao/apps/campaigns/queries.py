@@ -9,10 +9,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from baocao.apps.campaigns.models import Campaign, IndicatorValue, Report
+from baocao.apps.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    IndicatorValue,
+    Report,
+    ReportStatus,
+)
 from baocao.apps.campaigns.permissions import visible_reports
 from baocao.apps.orgs import scope
-from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
+from baocao.apps.orgs.models import PATH_SEPARATOR, Role, Unit
 
 
 def visible_campaigns(user: Any) -> QuerySet:
@@ -64,3 +70,47 @@ def report_figures(report: Report) -> dict[tuple[str, int], IndicatorValue]:
             "code", "year", "value", "raw"
         )
     }
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """A line of someone's home page: a report and what to do about it."""
+
+    report: Report
+    days_left: int  # deadline - today (negative: late)
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
+
+def my_reports(user: Any, today) -> list[HomeItem]:
+    """The reports of open campaigns the user writes (their unit's), soonest deadline first:
+    one query."""
+    found = scope.membership(user)
+    if found is None or not found.has_role(Role.WRITER):
+        return []
+    reports = (
+        Report.objects.filter(unit_id=found.unit_id, campaign__status=CampaignStatus.OPEN)
+        .select_related("campaign", "unit")
+        .order_by("campaign__deadline", "pk")
+    )
+    return [HomeItem(r, (r.campaign.deadline - today).days) for r in reports]
+
+
+def review_queue(user: Any, today, limit: int = 50) -> list[HomeItem]:
+    """Reports sent to the user for review (units directly under theirs), oldest sent first:
+    one query; at most `limit`."""
+    found = scope.membership(user)
+    if found is None or not found.has_role(Role.REVIEWER):
+        return []
+    reports = (
+        Report.objects.filter(
+            unit__parent_id=found.unit_id,
+            status=ReportStatus.SUBMITTED,
+            campaign__status=CampaignStatus.OPEN,
+        )
+        .select_related("campaign", "unit")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    return [HomeItem(r, (r.campaign.deadline - today).days) for r in reports]
