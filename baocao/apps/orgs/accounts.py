@@ -152,26 +152,33 @@ def remember_at_login(sender, request, user, **kwargs) -> None:
 
 
 class MustChangePasswordMiddleware:
-    """Send an account still on its one-time password to "Đổi mật khẩu", with why."""
+    """Send an account still on its one-time password to "Đổi mật khẩu", with why. Only pages
+    that need a login look (public pages, the API and /healthz never load the session here)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_FLAG) and not request.path.startswith(_OPEN):
-            from django.contrib import messages
-            from django.shortcuts import redirect
-            from django.utils.translation import gettext as _
-
-            messages.info(
-                request,
-                _(
-                    "Tài khoản đang dùng mật khẩu cấp lần đầu: hãy đặt mật khẩu của riêng bạn trước khi làm việc."
-                ),
-            )
-            return redirect("password_change")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True) or request.path.startswith(_OPEN):
+            return None
+        session = getattr(request, "session", None)
+        if session is None or not session.get(SESSION_FLAG):
+            return None
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext as _
+
+        messages.info(
+            request,
+            _(
+                "Tài khoản đang dùng mật khẩu cấp lần đầu: hãy đặt mật khẩu của riêng bạn trước "
+                "khi làm việc."
+            ),
+        )
+        return redirect("password_change")
 
 
 def logins_workbook(issued: list[IssuedLogin]) -> bytes:
