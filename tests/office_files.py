@@ -87,3 +87,16 @@ def fill_template(
                 if (code, year) in values:
                     row.cells[column].text = values[(code, year)]
     return to_bytes(document)
+
+
+def guidance_docx(lines: list[str], table: list[tuple[str, ...]]) -> bytes:
+    """A guidance document as a federation sends it: its outline's lines, then the appendix
+    table of indicators (each row a tuple of cell texts)."""
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    grid = document.add_table(rows=len(table), cols=len(table[0]))
+    for row, texts in zip(grid.rows, table, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    return to_bytes(document)

@@ -3,11 +3,11 @@ JSON with its indicators, opened as a campaign for a root unit, consolidated to 
 
 from __future__ import annotations
 
-import io
 import json
 
 import docx
 import pytest
+from office_files import guidance_docx
 from typer.testing import CliRunner
 
 from baocao.apps.orgs.models import UnitKind
@@ -16,24 +16,28 @@ from baocao.cli import app
 pytestmark = pytest.mark.django_db
 
 
+LINES = [
+    "Hướng dẫn sơ kết 5 năm Chỉ thị 05",
+    "I. Kết quả",
+    "1. Phát triển đoàn viên",
+    "2. Thương lượng tập thể",
+    "II. Phương hướng",
+    "Phụ lục: biểu số liệu",
+]
+
+
 def guidance(tmp_path):
-    document = docx.Document()
-    for line in ("Hướng dẫn sơ kết 5 năm Chỉ thị 05", "I. Kết quả", "1. Phát triển đoàn viên",
-                 "2. Thương lượng tập thể", "II. Phương hướng", "Phụ lục: biểu số liệu"):  # fmt: skip
-        document.add_paragraph(line)
-    rows = [
-        ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
-        ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
-        ("2", "Số cuộc đối thoại", "cuộc", "", "", ""),
-    ]
-    table = document.add_table(rows=len(rows), cols=6)
-    for row, texts in zip(table.rows, rows, strict=True):
-        for cell, text in zip(row.cells, texts, strict=True):
-            cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
     path = tmp_path / "huong-dan.docx"
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(
+        guidance_docx(
+            LINES,
+            [
+                ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
+                ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
+                ("2", "Số cuộc đối thoại", "cuộc", "", "", ""),
+            ],
+        )
+    )
     return path
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
+from office_files import guidance_docx
 
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
 from baocao.apps.outlines.models import OutlineDocument
@@ -117,22 +118,16 @@ def test_a_guidance_docx_with_its_appendix_opens_a_campaign_with_its_indicators(
     opens a campaign (the years of the form win; without them, the table's)."""
     from baocao.apps.campaigns.models import Campaign
 
-    document = Document()
-    for line in ("Hướng dẫn sơ kết 5 năm Chỉ thị 05", "I. Kết quả", "1. Phát triển đoàn viên",
-                 "2. Thương lượng tập thể", "II. Phương hướng", "Phụ lục: biểu số liệu"):  # fmt: skip
-        document.add_paragraph(line)
-    rows = [
-        ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
-        ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
-        ("2", "Số thỏa ước lao động tập thể", "bản", "", "", "Mục I.2"),
-    ]
-    table = document.add_table(rows=len(rows), cols=6)
-    for row, texts in zip(table.rows, rows, strict=True):
-        for cell, text in zip(row.cells, texts, strict=True):
-            cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
-    response = upload(consolidator_client, "huong-dan-ct05.docx", buffer.getvalue())
+    data = guidance_docx(
+        ["Hướng dẫn sơ kết 5 năm Chỉ thị 05", "I. Kết quả", "1. Phát triển đoàn viên",
+         "2. Thương lượng tập thể", "II. Phương hướng", "Phụ lục: biểu số liệu"],
+        [
+            ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
+            ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
+            ("2", "Số thỏa ước lao động tập thể", "bản", "", "", "Mục I.2"),
+        ],
+    )  # fmt: skip
+    response = upload(consolidator_client, "huong-dan-ct05.docx", data)
     assert response.status_code == 302
     stored = OutlineDocument.objects.get()
     page = consolidator_client.get(stored.get_absolute_url()).content.decode()
