@@ -574,14 +574,13 @@ class _Reader:
         if reading.is_indicator_table:
             for code, by_year in reading.values.items():
                 for year, value in by_year.items():
-                    known = result.indicators.setdefault(code, {})
-                    if year in known and known[year] != value:
-                        result.warnings.append(
-                            f"{self.index.names.get(code, code)}, năm {year}: có hai số liệu khác "
-                            f"nhau ({known[year]} và {value}) ở hai bảng; đã giữ số ở bảng trước."
-                        )
-                        continue
-                    known.setdefault(year, value)
+                    result.keep_figure(
+                        code,
+                        year,
+                        value,
+                        label=self.index.names.get(code, code),
+                        place=f"bảng {self.tables}",
+                    )
             result.value_notes.extend(reading.notes)
             result.warnings.extend(reading.warnings)
             for row in reading.unmatched_rows:

@@ -63,6 +63,18 @@ class IngestResult:
     template: TemplateMark | None = None
     placements: list[Placement] = field(default_factory=list)
 
+    def keep_figure(self, code: str, year: int, value: Decimal, *, label: str, place: str) -> None:
+        """A figure read from `place` ("bảng 2", "trang tính “Số liệu”"): the first one read for
+        a (code, year) is kept; a different one later is not taken, and said."""
+        known = self.indicators.setdefault(code, {})
+        if year in known and known[year] != value:
+            self.warnings.append(
+                f"{label}, năm {year}: có hai số liệu khác nhau ({known[year]} và {value}); "
+                f"đã giữ số đọc trước, số ở {place} chưa được nhập."
+            )
+            return
+        known.setdefault(year, value)
+
     def all_warnings(self, names: dict[str, str] | None = None) -> list[str]:
         """Document warnings, then one line per value note ("Số đoàn viên, năm 2017: ...")."""
         names = names or {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import warnings
-from decimal import Decimal
 
 from baocao import officefile
 from baocao.errors import InputError
@@ -62,7 +61,13 @@ def ingest_xlsx(
         result.unassigned.extend(reading.unmatched_rows)
         for code, by_year in reading.values.items():
             for year, value in by_year.items():
-                _keep(result, index.names, code, year, value, title)
+                result.keep_figure(
+                    code,
+                    year,
+                    value,
+                    label=index.names.get(code, code),
+                    place=f"trang tính “{title}”",
+                )
     if not found:
         result.warnings.append(
             "Không nhận ra chỉ tiêu nào của đề cương trong tệp: hãy ghi tên chỉ tiêu (hoặc dùng "
@@ -75,17 +80,6 @@ def ingest_xlsx(
             "kiểm tra kỹ các số liệu.",
         )
     return result
-
-
-def _keep(result, names, code: str, year: int, value: Decimal, sheet: str) -> None:
-    known = result.indicators.setdefault(code, {})
-    if year in known and known[year] != value:
-        result.warnings.append(
-            f"{names.get(code, code)}, năm {year}: có hai số liệu khác nhau ({known[year]} và "
-            f"{value}); đã giữ số đọc trước, số ở trang tính “{sheet}” chưa được nhập."
-        )
-        return
-    known.setdefault(year, value)
 
 
 def _read(data: bytes) -> tuple[list[tuple[str, list[list[object]]]], TemplateMark | None]:
