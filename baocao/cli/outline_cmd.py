@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -37,12 +37,21 @@ class ShowFormat(enum.StrEnum):
 OutlinePath = Annotated[Path, typer.Argument(help="Tệp đề cương: .txt, .docx hoặc .yaml")]
 
 
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]Lỗi:[/red] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def _warnings(outline: Outline) -> None:
+    for warning in outline.warnings:
+        err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+
+
 def _open_or_exit(path: Path) -> Outline:
     try:
         return open_outline(path)
     except InputError as exc:
-        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        _fail(str(exc))
 
 
 @app.command("import")
@@ -63,8 +72,7 @@ def import_command(
         err.print(f"Đã ghi {out} ({sum(1 for _ in outline.walk())} mục).")
     else:
         typer.echo(text, nl=False)
-    for warning in outline.warnings:
-        err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+    _warnings(outline)
 
 
 def _add(tree: Tree, section: Section) -> None:
@@ -106,8 +114,7 @@ def show_command(
         Console().print(tree)
     for note in outline.footnotes:
         err.print(f"[yellow]Chú thích chưa gắn:[/yellow] {escape(note.text)}")
-    for warning in outline.warnings:
-        err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+    _warnings(outline)
 
 
 def _stored_or_exit(slug: str) -> Outline:
@@ -116,13 +123,11 @@ def _stored_or_exit(slug: str) -> Outline:
 
     document = OutlineDocument.objects.filter(slug=slug).first()
     if document is None:
-        err.print(f"[red]Lỗi:[/red] Không có tệp hay đề cương đã lưu nào tên “{escape(slug)}”.")
-        raise typer.Exit(2)
+        _fail(f"Không có tệp hay đề cương đã lưu nào tên “{slug}”.")
     try:
         return document.outline()
     except InputError as exc:
-        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        _fail(str(exc))
 
 
 @app.command("add")
@@ -138,10 +143,8 @@ def add_command(
     try:
         document, created = save_imported_outline(outline, slug=slug)
     except InputError as exc:
-        err.print(f"[red]Lỗi:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-    for warning in outline.warnings:
-        err.print(f"[yellow]Cảnh báo:[/yellow] {escape(warning)}")
+        _fail(str(exc))
+    _warnings(outline)
     if not created:
         err.print("Đề cương này đã được lưu trước đó; dùng bản đã có.")
     err.print(f"{sum(1 for _ in outline.walk())} mục, {len(outline.indicators)} chỉ tiêu.")

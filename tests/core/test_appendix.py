@@ -169,20 +169,11 @@ def test_a_group_heading_row_is_said_not_taken_for_an_indicator(outline):
     assert any("tiêu đề nhóm" in warning for warning in result.warnings)
 
 
-def guidance_docx(table_rows, *, heading_before_table="PHỤ LỤC: BIỂU SỐ LIỆU") -> bytes:
-    import docx
-    from office_files import to_bytes
+def guidance_docx(table_rows) -> bytes:
+    from office_files import guidance_docx as build
 
-    document = docx.Document()
-    document.add_paragraph("HƯỚNG DẪN BÁO CÁO SƠ KẾT 5 NĂM CHỈ THỊ 05")
-    for line in GUIDANCE.splitlines()[1:]:
-        document.add_paragraph(line)
-    document.add_paragraph(heading_before_table)
-    table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
-    for row, texts in zip(table.rows, table_rows, strict=True):
-        for cell, text in zip(row.cells, texts, strict=True):
-            cell.text = text
-    return to_bytes(document)
+    lines = GUIDANCE.splitlines()
+    return build([*lines, "PHỤ LỤC: BIỂU SỐ LIỆU"], table_rows)
 
 
 def test_a_guidance_docx_gives_the_tree_and_the_catalogue():
