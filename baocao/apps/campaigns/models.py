@@ -55,6 +55,7 @@ def parsed_outline(outline_yaml: str) -> ParsedOutline:
 class CampaignStatus(models.TextChoices):
     OPEN = "open", _("Đang mở")
     CLOSED = "closed", _("Đã kết thúc")
+    ARCHIVED = "archived", _("Đã lưu trữ")
 
 
 class Campaign(models.Model):
@@ -334,6 +335,33 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class ReviewDraft(models.Model):
+    """What a reviewer has typed in the return form and not yet sent: saved as they type, so
+    following a link and coming back loses nothing; deleted when the report is returned."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="review_drafts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do"), blank=True)
+    # {section_id: comment}, as in ReportEvent.section_comments.
+    section_comments = models.JSONField(_("nhận xét từng mục"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("lưu lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nhận xét đang soạn")
+        verbose_name_plural = _("nhận xét đang soạn")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reviewer"], name="one_review_draft")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.reviewer_id}"
 
 
 class ReminderLog(models.Model):
