@@ -5,6 +5,8 @@ commands start fast and need neither Django settings nor a database.
 """
 
 import enum
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -143,15 +145,47 @@ def _national(console: Console, fraction: float) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Địa chỉ lắng nghe."),
     port: int = typer.Option(8000, help="Cổng."),
+    worker: bool = typer.Option(
+        True, help="Chạy kèm tiến trình xử lý việc nền (thư nhắc, thông báo, tệp lớn)."
+    ),
 ) -> None:
-    """Chạy máy chủ web (máy chủ phát triển của Django, tệp tĩnh qua WhiteNoise)."""
+    """Chạy máy chủ web (máy chủ phát triển của Django, tệp tĩnh qua WhiteNoise) và tiến trình
+    xử lý việc nền bên cạnh."""
     setup_django()
     from django.core.management import call_command
+
+    from baocao.web.background import needs_worker
 
     console = Console()
     console.print(f"baocao: mở [bold]http://{host}:{port}/[/bold] (Ctrl+C để dừng)")
     console.print(_logins_table())
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    background = None
+    if worker and needs_worker():
+        # A child process, so a task never slows a page and Ctrl+C stops both.
+        background = subprocess.Popen([sys.executable, "-m", "baocao.cli", "worker"])
+        console.print("baocao: tiến trình việc nền đang chạy.")
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(timeout=30)
+
+
+def worker(
+    batch: bool = typer.Option(False, help="Làm hết việc đang chờ rồi dừng (cho cron)."),
+) -> None:
+    """Xử lý việc nền (thư nhắc, thông báo, tệp lớn) từ hàng đợi trong cơ sở dữ liệu."""
+    setup_django()
+    from django.core.management import call_command
+
+    from baocao.web.background import needs_worker
+
+    if not needs_worker():
+        Console().print("Không cần tiến trình việc nền: BAOCAO_TASK_BACKEND không dùng hàng đợi.")
+        return
+    options = {"batch": True} if batch else {}
+    call_command("db_worker", reload=False, startup_delay=not batch, **options)
 
 
 def manage(ctx: typer.Context) -> None:
@@ -169,6 +203,7 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.command()(doctor)
     app.command()(serve)
+    app.command()(worker)
     app.command(
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
         add_help_option=False,

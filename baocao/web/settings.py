@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "baocao.apps.api",
     "baocao.apps.logins",
     "baocao.apps.issuing",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # their own connection, as in production, instead of racing on one shared connection.
     # One file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-baocao-{os.getpid()}.sqlite3")}
+# A read replica for pages that only read (baocao.web.replica): unset, everything reads the
+# primary. In tests the replica is the primary itself (a mirror), so the router is exercised.
+if _replica_url := os.environ.get("BAOCAO_DB_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(_replica_url, conn_max_age=60, conn_health_checks=True),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["baocao.web.replica.ReplicaRouter"]
 # Explicit, so migrations are the same on Django 5.2 and 6.x whatever their defaults.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -312,6 +322,20 @@ else:
         globals()[_names[_option]] = _value
 DEFAULT_FROM_EMAIL = os.environ.get("BAOCAO_FROM_EMAIL", "baocao <baocao@localhost>")
 BAOCAO_SITE_URL = os.environ.get("BAOCAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Background work ------------------------------------------------------------------------
+# Django's tasks framework (baocao.web.background): a queue in the database and `baocao worker`
+# (started beside the web server by `baocao serve`) by default, so the embedded set-up needs no
+# other service. BAOCAO_TASK_BACKEND=immediate runs each task inside the request that enqueues
+# it (a one-process install without a worker); a dotted path names any other backend.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend"
+    if django.VERSION >= (6, 0)
+    else "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("BAOCAO_TASK_BACKEND", "").strip() or "database"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend.lower(), _task_backend)}}
 
 # --- Logs -------------------------------------------------------------------------------------
 # One JSON object per line on stderr (gunicorn and systemd keep it), each with the request's
