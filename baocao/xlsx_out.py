@@ -167,7 +167,7 @@ def indicators_template_xlsx(
             groups.append((section.label, [catalogue[c] for c in codes]))
     rest = [i for code, i in catalogue.items() if code not in placed]
     if rest:
-        groups.append(("Chỉ tiêu khác", rest))
+        groups.append(("Chỉ tiêu chung", rest))
 
     workbook = Workbook()
     sheet = workbook.active

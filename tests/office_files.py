@@ -92,11 +92,25 @@ def fill_template(
 def guidance_docx(lines: list[str], table: list[tuple[str, ...]]) -> bytes:
     """A guidance document as a federation sends it: its outline's lines, then the appendix
     table of indicators (each row a tuple of cell texts)."""
+    return guidance_document(*lines, table)
+
+
+def guidance_document(*parts: str | list[tuple[str, ...]], merges=()) -> bytes:
+    """A guidance document of paragraphs (str) and tables (lists of row tuples) in that order.
+    `merges`: (table index, (row, column), (row, column)) for each block of cells merged as Word
+    merges them (a header spanning columns or rows), keeping the first cell's text."""
     document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    grid = document.add_table(rows=len(table), cols=len(table[0]))
-    for row, texts in zip(grid.rows, table, strict=True):
-        for cell, text in zip(row.cells, texts, strict=True):
-            cell.text = text
+    tables = []
+    for part in parts:
+        if isinstance(part, str):
+            document.add_paragraph(part)
+            continue
+        grid = document.add_table(rows=len(part), cols=len(part[0]))
+        for row, texts in zip(grid.rows, part, strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
+                cell.text = text
+        tables.append(grid)
+    for index, first, last in merges:
+        text = tables[index].cell(*first).text
+        tables[index].cell(*first).merge(tables[index].cell(*last)).text = text
     return to_bytes(document)

@@ -9,6 +9,7 @@ from baocao.cli import (
     export_cmd,
     ingest_cmd,
     issue_cmd,
+    notices_cmd,
     outline_cmd,
     units_cmd,
     uploads_cmd,
@@ -33,6 +34,11 @@ app.add_typer(
     uploads_cmd.app,
     name="uploads",
     help="Tệp nộp: xoá tệp cũ chưa nhập vào báo cáo, cho cron (uploads prune).",
+)
+app.add_typer(
+    notices_cmd.app,
+    name="notices",
+    help="Thông báo: gửi thư các thông báo chưa gửi, cho cron (notices send).",
 )
 app.add_typer(
     accounts_cmd.app,

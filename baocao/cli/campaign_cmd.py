@@ -1,4 +1,5 @@
-"""Campaign commands: list, open and close campaigns, and remind late units by e-mail.
+"""Campaign commands: list, open, close and archive campaigns, add the units added to the tree
+later, and remind late units by e-mail.
 
 They call the same functions as the web pages (`actions.open_campaign`, `close_campaign`,
 `reminders.remind`), run as the operator of the machine: no login, every unit in reach.
@@ -31,6 +32,16 @@ def _campaign(slug: str):
     if campaign is None:
         _fail(f'Không có đợt báo cáo "{slug}". Xem danh sách: baocao campaign list')
     return campaign
+
+
+def _operator():
+    """The operator acts as the system: an active superuser account, if there is one."""
+    from django.contrib.auth import get_user_model
+
+    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+    if operator is None:
+        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    return operator
 
 
 @app.command("list")
@@ -84,8 +95,6 @@ def open_campaign(
 ) -> None:
     """Mở đợt báo cáo: gửi đề cương xuống các đơn vị (open a campaign)."""
     setup_django()
-    from django.contrib.auth import get_user_model
-
     from baocao.apps.campaigns import actions
     from baocao.apps.orgs.models import Unit
     from baocao.apps.outlines.models import OutlineDocument
@@ -98,10 +107,7 @@ def open_campaign(
     if unit is None:
         _fail(f'Không có đơn vị mã "{root}".')
     day = _date(deadline)
-    # The operator acts as the system: an active superuser account, if there is one.
-    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
-    if operator is None:
-        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    operator = _operator()
     try:
         campaign = actions.open_campaign(
             document,
@@ -136,16 +142,36 @@ def _date(text: str) -> datetime.date:
 def close_campaign(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
     """Kết thúc đợt báo cáo: không sửa, gửi hay duyệt được nữa (close a campaign)."""
     setup_django()
-    from django.contrib.auth import get_user_model
-
     from baocao.apps.campaigns import actions
+    from baocao.apps.campaigns.queries import unsent_reports
 
     campaign = _campaign(slug)
-    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
-    if operator is None:
-        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    operator = _operator()
+    if not campaign.is_open:
+        console.print(f"Đợt báo cáo [bold]{campaign.slug}[/bold] đã kết thúc từ trước.")
+        return
+    _listed, unsent = unsent_reports(campaign, limit=1)  # only the count is said
     actions.close_campaign(campaign, operator)
-    console.print(f"Đã kết thúc đợt báo cáo [bold]{campaign.slug}[/bold].")
+    console.print(
+        f"Đã kết thúc đợt báo cáo [bold]{campaign.slug}[/bold]; "
+        f"{unsent}/{campaign.reports.count()} đơn vị chưa gửi báo cáo."
+    )
+
+
+@app.command("archive")
+def archive_campaign(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
+    """Lưu trữ đợt báo cáo đã kết thúc: ẩn khỏi danh sách thường, vẫn xem được (archive)."""
+    setup_django()
+    from baocao.apps.campaigns import actions
+    from baocao.errors import InputError
+
+    campaign = _campaign(slug)
+    operator = _operator()
+    try:
+        actions.archive_campaign(campaign, operator)
+    except InputError as exc:
+        _fail(exc.message)
+    console.print(f"Đã lưu trữ đợt báo cáo [bold]{campaign.slug}[/bold].")
 
 
 @app.command("add-units")
@@ -155,8 +181,6 @@ def add_units(
 ) -> None:
     """Thêm vào đợt báo cáo các đơn vị mới nhập sau khi mở đợt (add units added later)."""
     setup_django()
-    from django.contrib.auth import get_user_model
-
     from baocao.apps.campaigns import actions
     from baocao.apps.orgs.models import Unit
     from baocao.errors import InputError
@@ -165,9 +189,7 @@ def add_units(
     unit = Unit.objects.filter(code=root).first()
     if unit is None:
         _fail(f'Không có đơn vị mã "{root}".')
-    operator = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
-    if operator is None:
-        _fail("Cần một tài khoản quản trị (superuser): baocao manage createsuperuser")
+    operator = _operator()
     try:
         added = actions.add_units(found, unit, operator)
     except InputError as exc:
@@ -175,27 +197,41 @@ def add_units(
     console.print(f"Đã thêm {added} đơn vị vào đợt báo cáo [bold]{found.slug}[/bold].")
 
 
+DRY_RUN_HELP = "Chỉ liệt kê thư sẽ gửi (đơn vị, địa chỉ, lý do) và đơn vị bị bỏ qua; không gửi."
+
+
 @app.command("remind")
-def remind_command(slug: str = typer.Argument(..., help="Mã đợt báo cáo.")) -> None:
+def remind_command(
+    slug: str = typer.Argument(..., help="Mã đợt báo cáo."),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP),
+) -> None:
     """Gửi thư nhắc các đơn vị quá hạn hoặc bị trả lại (remind late units)."""
-    _remind(slug)
+    _remind(slug, dry_run)
 
 
 def remind(
     campaign: str = typer.Option(..., "--campaign", help="Mã đợt báo cáo."),
+    dry_run: bool = typer.Option(False, "--dry-run", help=DRY_RUN_HELP),
 ) -> None:
     """Gửi thư nhắc các đơn vị quá hạn hoặc bị trả lại (remind late units by e-mail)."""
-    _remind(campaign)
+    _remind(campaign, dry_run)
 
 
-def _remind(slug: str) -> None:
+REASONS = {"late": "quá hạn", "returned": "bị trả lại"}
+
+
+def _remind(slug: str, dry_run: bool = False) -> None:
     """Send, then list what was sent and what was not; exit 1 when a unit's e-mail failed, so
     cron says so (running it again sends only what is still due)."""
     setup_django()
     from baocao.apps.campaigns.reminders import remind as send_reminders
+    from baocao.apps.campaigns.reminders import window_hours
     from baocao.errors import InputError
 
     campaign = _campaign(slug)
+    if dry_run:
+        _preview(campaign)
+        return
     try:
         sent = send_reminders(campaign)
     except InputError as exc:
@@ -208,20 +244,19 @@ def _remind(slug: str) -> None:
         table = Table(title=f"Thư nhắc nhở: {escape(campaign.name)}")
         for column in ("Mã", "Đơn vị", "Lý do", "Gửi đến"):
             table.add_column(column)
-        reasons = {"late": "quá hạn", "returned": "bị trả lại"}
         for item in sent:
             table.add_row(
                 escape(item.unit_code),
                 escape(item.unit_name),
-                reasons[item.reason],
+                REASONS[item.reason],
                 escape(", ".join(item.recipients)),
             )
         console.print(table)
     console.print(f"Đã gửi {len(sent)} thư nhắc nhở.")
     if sent.already:
         console.print(
-            f"{len(sent.already)} đơn vị đã được nhắc hôm nay nên không nhắc lại: "
-            + escape(", ".join(code for code, _ in sent.already))
+            f"{len(sent.already)} đơn vị đã được nhắc trong {window_hours()} giờ qua nên không "
+            "nhắc lại: " + escape(", ".join(code for code, _ in sent.already))
         )
     if sent.without_address:
         console.print(
@@ -240,6 +275,45 @@ def _remind(slug: str) -> None:
             f"Không gửi được thư nhắc cho {len(sent.failed)} đơn vị. Hãy sửa rồi chạy lại lệnh: "
             "thư đã gửi không bị gửi lại."
         )
+
+
+def _preview(campaign) -> None:
+    """`--dry-run`: the reminders that would go now, and the units left out and why."""
+    from django.utils import timezone
+
+    from baocao.apps.campaigns.reminders import Planned, preview, window_hours
+    from baocao.errors import InputError
+
+    try:
+        planned = preview(campaign)
+    except InputError as exc:
+        _fail(exc.message)
+    if not planned:
+        console.print("Không có đơn vị nào cần nhắc nhở.")
+        return
+    why = {
+        Planned.NO_ADDRESS: "chưa có địa chỉ thư",
+        Planned.INVALID: "địa chỉ thư không hợp lệ",
+    }
+    table = Table(title=f"Chạy thử, chưa gửi gì: {escape(campaign.name)}")
+    for column in ("Mã", "Đơn vị", "Lý do", "Gửi đến", "Ghi chú"):
+        table.add_column(column)
+    for item in planned:
+        if item.state == Planned.RECENT:
+            at = timezone.localtime(item.reminded_at)
+            note = f"bỏ qua: đã nhắc lúc {at:%H:%M %d/%m/%Y} (trong {window_hours()} giờ qua)"
+        else:
+            note = f"bỏ qua: {why[item.state]}" if item.state in why else "sẽ gửi"
+        table.add_row(
+            escape(item.unit.code),
+            escape(item.unit.name),
+            REASONS[item.reason],
+            escape(", ".join(item.addresses)),
+            note,
+        )
+    console.print(table)
+    count = sum(1 for item in planned if item.sends)
+    console.print(f"Sẽ gửi {count} thư nhắc nhở; bỏ qua {len(planned) - count} đơn vị.")
 
 
 def register(app_: typer.Typer) -> None:

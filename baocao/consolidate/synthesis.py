@@ -47,6 +47,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h\d|tr)>", re.I)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _WORDS = re.compile(r"\w+")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,24 @@ def synthesise(
     if items:
         parts.append("<p>Một số điểm riêng của từng đơn vị:</p><ul>" + "".join(items) + "</ul>")
     return Synthesis("".join(parts), said_shared, said_single, words)
+
+
+def said_keys(texts: Iterable[str]) -> list[str]:
+    """What `synthesise` keeps in `used` for texts already in a report (drafted or written), so
+    a draft made one section at a time says nothing another section already says. What is in
+    parentheses is left out: a drafted point's "(8/10 CĐCS nêu; nguồn: ...)" is not its
+    sentence."""
+    keys = []
+    for text in texts:
+        plain, bare = None, text
+        while plain != bare:  # inner parentheses first: "(nguồn: Công ty (TNHH) A)"
+            plain, bare = bare, _PARENTHESES.sub("", bare)
+        keys.extend(
+            point_key(sentence)
+            for sentence in plain_sentences(bare)
+            if _word_count(sentence) >= MIN_WORDS
+        )
+    return keys
 
 
 def _new_sentence(point: Point, used: list[str]) -> str | None:

@@ -424,7 +424,7 @@ class ReportWriter:
                 groups.append((label, [self.catalogue[c] for c in codes]))
         rest = [i for code, i in self.catalogue.items() if code not in placed]
         if rest:
-            groups.append(("Chỉ tiêu khác" if groups else None, rest))
+            groups.append(("Chỉ tiêu chung" if groups else None, rest))
         result: list[tuple[str | None, list[Row]]] = []
         start = 1
         for label, indicators in groups:

@@ -280,9 +280,10 @@ def _indicator(name: str, unit: str) -> Indicator:
     return Indicator(code="", name=name, unit=unit, type=kind, rollup=rollup)
 
 
-def _with_code(indicator: Indicator, taken: set[str]) -> Indicator:
-    """A code from the name ("so_doan_vien"), unique in the catalogue, never a Python word."""
-    words = _folded(indicator.name).split()
+def code_for(name: str, taken: set[str]) -> str:
+    """A code from the name ("doan_vien" for "Số đoàn viên"), not in `taken` (and added to
+    it), never a Python word: for the importer and for an indicator added in the editor."""
+    words = _folded(name).split()
     if words and words[0] == "so" and len(words) > 1:
         words = words[1:]
     base = "_".join(words)[:MAX_CODE].strip("_") or "chi_tieu"
@@ -292,7 +293,11 @@ def _with_code(indicator: Indicator, taken: set[str]) -> Indicator:
     while code in taken:
         code, n = f"{base[: MAX_CODE - 4]}_{n}", n + 1
     taken.add(code)
-    return Indicator(**{**indicator.__dict__, "code": code})
+    return code
+
+
+def _with_code(indicator: Indicator, taken: set[str]) -> Indicator:
+    return Indicator(**{**indicator.__dict__, "code": code_for(indicator.name, taken)})
 
 
 def _settle_years(years: list[int], result: Appendix) -> None:
@@ -433,3 +438,31 @@ def with_appendix(outline: Outline, appendix: Appendix) -> Outline:
         if row.section_id in by_id:
             by_id[row.section_id].indicators.append(row.indicator.code)
     return outline
+
+
+def row_warning(indicator: Indicator, note: str) -> str:
+    """How a note about one indicator reads among the outline's warnings; the import preview
+    finds it again by this shape (`ROW_WARNING`) and shows it beside the indicator."""
+    return f"Chỉ tiêu “{indicator.name}” ({indicator.code}): {note}"
+
+
+ROW_WARNING = re.compile(
+    r"^Chỉ tiêu “(?P<name>.*?)” \((?P<code>[a-z][a-z0-9_]*)\): (?P<note>.+)$", re.DOTALL
+)
+
+
+def take_appendix(outline: Outline, tables: Sequence[TableInput]) -> Appendix:
+    """The tables' indicators into the outline, with what was understood and guessed said in
+    its warnings (the import preview shows them beside each indicator)."""
+    appendix = read_appendix(tables, outline)
+    with_appendix(outline, appendix)
+    outline.warnings.extend(appendix.warnings)
+    if appendix.rows:
+        outline.warnings.append(
+            f"Đã đọc {len(appendix.rows)} chỉ tiêu từ {appendix.tables_read} bảng số liệu; hãy "
+            "kiểm tra tên, đơn vị tính và mục của từng chỉ tiêu."
+        )
+    for row in appendix.rows:
+        for note in row.notes:
+            outline.warnings.append(row_warning(row.indicator, note))
+    return appendix

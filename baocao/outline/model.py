@@ -94,3 +94,9 @@ class Outline:
             if indicator.code == code:
                 return indicator
         raise KeyError(code)
+
+    def common_indicators(self) -> list[Indicator]:
+        """The catalogue's indicators that no section asks for (an appendix row whose section
+        was not found): reported in a table of their own, in the catalogue's order."""
+        attached = {code for section, _depth in self.walk() for code in section.indicators}
+        return [i for i in self.indicators if i.code not in attached]

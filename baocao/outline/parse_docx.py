@@ -22,12 +22,7 @@ from pathlib import Path
 from baocao.docx_in import NOTE_MARK, Block, Paragraph, read_docx
 from baocao.errors import InputError
 from baocao.officefile import MAX_BYTES, subject_of
-from baocao.outline.appendix import (
-    TableInput,
-    looks_like_indicator_table,
-    read_appendix,
-    with_appendix,
-)
+from baocao.outline.appendix import TableInput, looks_like_indicator_table, take_appendix
 from baocao.outline.builder import Line, build_outline
 from baocao.outline.model import Outline
 from baocao.outline.parse_text import merge_markers, split_footnotes
@@ -184,20 +179,8 @@ def _merge_plain(segments: list[Line]) -> list[Line]:
 
 
 def _take_appendix(outline: Outline, tables: list[tuple[list[list[str]], str]]) -> None:
-    """The appendix tables' indicators into the outline, with what was understood and guessed
-    said in its warnings (the import preview shows them)."""
     inputs = [TableInput(grid, under=_section_of_line(outline, before)) for grid, before in tables]
-    appendix = read_appendix(inputs, outline)
-    with_appendix(outline, appendix)
-    outline.warnings.extend(appendix.warnings)
-    if appendix.rows:
-        outline.warnings.append(
-            f"Đã đọc {len(appendix.rows)} chỉ tiêu từ {appendix.tables_read} bảng số liệu; hãy "
-            "kiểm tra tên, đơn vị tính và mục của từng chỉ tiêu."
-        )
-    for row in appendix.rows:
-        for note in row.notes:
-            outline.warnings.append(f"Chỉ tiêu “{row.indicator.name}”: {note}")
+    take_appendix(outline, inputs)
 
 
 def _section_of_line(outline: Outline, text: str) -> str:

@@ -58,7 +58,6 @@ def outline_contract(outline: Outline) -> dict[str, Any]:
     but each section lists its indicators whole ({code, name, unit, ...}) where they are asked
     for, and the top-level `indicators` holds only those attached to no section."""
     by_code = {indicator.code: indicator for indicator in outline.indicators}
-    attached = {code for section, _depth in outline.walk() for code in section.indicators}
 
     def section(item: Section) -> dict[str, Any]:
         data = section_to_dict(item)
@@ -67,7 +66,7 @@ def outline_contract(outline: Outline) -> dict[str, Any]:
         return data
 
     data = outline_to_dict(outline)
-    data["indicators"] = [i.to_dict() for i in outline.indicators if i.code not in attached]
+    data["indicators"] = [i.to_dict() for i in outline.common_indicators()]
     data["sections"] = [section(item) for item in outline.sections]
     return data
 

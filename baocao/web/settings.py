@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "baocao.apps.api",
     "baocao.apps.logins",
     "baocao.apps.issuing",
+    "baocao.apps.notices",
     "django_tasks_db",
 ]
 
@@ -105,6 +106,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's "Thông báo (3)": counted only on pages that show it.
+                "baocao.apps.notices.context.unread_notices",
                 *(["django.template.context_processors.csp"] if django.VERSION >= (6, 0) else []),
             ],
         },
@@ -322,6 +325,11 @@ else:
         globals()[_names[_option]] = _value
 DEFAULT_FROM_EMAIL = os.environ.get("BAOCAO_FROM_EMAIL", "baocao <baocao@localhost>")
 BAOCAO_SITE_URL = os.environ.get("BAOCAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A unit reminded is not reminded again (for the same reason) within this many hours, whoever
+# clicks (baocao.apps.campaigns.reminders); writers get a "sắp đến hạn" notice this many days
+# before the deadline (baocao.apps.notices, sent by `baocao notices send` from cron).
+BAOCAO_REMINDER_WINDOW_HOURS = int(os.environ.get("BAOCAO_REMINDER_WINDOW_HOURS") or 24)
+BAOCAO_DEADLINE_NOTICE_DAYS = int(os.environ.get("BAOCAO_DEADLINE_NOTICE_DAYS") or 3)
 
 # --- Background work ------------------------------------------------------------------------
 # Django's tasks framework (baocao.web.background): a queue in the database and `baocao worker`

@@ -29,6 +29,7 @@ urlpatterns = [
     path("don-vi/", include("baocao.apps.orgs.urls")),
     path("dot-bao-cao/", include("baocao.apps.campaigns.urls")),
     path("dot-bao-cao/", include("baocao.apps.issuing.urls")),
+    path("thong-bao/", include("baocao.apps.notices.urls")),
     # For other software: token-authenticated JSON, described at /api/openapi.json.
     path("api/", include("baocao.apps.api.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from baocao.consolidate.synthesis import (
     count_phrase,
     group_points,
     plain_sentences,
+    said_keys,
     synthesise,
 )
 
@@ -87,6 +88,21 @@ def test_no_sentence_is_said_twice_in_a_report(frozen):
     long = [s for s in sentences if len(s.split()) >= 8]
     for a, b in itertools.combinations(long, 2):
         assert fuzz.ratio(a, b) < 90, (a, b)
+
+
+def test_a_section_drafted_on_its_own_knows_what_the_others_say(frozen):
+    """A report drafted a section at a time: what earlier sections say (their stored text,
+    sources in parentheses and all) is not said again."""
+    sources, _theme_of, counted = frozen
+    first = synthesise([], sources, counted)
+    again = synthesise([], sources, counted, used=said_keys([first.html]))
+    assert first.shared and not again.shared
+    assert not {p.sentence for p in first.shared + first.single} & {
+        p.sentence for p in again.single
+    }
+    assert said_keys(
+        ["<p>Đoàn viên học tập Nghị quyết đầy đủ (3/3 CĐCS nêu; nguồn: A; Công ty (TNHH) B).</p>"]
+    ) == ["doan vien hoc tap nghi quyet day du"]
 
 
 def test_the_budget_bounds_a_section(frozen):

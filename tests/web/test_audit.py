@@ -16,6 +16,7 @@ from baocao.apps.orgs.models import UnitKind
 from baocao.outline.serialize import dump_yaml
 
 from . import campaign_scenario
+from .outline_upload import import_outline
 from .samples import sample_outline
 
 pytestmark = pytest.mark.django_db
@@ -224,14 +225,14 @@ def test_importing_units(client, tree, django_user_model):
 
 
 def test_importing_an_outline(client, people):
-    upload = SimpleUploadedFile("de-cuong.yaml", dump_yaml(sample_outline()).encode("utf-8"))
-    post(client, people["province"], reverse("outlines:import"), {"file": upload})
+    data = dump_yaml(sample_outline()).encode("utf-8")
+    client.force_login(people["province"])
+    import_outline(client, "de-cuong.yaml", data, REMOTE_ADDR=ADDRESS)  # preview, then confirm
     entry = only_entry("outline.import")
     assert entry.ip_address == ADDRESS
     assert entry.object_type == "outlines.outlinedocument"
     assert entry.object_label == sample_outline().title
-    upload = SimpleUploadedFile("de-cuong.yaml", dump_yaml(sample_outline()).encode("utf-8"))
-    post(client, people["province"], reverse("outlines:import"), {"file": upload})
+    import_outline(client, "de-cuong.yaml", data, REMOTE_ADDR=ADDRESS)
     assert AuditEntry.objects.filter(action="outline.import").count() == 1  # found, not made
 
 

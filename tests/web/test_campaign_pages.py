@@ -169,11 +169,16 @@ def test_a_unit_out_of_reach_cannot_be_posted(scene, client, tree):
 
 
 def test_the_province_closes_the_campaign_from_the_dashboard(scene, client):
+    """The dashboard leads to a confirmation that lists who has not sent (drafts, returned)."""
     client.force_login(scene.people.province)
     detail = reverse("campaigns:detail", args=[scene.campaign.slug])
-    assert "Xác nhận kết thúc đợt báo cáo" in client.get(detail).content.decode()
     close = reverse("campaigns:close", args=[scene.campaign.slug])
-    assert client.get(close).status_code == 405
+    assert close in client.get(detail).content.decode()
+    page = client.get(close).content.decode()
+    assert "3/5 đơn vị chưa gửi báo cáo" in page and "Xác nhận kết thúc đợt báo cáo" in page
+    for unsent in (scene.tree.cdcs_dh2, scene.tree.cdcs_dt1, scene.tree.dakto):
+        assert unsent.name in page
+    assert scene.tree.cdcs_dh1.name not in page and scene.tree.dakha.name not in page
     response = client.post(close, follow=True)
     assert "Đã kết thúc đợt báo cáo." in response.content.decode()
     scene.campaign.refresh_from_db()

@@ -1,6 +1,7 @@
 """The province's consolidator in a real Chromium: opens the workspace, makes the first draft,
 inserts a unit's passage with its source (with the keyboard, text typed meanwhile kept),
-downloads the DOCX; screenshots at desktop and phone width."""
+downloads the DOCX; screenshots at desktop and phone width. The draft made one section per
+request shows its progress."""
 
 import io
 import re
@@ -120,3 +121,44 @@ def test_consolidate_draft_insert_with_source_and_download(
     expect(phone.locator(".cw-nav details")).not_to_have_attribute("open", "")
     phone.screenshot(path=str(screenshots / "consolidate-phone.png"), full_page=True)
     phone.context.close()
+
+
+# Every progress line the page shows, recorded as it appears (the steps are quick: a check
+# made afterwards could miss them), across the page load that ends the draft.
+RECORD_PROGRESS = """
+new MutationObserver(() => {
+  document.querySelectorAll(".cw-progress__status").forEach((status) => {
+    const bar = status.parentNode.querySelector("progress");
+    window.progressSeen(status.textContent.trim().split(/\\s+/).join(" "), bar ? bar.value : -1);
+  });
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_the_draft_shows_its_progress_section_by_section(
+    new_page, log_in, province_report, consolidator, screenshots
+):
+    report = province_report
+    path = f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/tong-hop/"
+    page = new_page(1280, 900)
+    seen: list[tuple[str, float]] = []
+    page.expose_function("progressSeen", lambda text, value: seen.append((text, value)))
+    page.add_init_script(RECORD_PROGRESS)
+    log_in(page, consolidator.username, PASSWORD, next_path=path + "?muc=P1/II/1")
+    page.get_by_role("button", name="Tạo bản nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã soạn nháp", timeout=20_000)
+
+    total = len(report.campaign.section_ids)
+    steps = {text.split("…")[0] for text, _value in seen}
+    assert f"Đang soạn mục 1/{total}" in steps and f"Đang soạn mục {total}/{total}" in steps
+    assert len(steps) == total  # one request, one section: every step was shown
+    assert max(value for _text, value in seen) == total - 1
+    # The result, when done: the page again, with the sections filled.
+    text = page.locator("form.editor textarea[name=text]")
+    expect(text).to_have_value(re.compile("Toàn tỉnh có 190 đoàn viên, tăng 120"))
+    filled = SectionText.objects.filter(report=report).exclude(text="")
+    assert sorted(filled.values_list("section_id", flat=True)) == ["P1/I/1", "P1/II/1"]
+    expect(page.locator(".messages")).to_contain_text("Đã soạn nháp 2 mục")
+    page.get_by_role("link", name="Lấy số liệu tổng hợp làm số liệu của đơn vị").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lấy số liệu tổng hợp")
+    page.screenshot(path=str(screenshots / "consolidate-adopt.png"), full_page=True)

@@ -541,8 +541,8 @@ def test_the_workspace_takes_a_bounded_number_of_queries(
     as_user(client, people["consolidator"])
     # Session, user, membership, report, roll-up engine choice, reports and figures (or the
     # database's sums), the reports still missing (listed and counted), own texts, passage
-    # counts and page, and the units that differ (two, when some do).
-    with django_assert_max_num_queries(13):
+    # counts and page, the units that differ (two, when some do), the header's unread notices.
+    with django_assert_max_num_queries(14):
         response = client.get(url("consolidate", province, query=query))
     assert response.status_code == 200
     html = response.content.decode()

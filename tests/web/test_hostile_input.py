@@ -34,6 +34,8 @@ from baocao.indicators.catalogue import Indicator, Rule
 from baocao.outline.model import Footnote, Outline, Section
 from baocao.outline.serialize import dump_yaml
 
+from .outline_upload import import_outline
+
 pytestmark = pytest.mark.django_db
 
 XSS = (
@@ -186,8 +188,8 @@ def scene(tree, member, client, django_user_model):
 
     admin = django_user_model.objects.create_superuser("quantri", password=None)
     client.force_login(admin)
-    upload = SimpleUploadedFile("de-cuong.yaml", dump_yaml(hostile_outline()).encode("utf-8"))
-    imported = client.post(reverse("outlines:import"), {"file": upload}, follow=True)
+    data = dump_yaml(hostile_outline()).encode("utf-8")
+    imported = import_outline(client, "de-cuong.yaml", data, follow=True)  # preview, confirm
     assert imported.status_code == 200
     outline_page = imported.content.decode()
     doc = OutlineDocument.objects.get()

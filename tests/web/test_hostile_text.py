@@ -46,6 +46,7 @@ from baocao.outline.builtin import load_builtin
 from baocao.outline.serialize import dump_yaml
 
 from .campaign_scenario import as_user, report_of, url
+from .outline_upload import import_outline
 
 pytestmark = pytest.mark.django_db
 
@@ -194,8 +195,7 @@ def test_an_outline_file_is_stored_clean(client, people):
     outline.title = "Đề cương\x01 \u202ethử"
     outline.sections[0].title = "Phần\x1f một"
     as_user(client, people["admin"])
-    upload = SimpleUploadedFile("de-cuong.yaml", dump_yaml(outline).encode())
-    response = client.post(reverse("outlines:import"), {"file": upload})
+    response = import_outline(client, "de-cuong.yaml", dump_yaml(outline).encode())
     assert response.status_code in (200, 302)
     document = OutlineDocument.objects.get(title="Đề cương thử")
     assert document.outline().sections[0].title == "Phần một"

@@ -5,13 +5,14 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 from office_files import guidance_docx
 
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
 from baocao.apps.outlines.models import OutlineDocument
+
+from .outline_upload import import_outline
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def consolidator_client(client, django_user_model):
 
 
 def upload(client, name: str, data: bytes):
-    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+    """The whole import: the file, then its preview confirmed as shown."""
+    return import_outline(client, name, data)
 
 
 def test_seed_text_is_imported_and_shown(consolidator_client):

@@ -42,14 +42,20 @@ from baocao.apps.campaigns.models import (
     Report,
     ReportEvent,
     ReportStatus,
+    ReviewDraft,
     SectionText,
     SectionVersion,
     Upload,
     UploadStatus,
 )
 from baocao.apps.issuing.models import IssuedDocument
+from baocao.apps.notices.models import Notice
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
+from baocao.apps.outlines.forms import sign_draft
 from baocao.apps.outlines.models import OutlineDocument
+from baocao.apps.outlines.services import copy_outline
+from baocao.outline.files import read_outline
+from baocao.outline.serialize import dump_yaml
 from baocao.xlsx_out import indicators_template_xlsx
 
 from .campaign_scenario import SECTION, nq20_document, report_of
@@ -112,7 +118,11 @@ SUBTREE_ROLES = (REVIEWER, CONSOLIDATOR, VIEWER, ADMIN, WRITER_CONSOLIDATOR)
 TABLE_SECTION = "P1/II/1"  # the built-in outline's section whose table holds INDICATOR
 INDICATOR, YEAR = "members", 2017
 NEW_PASSWORD = "Ma-tran-quyen-2025!"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# MD5 for the people; issued logins keep their own (cheaper) one-time hasher.
+FAST_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "baocao.apps.orgs.accounts.OneTimePasswordHasher",
+]
 
 # --- the rules ------------------------------------------------------------------------------------
 
@@ -197,10 +207,17 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "password_change_done": Rule(NONE, get=SIGNED_IN_ONLY),
     "set_language": Rule(NONE, post=EVERYONE),
     "healthz": Rule(NONE, get=EVERYONE),  # for a proxy: no login, says nothing about any data
+    # One's own notices: every query starts from the person, so there is no one else's to reach
+    "notices:list": Rule(NONE, get=SIGNED_IN_ONLY),
+    "notices:read": Rule(NONE, post=SIGNED_IN_ONLY),
     # Outlines: read by all, imported by those who run campaigns
     "outlines:list": Rule(NONE, get=SIGNED_IN_ONLY),
     "outlines:detail": Rule(OUTLINE, get=SIGNED_IN_ONLY),
     "outlines:import": Rule(NONE, get=RUNS_CAMPAIGNS, post=RUNS_CAMPAIGNS),
+    "outlines:edit": Rule(OUTLINE, get=RUNS_CAMPAIGNS, post=RUNS_CAMPAIGNS),
+    "outlines:upload": Rule(OUTLINE, post=RUNS_CAMPAIGNS),
+    "outlines:export_yaml": Rule(OUTLINE, get=SIGNED_IN_ONLY),
+    "outlines:export_xlsx": Rule(OUTLINE, get=SIGNED_IN_ONLY),
     # Units
     "orgs:tree": Rule(UNIT, get=SEES, listed=True),
     "orgs:import": (
@@ -214,6 +231,20 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
     "orgs:export_xlsx": Rule(UNIT, get=SEES),
     "orgs:export_csv": Rule(UNIT, get=SEES),
+    # Logins: unit admins and consolidators issue and reset within their subtree (as they open
+    # campaigns); the issue form offers no CĐCS as the root.
+    "orgs:accounts": (
+        Rule(NONE, get=RUNS_CAMPAIGNS, variant="form"),
+        Rule(
+            UNIT,
+            post=Access(
+                {**grant(CAMPAIGN_OWNERS, OWN), SUPERUSER: ("own", "sibling", "parent", "other")},
+                form_error={**grant(CAMPAIGN_OWNERS, NOT_OWN), SUPERUSER: CHILD},
+            ),
+            variant="root",
+        ),
+    ),
+    "orgs:reset_password": Rule(UNIT, get=CLOSES, post=CLOSES),
     # Campaigns
     "campaigns:list": Rule(CAMPAIGN, get=TAKES_PART, listed=True),
     "campaigns:open": (
@@ -234,8 +265,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "campaigns:export": Rule(
         CAMPAIGN, get=Access(DASHBOARD, own_report={WRITER: ("own", "parent")})
     ),
-    "campaigns:remind": Rule(CAMPAIGN, post=REMINDS),
-    "campaigns:close": Rule(CAMPAIGN, post=CLOSES),
+    "campaigns:remind": Rule(CAMPAIGN, get=REMINDS, post=REMINDS),
+    "campaigns:close": Rule(CAMPAIGN, get=CLOSES, post=CLOSES),
+    "campaigns:archive": Rule(CAMPAIGN, post=CLOSES),
+    "campaigns:add_units": Rule(CAMPAIGN, post=CLOSES),
     # One report: reading, writing, reviewing
     "campaigns:report": Rule(REPORT, get=SEES),
     "campaigns:section_history": Rule(REPORT, get=SEES),
@@ -247,6 +280,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "campaigns:report_return": Rule(REPORT, post=REVIEWS),
     "campaigns:report_accept": Rule(REPORT, post=REVIEWS),
     "campaigns:report_reopen": Rule(REPORT, post=REVIEWS),
+    "campaigns:review_draft_save": Rule(REPORT, post=REVIEWS),  # the reviewer's own draft
+    "campaigns:report_changes": Rule(REPORT, get=SEES),  # as the sections' history
     # Consolidation: the workspace reads the units below, so it needs the subtree
     "campaigns:consolidate": Rule(REPORT, get=SEES_BELOW),
     "campaigns:consolidate_insert": Rule(
@@ -257,6 +292,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         ),
     ),
     "campaigns:consolidate_draft": Rule(REPORT, post=CONSOLIDATES),
+    "campaigns:consolidate_draft_step": Rule(REPORT, post=CONSOLIDATES),
+    # The differences between the unit's figures and the roll-up: read with the workspace
+    "campaigns:consolidate_adopt": Rule(REPORT, get=SEES_BELOW, post=CONSOLIDATES),
     "campaigns:report_download": (
         Rule(REPORT, get=SEES, variant="docx"),
         Rule(REPORT, get=SEES, variant="pdf"),
@@ -319,6 +357,7 @@ ADMIN_WITHOUT_ADD = frozenset(
         "audit.AuditEntry",
         "issuing.IssuedDocument",
         "issuing.OutgoingRegister",
+        "django_tasks_database.DBTaskResult",  # the task queue's results: written by workers only
     }
 )
 
@@ -605,6 +644,7 @@ def fingerprint() -> dict[str, list]:
         "versions": rows(SectionVersion.objects, "pk"),
         "values": rows(IndicatorValue.objects, "report_id", "code", "year", "raw"),
         "events": rows(ReportEvent.objects, "pk"),
+        "review_drafts": rows(ReviewDraft.objects, "report_id", "reviewer_id", "reason"),
         "reminders": rows(ReminderLog.objects, "pk"),
         "uploads": rows(Upload.objects, "pk", "status"),
         "tokens": rows(Token.objects, "user_id", "key_hash"),
@@ -735,6 +775,16 @@ def report_reopen(t: Target) -> Call:
     )
 
 
+def review_draft_save(t: Target) -> Call:
+    _set_status(t.report, ReportStatus.SUBMITTED)
+
+    def kept(response: HttpResponse) -> None:
+        draft = ReviewDraft.objects.get(report=t.report, reviewer=t.user)
+        assert draft.section_comments == {SECTION: "Viết rõ hơn."}
+
+    return Call(data={"reason": "Còn thiếu.", f"comment:{SECTION}": "Viết rõ hơn."}, effect=kept)
+
+
 def consolidate_insert(t: Target) -> Call:
     """A passage of a unit below, inserted into the unit's own section (none below a CĐCS)."""
     below = (
@@ -763,6 +813,25 @@ def consolidate_draft(t: Target) -> Call:
 
     # Drafts only fill sections with something to say: whether any did depends on the figures.
     return Call(data={}, changes_db=None, effect=back_to_workspace)
+
+
+def consolidate_draft_step(t: Target) -> Call:
+    def progress_shown(response: HttpResponse) -> None:
+        assert response.status_code == 200 and "Đang soạn mục 1/" in response.content.decode()
+
+    return Call(data={}, changes_db=False, effect=progress_shown)
+
+
+def consolidate_adopt(t: Target) -> Call:
+    if t.case.method == "GET":
+        return Call()
+
+    def back_to_the_list(response: HttpResponse) -> None:
+        assert response.status_code == 302 and "/tong-hop/lay-so-lieu/" in response["Location"]
+
+    # Nothing below the unit counts in this world: nothing to take, whatever is chosen.
+    data = {"chon": f"{INDICATOR}:{YEAR}", "expected_version": str(t.report.version)}
+    return Call(data=data, changes_db=None, effect=back_to_the_list)
 
 
 def report_upload(t: Target) -> Call:
@@ -834,19 +903,79 @@ def issued_download(t: Target) -> Call:
 
 
 def campaign_remind(t: Target) -> Call:
+    if t.case.method == "GET":  # the preview, listing who would be reminded
+        return Call()
     before = ReminderLog.objects.count()
 
     def reminded(response: HttpResponse) -> None:
         assert ReminderLog.objects.count() > before
 
-    return Call(data={}, effect=reminded)
+    return Call(data={"confirm": "1"}, effect=reminded)
+
+
+def notices_read(t: Target) -> Call:
+    def all_read(response: HttpResponse) -> None:
+        assert not Notice.objects.filter(recipient=t.user, read_at=None).exists()
+
+    return Call(data={}, changes_db=None, effect=all_read)  # notices: not in the fingerprint
 
 
 def campaign_close(t: Target) -> Call:
+    if t.case.method == "GET":  # the confirmation, listing who has not sent
+        return Call()
+
     def closed(response: HttpResponse) -> None:
         assert Campaign.objects.get(pk=t.campaign.pk).status == "closed"
 
     return Call(data={}, effect=closed)
+
+
+def campaign_archive(t: Target) -> Call:
+    Campaign.objects.filter(pk=t.campaign.pk).update(status="closed")  # only a closed one
+
+    def archived(response: HttpResponse) -> None:
+        assert Campaign.objects.get(pk=t.campaign.pk).status == "archived"
+
+    return Call(data={}, effect=archived)
+
+
+def campaign_add_units(t: Target) -> Call:
+    root = t.campaign.root_unit
+    new = Unit.objects.create(
+        code=f"{root.code}-MOI", name="CĐCS mới", kind="grassroots", parent=root
+    )
+
+    def added(response: HttpResponse) -> None:
+        assert Report.objects.filter(campaign=t.campaign, unit=new).exists()
+
+    return Call(data={}, effect=added)
+
+
+def accounts_issue(t: Target) -> Call:
+    if t.case.method == "GET":
+        return Call()
+
+    def issued(response: HttpResponse) -> None:
+        assert response["Content-Disposition"].startswith("attachment")
+        below = Membership.objects.filter(
+            unit__path__startswith=t.unit.path, unit__kind=UnitKind.GRASSROOTS
+        )
+        assert below.filter(user__username__startswith=t.unit.code.lower()).exists()
+
+    return Call(data={"root_unit": str(t.unit.pk), "kinds": [UnitKind.GRASSROOTS]}, effect=issued)
+
+
+def reset_password(t: Target) -> Call:
+    if t.case.method == "GET":
+        return Call()
+    account = get_user_model().objects.create_user(t.unit.code.lower())  # no usable password
+    before = account.password
+
+    def reset(response: HttpResponse) -> None:
+        assert get_user_model().objects.get(pk=account.pk).password != before
+        assert "mat-khau-moi" in response.content.decode()
+
+    return Call(data={}, effect=reset)
 
 
 def campaign_open(t: Target) -> Call:
@@ -891,6 +1020,7 @@ def unit_tree(t: Target) -> Call:
 
 
 def outline_import(t: Target) -> Call:
+    """The preview's confirm, which stores the outline (the upload before it stores nothing)."""
     if t.case.method == "GET":
         return Call()
     text = "ĐỀ CƯƠNG THỬ QUYỀN\nPhần thứ nhất\nKết quả\nI. Tình hình\n1. Chỉ đạo\n2. Kết quả\n"
@@ -898,8 +1028,28 @@ def outline_import(t: Target) -> Call:
     def imported(response: HttpResponse) -> None:
         assert OutlineDocument.objects.filter(title="ĐỀ CƯƠNG THỬ QUYỀN").exists()
 
-    upload = SimpleUploadedFile("de-cuong.txt", text.encode())
-    return Call(data={"file": upload}, effect=imported)
+    draft = sign_draft(read_outline(text.encode(), "de-cuong.txt"))
+    form = {"ban_nhap": draft, "title": "ĐỀ CƯƠNG THỬ QUYỀN", "ct-TOTAL_FORMS": "0"}
+    return Call(data={**form, "ct-INITIAL_FORMS": "0"}, effect=imported)
+
+
+def outline_change(t: Target) -> Call:
+    """A change to a copy of the outline (the built-in one is only copied): a new title, by
+    the editor's form or by its YAML file."""
+    if t.case.method == "GET":
+        return Call()
+    copy = copy_outline(t.world.outline, None)
+    outline = copy.outline()
+    outline.title = f"Đổi tên bởi {t.case.role}"
+
+    def renamed(response: HttpResponse) -> None:
+        assert OutlineDocument.objects.get(pk=copy.pk).title == outline.title
+
+    data = {"thao_tac": "title", "title": outline.title, "phien_ban": str(copy.version)}
+    if t.case.name == "outlines:upload":
+        yaml_file = SimpleUploadedFile("de-cuong.yaml", dump_yaml(outline).encode())
+        data = {"file": yaml_file, "phien_ban": str(copy.version)}
+    return Call(data=data, kwargs={"slug": copy.slug}, effect=renamed)
 
 
 def password_change(t: Target) -> Call:
@@ -983,6 +1133,8 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "password_change": password_change,
     "set_language": set_language,
     "outlines:import": outline_import,
+    "outlines:edit": outline_change,
+    "outlines:upload": outline_change,
     "orgs:tree": unit_tree,
     "orgs:import": unit_import,
     "orgs:export_xlsx": unit_export,
@@ -990,7 +1142,12 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "campaigns:list": campaign_listing,
     "campaigns:open": campaign_open,
     "campaigns:remind": campaign_remind,
+    "notices:read": notices_read,
     "campaigns:close": campaign_close,
+    "campaigns:archive": campaign_archive,
+    "campaigns:add_units": campaign_add_units,
+    "orgs:accounts": accounts_issue,
+    "orgs:reset_password": reset_password,
     "campaigns:section_save": section_save,
     "campaigns:section_restore": section_restore,
     "campaigns:indicators_save": indicators_save,
@@ -999,8 +1156,11 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "campaigns:report_return": report_return,
     "campaigns:report_accept": report_accept,
     "campaigns:report_reopen": report_reopen,
+    "campaigns:review_draft_save": review_draft_save,
     "campaigns:consolidate_insert": consolidate_insert,
     "campaigns:consolidate_draft": consolidate_draft,
+    "campaigns:consolidate_draft_step": consolidate_draft_step,
+    "campaigns:consolidate_adopt": consolidate_adopt,
     "campaigns:report_download": report_download,
     "campaigns:report_upload": report_upload,
     "campaigns:upload_confirm": upload_confirm,

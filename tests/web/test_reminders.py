@@ -2,6 +2,7 @@
 record of it on the dashboard, from the button and from `baocao remind`."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import ReminderLog
-from baocao.apps.campaigns.reminders import due, remind
+from baocao.apps.campaigns.reminders import due, preview, remind
 from baocao.cli import app
 
 from . import campaign_scenario
@@ -109,24 +110,90 @@ def test_a_unit_without_any_address_is_reported_not_skipped_silently(scene, tree
     assert sent.without_address == [("KT-DT", "LĐLĐ huyện Đăk Tô")]
 
 
-def test_the_dashboard_button_sends_and_says_how_many(scene, client):
+def confirm_form(html: str) -> dict[str, str]:
+    """The preview's confirmation form, as the browser would send it."""
+    reports = re.search(r'name="reports" value="([^"]*)"', html)
+    assert reports is not None, "no confirmation form on the preview"
+    return {"confirm": "1", "reports": reports.group(1)}
+
+
+def test_the_dashboard_button_shows_the_recipients_and_sends_only_when_confirmed(scene, client):
     client.force_login(scene.people.province)
     url = reverse("campaigns:remind", args=[scene.campaign.slug])
-    assert client.get(url).status_code == 405
-    response = client.post(url, follow=True)
-    assert response.status_code == 200
+    html = client.get(url).content.decode()
+    assert "Sẽ gửi 3 thư nhắc nhở" in html
+    assert "kt-dh-02@example.vn, chutich.nguyenhue@example.vn" in html  # unit, then writers
+    assert "kt-dt@example.vn" in html and "kt-dt-01@example.vn" in html
+    assert "Bị trả lại, chưa gửi lại" in html and "Quá hạn chưa gửi" in html
+    assert "tinh<br>LĐLĐ tỉnh Kon Tum" in html  # how the e-mail is signed
+    assert client.post(url).status_code == 200  # no confirmation: the preview, nothing sent
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+
+    response = client.post(url, confirm_form(html), follow=True)
     assert "Đã gửi 3 thư nhắc nhở (2 đơn vị quá hạn, 1 báo cáo bị trả lại)." in (
         response.content.decode()
     )
     assert len(mail.outbox) == 3
 
 
+def test_a_double_submit_of_the_confirmation_sends_nothing_twice(scene, client):
+    client.force_login(scene.people.province)
+    url = reverse("campaigns:remind", args=[scene.campaign.slug])
+    form = confirm_form(client.get(url).content.decode())
+    client.post(url, form)
+    html = client.post(url, form, follow=True).content.decode()
+    assert len(mail.outbox) == 3 and ReminderLog.objects.count() == 3
+    assert "3 đơn vị đã được nhắc trong 24 giờ qua nên không nhắc lại" in html
+    again = client.get(url).content.decode()  # the preview now says why they are left out
+    assert "Không có thư nhắc nhở nào cần gửi lúc này." in again
+    assert "Không gửi cho 3 đơn vị" in again and "trong 24 giờ qua" in again
+
+
+def test_a_click_racing_another_finds_its_reminders_sent_and_sends_none(scene, monkeypatch):
+    """Two clicks at once: both previews listed the units; the second to claim each one finds
+    the first's log (the claim re-checks the window under the report's lock)."""
+    seen_before = preview(scene.campaign, actor=scene.people.province)
+    remind(scene.campaign, actor=scene.people.province)
+    monkeypatch.setattr("baocao.apps.campaigns.reminders.preview", lambda *a, **k: seen_before)
+    second = remind(scene.campaign, actor=scene.people.province)
+    assert len(second) == 0 and len(second.already) == 3
+    assert len(mail.outbox) == 3 and ReminderLog.objects.count() == 3
+
+
+def test_only_the_reports_confirmed_are_reminded(scene, client):
+    client.force_login(scene.people.province)
+    url = reverse("campaigns:remind", args=[scene.campaign.slug])
+    client.post(url, {"confirm": "1", "reports": str(scene.reports.school.pk)})
+    assert [message.to[0] for message in mail.outbox] == ["kt-dh-02@example.vn"]
+
+
+def test_a_unit_reminded_within_the_window_is_left_out_then_reminded_again(scene, settings):
+    remind(scene.campaign)
+    ReminderLog.objects.update(sent_at=timezone.now() - datetime.timedelta(hours=23))
+    assert {item.state for item in preview(scene.campaign)} == {"recent"}
+    assert len(remind(scene.campaign)) == 0
+    settings.BAOCAO_REMINDER_WINDOW_HOURS = 12
+    assert {item.state for item in preview(scene.campaign)} == {"send"}
+    assert len(remind(scene.campaign)) == 3
+    assert len(mail.outbox) == 6
+
+
+def test_the_preview_never_lists_the_senders_own_unit(scene, client):
+    client.force_login(scene.people.dak_to)  # Đăk Tô is late itself
+    html = client.get(reverse("campaigns:remind", args=[scene.campaign.slug])).content.decode()
+    assert "Sẽ gửi 1 thư nhắc nhở" in html and "kt-dt-01@example.vn" in html
+    assert "kt-dt@example.vn" not in html
+    client.post(reverse("campaigns:remind", args=[scene.campaign.slug]), {"confirm": "1"})
+    assert [message.to for message in mail.outbox] == [["kt-dt-01@example.vn"]]
+
+
 def test_the_dashboard_button_is_not_for_writers(scene, client):
     client.force_login(scene.people.mar)
     url = reverse("campaigns:remind", args=[scene.campaign.slug])
-    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
     client.force_login(scene.people.other)
-    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
     assert mail.outbox == []
 
 
@@ -138,3 +205,16 @@ def test_baocao_remind_sends_from_the_command_line(scene):
     assert ReminderLog.objects.filter(sent_by=None).count() == 3
     again = CliRunner().invoke(app, ["campaign", "remind", "khong-co"])
     assert again.exit_code == 1 and "Không có đợt báo cáo" in again.output
+    assert "Trân trọng,\nLĐLĐ tỉnh Kon Tum\n" in mail.outbox[0].body  # the campaign's unit signs
+
+
+def test_baocao_remind_dry_run_lists_the_recipients_and_sends_nothing(scene):
+    remind(scene.campaign, units=type(scene.tree.dakto).objects.filter(code="KT-DT"))
+    result = CliRunner().invoke(app, ["campaign", "remind", scene.campaign.slug, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    output = result.output  # a table: long cells wrap, so only short words are looked for
+    assert "Chạy thử, chưa gửi gì" in output
+    assert all(code in output for code in ("KT-DH-02", "KT-DT-01", "KT-DT "))
+    assert "sẽ gửi" in output and "bỏ qua:" in output  # KT-DT: reminded just now
+    assert "Sẽ gửi 2 thư nhắc nhở; bỏ qua 1 đơn vị." in output
+    assert len(mail.outbox) == 1  # the one sent above; the dry run sent nothing

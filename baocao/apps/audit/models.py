@@ -10,6 +10,7 @@ class Verb(models.TextChoices):
     CAMPAIGN_OPEN = "campaign.open", _("Mở đợt báo cáo")
     CAMPAIGN_CLOSE = "campaign.close", _("Kết thúc đợt báo cáo")
     CAMPAIGN_ADD_UNITS = "campaign.add_units", _("Thêm đơn vị vào đợt báo cáo")
+    CAMPAIGN_ARCHIVE = "campaign.archive", _("Lưu trữ đợt báo cáo")
     SECTION_SAVE = "section.save", _("Lưu nội dung mục")
     SECTION_RESTORE = "section.restore", _("Khôi phục phiên bản mục")
     INDICATOR_SAVE = "indicator.save", _("Lưu số liệu")
@@ -17,6 +18,7 @@ class Verb(models.TextChoices):
     REPORT_RETURN = "report.return", _("Trả lại báo cáo")
     REPORT_ACCEPT = "report.accept", _("Chấp nhận báo cáo")
     REPORT_REOPEN = "report.reopen", _("Mở lại báo cáo đã duyệt")
+    REVIEW_DRAFT = "review.draft", _("Lưu nháp nhận xét duyệt")
     REPORT_ISSUE = "report.issue", _("Ban hành báo cáo")
     UPLOAD_RECEIVE = "upload.receive", _("Nộp tệp cho báo cáo")
     UPLOAD_CONFIRM = "upload.confirm", _("Nhập tệp vào báo cáo")
@@ -25,7 +27,9 @@ class Verb(models.TextChoices):
     UNITS_IMPORT = "units.import", _("Nhập danh sách đơn vị")
     ACCOUNTS_ISSUE = "accounts.issue", _("Cấp tài khoản cho các đơn vị")
     ACCOUNTS_RESET = "accounts.reset", _("Đặt lại mật khẩu của đơn vị")
+    ACCOUNTS_MAIL = "accounts.mail", _("Gửi thông tin đăng nhập qua thư")
     OUTLINE_IMPORT = "outline.import", _("Nhập đề cương")
+    OUTLINE_EDIT = "outline.edit", _("Sửa đề cương")
 
 
 class AuditEntry(models.Model):

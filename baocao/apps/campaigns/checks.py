@@ -43,7 +43,7 @@ def check_report(report: Report) -> CheckResult:
         empty_sections=empty_sections(campaign, texts, filled),
         hard_violations=[v for v in violations if v.severity == "hard"],
         soft_violations=[v for v in violations if v.severity != "hard"],
-        number_mismatches=_number_mismatches(campaign, texts, values),
+        number_mismatches=numbers_against_tables(campaign, texts, values),
     )
 
 
@@ -59,8 +59,10 @@ def empty_sections(campaign, texts: dict[str, str], filled: set[str]) -> list[st
     ]
 
 
-def _number_mismatches(campaign, texts: dict[str, str], values) -> list[tuple[str, str]]:
-    """Numbers in each section's text against that section's own table."""
+def numbers_against_tables(campaign, texts: dict[str, str], values) -> list[tuple[str, str]]:
+    """Numbers in each section's text against that section's own table: `texts` {section id:
+    stored text}, `values` {code: {"2017": value}}. The report page and the dashboard count
+    these warnings alike."""
     years = (campaign.baseline_year, campaign.current_year)
     table = {code: {int(y): v for y, v in by_year.items()} for code, by_year in values.items()}
     found = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.consolidate.draft import figure_sentences
 from baocao.consolidate.rollup import Rollup, UnitReport, rollup
-from baocao.consolidate.synthesis import BUDGET_WORDS, Source, synthesise
+from baocao.consolidate.synthesis import BUDGET_WORDS, Source, said_keys, synthesise
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
 from baocao.richtext import clean_section_text
@@ -391,35 +392,87 @@ def draft_texts(
     figures in sentences, then what the nearest counted units below wrote, synthesised
     (`baocao.consolidate.synthesis`: each point once, with how many units raised it and which).
     One query for the passages; no sentence is said in two sections."""
-    standing = standing_reports(campaign, unit, subtree.counted_statuses)
+    counted, passages = _draft_sources(campaign, unit, subtree.counted_statuses)
+    values = subtree.figures(unit)
+    used: list[str] = []
+    drafts = {}
+    for section_id in campaign.section_ids:
+        html = _section_draft(
+            campaign, unit, section_id, values, passages, counted, budget_words, used
+        )
+        if html:
+            drafts[section_id] = html
+    return drafts
+
+
+def section_draft(
+    campaign: Campaign,
+    unit: Unit,
+    section_id: str,
+    *,
+    include_submitted: bool = False,
+    said: Iterable[str] = (),
+    budget_words: int = BUDGET_WORDS,
+) -> str:
+    """One section's first draft as `draft_texts` makes it ("" when there is nothing to say),
+    for a report drafted a section at a time (a page's step, a task): only the section's
+    figures are rolled up and its passages read. `said`: the texts already in the report's
+    other sections, whose sentences are not said again."""
+    statuses = counted_statuses(include_submitted)
+    indicators = campaign.catalogue.for_section(section_id)
+    values = (
+        subtree_figures(
+            campaign, unit, include_submitted=include_submitted, indicators=indicators
+        ).figures(unit)
+        if indicators
+        else {}
+    )
+    counted, passages = _draft_sources(campaign, unit, statuses, section_id)
+    used = said_keys(said)
+    return _section_draft(campaign, unit, section_id, values, passages, counted, budget_words, used)
+
+
+def _draft_sources(
+    campaign: Campaign, unit: Unit, statuses: tuple[str, ...], section_id: str | None = None
+) -> tuple[dict[str, int], dict[str, list[Source]]]:
+    """How many units of each kind speak below `unit` ({"LĐLĐ huyện": 10, "CĐCS": 960}) and
+    their passages by section (one section's, or every one), in tree order: two queries."""
+    standing = standing_reports(campaign, unit, statuses)
     counted: dict[str, int] = {}
     for _path, _name, kind in sorted(standing.values(), key=lambda row: KIND_ORDER.index(row[2])):
         label = KIND_SHORT.get(kind, kind)
         counted[label] = counted.get(label, 0) + 1
-    passages: dict[str, list[tuple[str, Source]]] = {}
-    for report_id, section_id, text in (
-        texts_below(campaign, unit)
-        .filter(report__status__in=subtree.counted_statuses)
-        .values_list("report_id", "section_id", "text")
-    ):
-        found = standing.get(report_id)
-        if found is not None:
-            path, name, kind = found
+    rows = texts_below(campaign, unit).filter(report__status__in=statuses)
+    if section_id is not None:
+        rows = rows.filter(section_id=section_id)
+    found: dict[str, list[tuple[str, Source]]] = {}
+    for report_id, text_section, text in rows.values_list("report_id", "section_id", "text"):
+        speaker = standing.get(report_id)
+        if speaker is not None:
+            path, name, kind = speaker
             source = Source(name, KIND_SHORT.get(kind, kind), clean_section_text(text))
-            passages.setdefault(section_id, []).append((path, source))
-    values = subtree.figures(unit)
+            found.setdefault(text_section, []).append((path, source))
+    passages = {
+        key: [source for _path, source in sorted(pairs, key=_first)] for key, pairs in found.items()
+    }
+    return counted, passages
+
+
+def _section_draft(
+    campaign: Campaign,
+    unit: Unit,
+    section_id: str,
+    values: dict[str, dict[int, Decimal]],
+    passages: dict[str, list[Source]],
+    counted: dict[str, int],
+    budget_words: int,
+    used: list[str],
+) -> str:
     years = (campaign.baseline_year, campaign.current_year)
-    scope_name = scope_word(unit)
-    used: list[str] = []
-    drafts = {}
-    for section_id in campaign.section_ids:
-        indicators = campaign.catalogue.for_section(section_id)
-        sentences = figure_sentences(indicators, values, years, scope_name)
-        sources = [source for _path, source in sorted(passages.get(section_id, []), key=_first)]
-        result = synthesise(sentences, sources, counted, budget_words=budget_words, used=used)
-        if result.html:
-            drafts[section_id] = result.html
-    return drafts
+    indicators = campaign.catalogue.for_section(section_id)
+    sentences = figure_sentences(indicators, values, years, scope_word(unit))
+    sources = passages.get(section_id, [])
+    return synthesise(sentences, sources, counted, budget_words=budget_words, used=used).html
 
 
 def _first(item: tuple[str, Source]) -> str:

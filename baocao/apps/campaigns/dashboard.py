@@ -21,10 +21,11 @@ from sys import intern
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, TextField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from baocao.apps.campaigns.checks import numbers_against_tables
 from baocao.apps.campaigns.consolidation import SUBMITTED_TOO, counted_statuses
 from baocao.apps.campaigns.models import (
     Campaign,
@@ -356,7 +357,9 @@ def attach_details(
     sections: list[LeafSection],
     reports: QuerySet | None = None,
 ) -> None:
-    """Fill in the written sections, remarks and rule failures of `rows`: three queries.
+    """Fill in the written sections, remarks and rule failures of `rows`: three queries. The
+    warnings (`soft`) count, as the report page does, the numbers in a section's text that its
+    own table contradicts: the text is read only for the sections that have a table.
 
     Up to a few hundred rows are asked for by id; more (an export) read every report of
     `reports` and keep those of `rows`, so no query carries thousands of parameters.
@@ -372,8 +375,23 @@ def attach_details(
         values = IndicatorValue.objects.filter(report__in=reports.order_by().values("pk"))
 
     written: dict[int, set[str]] = defaultdict(set)
-    for report_id, section_id in texts.exclude(text="").values_list("report_id", "section_id"):
+    table_texts: dict[int, dict[str, str]] = defaultdict(dict)
+    with_table = [section_id for section_id, codes in campaign.catalogue.attach.items() if codes]
+    text_if_table = (
+        Case(
+            When(section_id__in=with_table, then="text"),
+            default=Value(""),
+            output_field=TextField(),
+        )
+        if with_table
+        else Value("", output_field=TextField())
+    )
+    for report_id, section_id, text in texts.exclude(text="").values_list(
+        "report_id", "section_id", text_if_table
+    ):
         written[report_id].add(section_id)
+        if text:
+            table_texts[report_id][section_id] = text
     typed: dict[int, set[str]] = defaultdict(set)
     figures: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
     for report_id, code, year, value in values.values_list("report_id", "code", "year", "value"):
@@ -413,6 +431,12 @@ def attach_details(
         violations = evaluate(rules, figures.get(row.report_id, {}), years)
         row.hard = sum(1 for violation in violations if violation.severity == "hard")
         row.soft = len(violations) - row.hard
+        if row.report_id in table_texts:
+            row.soft += len(
+                numbers_against_tables(
+                    campaign, table_texts[row.report_id], figures.get(row.report_id, {})
+                )
+            )
 
 
 # --- totals and chart series ----------------------------------------------------------------

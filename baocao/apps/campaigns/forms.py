@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baocao.apps.campaigns.permissions import CAMPAIGN_OWNER_ROLES
 from baocao.apps.orgs import scope
+from baocao.apps.orgs.forms import UnitChoiceField
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.errors import InputError
@@ -36,13 +37,6 @@ def may_open_any(user: Any) -> bool:
     return scope.is_superuser(user) or (
         membership is not None and any(membership.has_role(r) for r in CAMPAIGN_OWNER_ROLES)
     )
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    top_depth = 0  # the depth of the highest unit offered: it gets no dash
-
-    def label_from_instance(self, obj: Unit) -> str:
-        return f"{'— ' * max(0, obj.depth - self.top_depth)}{obj.name} ({obj.code})"
 
 
 class OpenCampaignForm(forms.Form):

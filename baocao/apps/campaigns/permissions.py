@@ -4,7 +4,7 @@ Seeing a report is seeing its unit (`baocao.apps.orgs.scope`: own unit, or the s
 viewers, reviewers, consolidators and admins; never a sibling's or a parent's). On top of it:
 - the writers of the report's own unit edit and submit it;
 - the reviewers of its parent unit return, accept and reopen it;
-- consolidators and admins at or above a unit open and close campaigns over it;
+- consolidators and admins at or above a unit open, close and archive campaigns over it;
 - superusers do everything.
 
 The functions read `report.unit` and `user.membership`; callers handling many reports should
@@ -50,7 +50,8 @@ def can_review_report(user: Any, report: Report) -> bool:
 
 
 def can_open_campaign(user: Any, root_unit: Unit) -> bool:
-    """Open or close a campaign over `root_unit`: a consolidator or admin at it or above it."""
+    """Open, close or archive a campaign over `root_unit`, and give it the units added to the
+    tree since: a consolidator or admin at it or above it."""
     if scope.is_superuser(user):
         return True
     membership = scope.membership(user)

@@ -4,27 +4,34 @@ A report is due a reminder when the deadline has passed and it was never sent (s
 draft), or when it was returned and not yet sent again. The e-mail goes to the unit's address
 and to its writers', in Vietnamese, with the campaign, the deadline and the link to the report
 (built on BAOCAO_SITE_URL), through Django's e-mail framework (the console by default; SMTP
-when configured). Each sent e-mail is logged (ReminderLog), so the dashboard shows "đã nhắc
-lúc ..." beside the unit.
+when configured), signed with the sender's full name and unit. Each sent e-mail is logged
+(ReminderLog), so the dashboard shows "đã nhắc lúc ..." beside the unit.
 
-One bad address must not stop the others, nor make a retry send twice: the e-mails go one at a
-time, each success is logged before the next is tried, a refused one is reported with its unit
-and why, and a unit already reminded today is not reminded again that day.
+`preview` says, before anything is sent, who would get what and who is left out and why: the
+dashboard shows it and asks for a confirmation, `baocao remind --dry-run` prints it. A unit
+reminded (for the same reason) in the last BAOCAO_REMINDER_WINDOW_HOURS hours is left out, and
+the sender's own unit is never reminded by its own officer.
 
-Used by the dashboard's button and by `baocao remind`; both call `remind`.
+One bad address must not stop the others, nor may a retry or a double click send twice: the
+e-mails go one at a time (`baocao.web.mailing`), each logged before it is sent, in a
+transaction that checks the window again, so a second click waits for the first and finds the
+unit reminded; a refused one is unlogged and reported with its unit and why.
+
+Used by the dashboard's button and by `baocao remind`; both call `preview` and `remind`.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -42,17 +49,13 @@ from baocao.apps.orgs.models import Membership, Role
 from baocao.apps.orgs.people import display_name
 from baocao.apps.orgs.services import email_valid
 from baocao.text import clean_line
+from baocao.web.mailing import NoMailServer, send_each
 
 REMINDER_ROLES = (Role.REVIEWER, Role.CONSOLIDATOR)
 NO_SERVER = (
     "Không gửi được thư nhắc nhở: máy chủ thư không nhận thư. Hãy báo quản trị kiểm tra cấu "
     "hình thư điện tử (BAOCAO_EMAIL_HOST và các thiết lập đi kèm)."
 )
-LOST_CONNECTION = "chưa gửi được vì mất kết nối với máy chủ thư; hãy gửi lại sau"
-# Refusals of one message: the connection stays usable (smtplib resets it) for the next,
-# unless the server said 421 (closing).
-_ONE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
-_CLOSING = 421
 
 logger = logging.getLogger(__name__)
 
@@ -77,15 +80,56 @@ class Failed:
     reason: str
 
 
+class Planned:
+    """One report due a reminder, as the preview shows it: the unit, why, to whom, and whether
+    it will be sent (`state`): "send"; "recent" (reminded at `reminded_at`, within the
+    window); "no_address"; "invalid" (only addresses a mail server would refuse)."""
+
+    SEND, RECENT, NO_ADDRESS, INVALID = "send", "recent", "no_address", "invalid"
+
+    def __init__(
+        self,
+        report: Report,
+        addresses: list[str],
+        reminded_at: datetime.datetime | None,
+    ) -> None:
+        self.report = report
+        self.unit = report.unit
+        self.reason = _reason(report)
+        self.addresses = tuple(addresses)
+        self.recipients = tuple(address for address in addresses if email_valid(address))
+        self.reminded_at = reminded_at
+        if reminded_at is not None:
+            self.state = self.RECENT
+        elif not addresses:
+            self.state = self.NO_ADDRESS
+        elif not self.recipients:
+            self.state = self.INVALID
+        else:
+            self.state = self.SEND
+
+    @property
+    def reason_label(self) -> str:
+        return str(ReminderLog.Reason(self.reason).label)
+
+    @property
+    def sends(self) -> bool:
+        return self.state == self.SEND
+
+
 class Reminders(list):
     """The e-mails sent (a list of Sent); the units that have no address to write to, those
-    whose e-mail was not sent and why, and those already reminded today (not sent again)."""
+    whose e-mail was not sent and why, and those reminded within the window (not sent again)."""
 
     def __init__(self, sent: list[Sent] | None = None) -> None:
         super().__init__(sent or [])
         self.without_address: list[tuple[str, str]] = []  # (code, name)
         self.failed: list[Failed] = []
         self.already: list[tuple[str, str]] = []  # (code, name)
+
+
+def window_hours() -> int:
+    return settings.BAOCAO_REMINDER_WINDOW_HOURS
 
 
 def can_remind(user: Any, campaign: Campaign) -> bool:
@@ -113,16 +157,16 @@ def due(campaign: Campaign, *, units: QuerySet | None = None, today: datetime.da
     return reports.order_by("unit__path")
 
 
-def remind(
+def preview(
     campaign: Campaign,
     *,
     units: QuerySet | None = None,
     actor: Any = None,
     today: datetime.date | None = None,
-) -> Reminders:
-    """E-mail every unit due a reminder (among `units`, or among those `actor` sees; all of
-    them when run by the operator, actor None) and not yet reminded today for that reason.
-    Returns what was sent, what was not and why; ActionError when no mail server answers."""
+) -> list[Planned]:
+    """Every report due a reminder (among `units`, or among those `actor` sees, its own unit
+    left out; all of them when run by the operator, actor None), in tree order, with whether
+    it would be sent now and to whom. Sends nothing."""
     if not campaign.is_open:
         raise ActionError(CLOSED)
     if actor is not None:
@@ -135,138 +179,133 @@ def remind(
         own = scope.user_unit(actor)
         if own is not None:  # the sender's own unit is never reminded by its own officer
             units = units.exclude(pk=own.pk)
-    today = today or timezone.localdate()
-    reports = list(due(campaign, units=units, today=today))
-    result = Reminders()
-    if not reports:
-        return result
-
+    reports = due(campaign, units=units, today=today)
+    listed = list(reports)
+    if not listed:
+        return []
     writers: dict[int, list[str]] = defaultdict(list)
     memberships = Membership.objects.filter(
-        unit__in=due(campaign, units=units, today=today).values("unit_id"),
-        user__is_active=True,
+        unit__in=reports.values("unit_id"), user__is_active=True
     ).exclude(user__email="")
     for unit_id, roles, email in memberships.values_list("unit_id", "roles", "user__email"):
         if Role.WRITER in roles:
             writers[unit_id].append(email)
-    returns = _last_returns([r.pk for r in reports if r.status == ReportStatus.RETURNED])
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    reminded_today = set(  # (report, reason): a return after a "late" reminder is news
-        ReminderLog.objects.filter(
-            report__in=due(campaign, units=units, today=today).values("pk"),
-            sent_at__gte=midnight,
-        ).values_list("report_id", "reason")
-    )
+    # (report, reason) -> the latest reminder within the window: a return after a "late"
+    # reminder is news.
+    recent = {
+        (report_id, reason): sent_at
+        for report_id, reason, sent_at in ReminderLog.objects.filter(
+            report__in=reports.values("pk"), sent_at__gte=_window_start()
+        )
+        .order_by("sent_at")
+        .values_list("report_id", "reason", "sent_at")
+    }
+    planned = []
+    for report in listed:
+        addresses = list(dict.fromkeys(filter(None, [report.unit.email, *writers[report.unit_id]])))
+        planned.append(Planned(report, addresses, recent.get((report.pk, _reason(report)))))
+    return planned
 
-    pending: list[tuple[Sent, EmailMessage]] = []
-    sender = _signature(actor)
+
+def remind(
+    campaign: Campaign,
+    *,
+    units: QuerySet | None = None,
+    actor: Any = None,
+    today: datetime.date | None = None,
+    only: Collection[int] | None = None,
+) -> Reminders:
+    """E-mail every unit that `preview` says is to be sent (only the reports `only` lists,
+    when given: the ones a person confirmed). Returns what was sent, what was not and why;
+    ActionError when no mail server answers."""
+    today = today or timezone.localdate()
+    planned = preview(campaign, units=units, actor=actor, today=today)
+    if only is not None:
+        planned = [item for item in planned if item.report.pk in only]
+    result = Reminders()
+    returns = _last_returns(
+        [
+            item.report.pk
+            for item in planned
+            if item.sends and item.reason == ReminderLog.Reason.RETURNED
+        ]
+    )
+    signed = signature(actor, campaign)
     reply_to = [actor.email] if actor is not None and getattr(actor, "email", "") else None
-    for report in reports:
-        unit = report.unit
-        returned = report.status == ReportStatus.RETURNED
-        reason = ReminderLog.Reason.RETURNED if returned else ReminderLog.Reason.LATE
-        if (report.pk, reason) in reminded_today:
+    pending: list[tuple[Sent, EmailMessage]] = []
+    for item in planned:
+        unit = item.unit
+        if item.state == Planned.RECENT:
             result.already.append((unit.code, unit.name))
-            continue
-        addresses = list(dict.fromkeys(filter(None, [unit.email, *writers[unit.pk]])))
-        if not addresses:
+        elif item.state == Planned.NO_ADDRESS:
             result.without_address.append((unit.code, unit.name))
-            continue
-        # Stored before addresses were checked on import: a server would refuse them.
-        recipients = tuple(address for address in addresses if email_valid(address))
-        if len(recipients) < len(addresses):
-            logger.warning("reminder for %s: invalid addresses skipped: %s", unit.code, addresses)
-        if not recipients:
-            listed = ", ".join(addresses)
+        elif item.state == Planned.INVALID:
+            listed = ", ".join(item.addresses)
             result.failed.append(
                 Failed(unit.code, unit.name, f"địa chỉ thư không hợp lệ ({listed}); hãy sửa")
             )
-            continue
-        subject, body = _message(campaign, report, returns.get(report.pk), today, sender)
-        message = EmailMessage(
-            subject, body, settings.DEFAULT_FROM_EMAIL, list(recipients), reply_to=reply_to
-        )
-        pending.append((Sent(report.pk, unit.code, unit.name, reason, recipients), message))
-    if pending:
-        _send_each(pending, actor, result)
+        else:
+            if len(item.recipients) < len(item.addresses):
+                logger.warning(
+                    "reminder for %s: invalid addresses skipped: %s", unit.code, item.addresses
+                )
+            subject, body = _message(
+                campaign, item.report, returns.get(item.report.pk), today, signed
+            )
+            message = EmailMessage(
+                subject, body, settings.DEFAULT_FROM_EMAIL, list(item.recipients), reply_to=reply_to
+            )
+            sent = Sent(item.report.pk, unit.code, unit.name, item.reason, item.recipients)
+            pending.append((sent, message))
+    claims: dict[int, int] = {}  # report id -> its ReminderLog, while being sent
+
+    def claim(sent: Sent) -> bool:
+        log = _claim(sent, actor)
+        if log is None:
+            return False
+        claims[sent.report_id] = log
+        return True
+
+    def release(sent: Sent) -> None:
+        ReminderLog.objects.filter(pk=claims.pop(sent.report_id)).delete()
+
+    try:
+        delivery = send_each(pending, claim=claim, release=release)
+    except NoMailServer as error:
+        raise ActionError(NO_SERVER, detail=error.detail) from error
+    result.extend(delivery.sent)
+    result.already.extend((sent.unit_code, sent.unit_name) for sent in delivery.taken)
+    result.failed.extend(
+        Failed(sent.unit_code, sent.unit_name, reason) for sent, reason in delivery.failed
+    )
     return result
 
 
-def _send_each(pending: list[tuple[Sent, EmailMessage]], actor: Any, result: Reminders) -> None:
-    """Send one e-mail at a time and log each before the next: a refusal is that unit's
-    failure; a lost connection leaves the rest for the next try, none sent twice."""
-    connection = _mailer()
-    try:
-        connection.open()
-    except OSError as error:  # smtplib's errors are OSErrors too
-        logger.warning("reminders: no mail server: %s", error)
-        raise ActionError(NO_SERVER, detail=str(error)) from error
-    try:
-        for index, (item, message) in enumerate(pending):
-            try:
-                connection.send_messages([message])
-            except (OSError, ValueError) as error:  # ValueError: a header Django will not write
-                if _connection_lost(error):  # the rest wait for the next try
-                    logger.warning("reminders stopped at %s: %s", item.unit_code, error)
-                    result.failed.extend(
-                        Failed(later.unit_code, later.unit_name, LOST_CONNECTION)
-                        for later, _message in pending[index:]
-                    )
-                    break
-                logger.warning("reminder for %s refused: %s", item.unit_code, error)
-                result.failed.append(Failed(item.unit_code, item.unit_name, _refusal(error)))
-                continue
-            ReminderLog.objects.create(
-                report_id=item.report_id,
-                reason=item.reason,
-                recipients=list(item.recipients),
-                sent_by=actor,
-            )
-            result.append(item)
-    finally:
-        try:
-            connection.close()
-        except OSError as error:  # what was sent is sent and logged
-            logger.warning("reminders: closing the mail connection failed: %s", error)
+def _reason(report: Report) -> str:
+    returned = report.status == ReportStatus.RETURNED
+    return ReminderLog.Reason.RETURNED if returned else ReminderLog.Reason.LATE
 
 
-def _connection_lost(error: Exception) -> bool:
-    """A socket error, a disconnection or a server closing (421): not this e-mail's fault."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return any(code == _CLOSING for code, _reply in error.recipients.values())
-    if isinstance(error, _ONE_REFUSED):
-        return error.smtp_code == _CLOSING
-    return isinstance(error, OSError)
+def _window_start() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=window_hours())
 
 
-def _refusal(error: Exception) -> str:
-    """Why the mail server (or Django) refused one e-mail, in Vietnamese."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        refused = ", ".join(
-            f"{address} ({code} {_said(reply)})"
-            for address, (code, reply) in error.recipients.items()
-        )
-        return f"máy chủ thư từ chối địa chỉ {refused}; hãy sửa địa chỉ thư của đơn vị"
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return f"máy chủ thư từ chối địa chỉ gửi đi ({error.smtp_code} {_said(error.smtp_error)})"
-    if isinstance(error, smtplib.SMTPDataError):
-        return f"máy chủ thư không nhận thư ({error.smtp_code} {_said(error.smtp_error)})"
-    return f"không tạo được thư ({error})"
-
-
-def _said(reply: bytes | str) -> str:
-    return clean_line(reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply)
-
-
-def _mailer():
-    """The default mailer: `mailers.default` on Django 6.1+, `get_connection()` before."""
-    try:
-        from django.core.mail import mailers
-    except ImportError:  # Django 5.2
-        from django.core.mail import get_connection
-
-        return get_connection()
-    return mailers.default
+def _claim(sent: Sent, actor: Any) -> int | None:
+    """Log the reminder before it is sent, unless one was logged within the window: the
+    report's row is locked meanwhile (SQLite: the whole write), so a second click waits for
+    the first and then finds its log. Returns the log's id, or None (already reminded)."""
+    with transaction.atomic():
+        list(Report.objects.select_for_update().filter(pk=sent.report_id).values_list("pk"))
+        if ReminderLog.objects.filter(
+            report_id=sent.report_id, reason=sent.reason, sent_at__gte=_window_start()
+        ).exists():
+            return None
+        return ReminderLog.objects.create(
+            report_id=sent.report_id,
+            reason=sent.reason,
+            recipients=list(sent.recipients),
+            sent_by=actor,
+        ).pk
 
 
 def _last_returns(report_ids: list[int]) -> dict[int, ReportEvent]:
@@ -280,12 +319,12 @@ def _last_returns(report_ids: list[int]) -> dict[int, ReportEvent]:
     return latest
 
 
-def _signature(actor: Any) -> str:
-    if actor is None:
-        return "Hệ thống báo cáo (baocao)"
-    unit = scope.user_unit(actor)
+def signature(actor: Any, campaign: Campaign) -> str:
+    """The sender's full name over their unit's name; the operator's run (actor None), or a
+    superuser placed nowhere, signs with the campaign's unit."""
+    unit = scope.user_unit(actor) or campaign.root_unit
     name = display_name(actor)
-    return f"{name}\n{unit.name}" if unit is not None else name
+    return f"{name}\n{unit.name}" if name else unit.name
 
 
 def _message(

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<slug:slug>/xuat.xlsx", views.campaign_export, name="export"),
     path("<slug:slug>/nhac-nho/", views.campaign_remind, name="remind"),
     path("<slug:slug>/ket-thuc/", views.campaign_close, name="close"),
+    path("<slug:slug>/luu-tru/", views.campaign_archive, name="archive"),
+    path("<slug:slug>/them-don-vi/", views.campaign_add_units, name="add_units"),
 ]

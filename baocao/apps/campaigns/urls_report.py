@@ -17,6 +17,8 @@ urlpatterns = [
     path(REPORT + "tra-lai/", views.report_return, name="report_return"),
     path(REPORT + "chap-nhan/", views.report_accept, name="report_accept"),
     path(REPORT + "mo-lai/", views.report_reopen, name="report_reopen"),
+    path(REPORT + "nhan-xet-nhap/", views.review_draft_save, name="review_draft_save"),
+    path(REPORT + "thay-doi/", views.report_changes, name="report_changes"),
     path(
         REPORT + "chi-tieu/<str:code>/<int:year>/luu/",
         views.indicator_save,

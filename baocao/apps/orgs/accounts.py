@@ -1,6 +1,7 @@
 """Logins for every unit in one step: a writer account per unit of a subtree, named by the
 unit's code, with a one-time password to hand out (an XLSX sheet) that must be changed at the
-first login. Re-running creates nothing twice; a unit admin can reset one unit's password.
+first login. Re-running creates nothing twice; a unit admin or consolidator can reset one unit's
+password (the CLI, and the pages of `baocao.apps.orgs.account_views`).
 
 The one-time password is hashed with a cheaper PBKDF2 (`OneTimePasswordHasher`: 1,000 accounts
 in seconds, not the ten minutes of Django's full cost). It protects only until the first login,
@@ -15,14 +16,18 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.models import Group
+from django.core.mail import send_mail
 from django.db import transaction
 
 from baocao.apps.audit.log import record
 from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Membership, Role, Unit, UnitKind
+from baocao.apps.orgs.services import email_valid
+from baocao.web.mailing import refusal
 
 MUST_CHANGE = "phai-doi-mat-khau"  # the group of accounts whose password must be changed
 # Letters and digits that cannot be mistaken for each other on paper (no 0/O, 1/l/I).
@@ -63,9 +68,42 @@ def one_time_password() -> str:
             return word
 
 
+# Who hands out a subtree's logins: its unit admins, and its consolidators (the district
+# officer who gets its CĐCS writing).
+ISSUER_ROLES = (Role.ADMIN, Role.CONSOLIDATOR)
+
+
+def may_issue_any(user: Any) -> bool:
+    """Superusers, and unit admins or consolidators (of their own subtree)."""
+    found = scope.membership(user)
+    return scope.is_superuser(user) or (
+        found is not None and any(found.has_role(role) for role in ISSUER_ROLES)
+    )
+
+
 def may_issue(user: Any, root: Unit) -> bool:
-    """Superusers, and unit admins at `root` or above."""
-    return scope.is_superuser(user) or scope.can_administer(user, root)
+    """Superusers, and unit admins or consolidators at `root` or above: never outside their
+    own subtree."""
+    if scope.is_superuser(user):
+        return True
+    found = scope.membership(user)
+    return (
+        found is not None
+        and any(found.has_role(role) for role in ISSUER_ROLES)
+        and root.is_within(found.unit)
+    )
+
+
+def issuable_roots(user: Any):
+    """The units a person may issue logins under, as the page offers them: their subtree
+    without the CĐCS (a CĐCS has nobody under it; its own login is reset, not issued)."""
+    units = Unit.objects.exclude(kind=UnitKind.GRASSROOTS)
+    if scope.is_superuser(user):
+        return units
+    found = scope.membership(user)
+    if not may_issue_any(user) or found is None:
+        return Unit.objects.none()
+    return units.filter(path__startswith=found.unit.path)
 
 
 @transaction.atomic
@@ -74,7 +112,8 @@ def issue_accounts(root: Unit, kinds: list[str], actor: Any) -> list[IssuedLogin
     the units that have one are listed with an empty password. One query per new account."""
     if not may_issue(actor, root):
         raise AccountsError(
-            "Chỉ quản trị của đơn vị (hoặc cấp trên) mới được cấp tài khoản cho các đơn vị."
+            "Chỉ quản trị hoặc cán bộ tổng hợp của đơn vị (hoặc cấp trên) mới được cấp tài khoản "
+            "cho các đơn vị."
         )
     valid = {value for value, _label in UnitKind.choices}
     unknown = [kind for kind in kinds if kind not in valid]
@@ -113,8 +152,11 @@ def issue_accounts(root: Unit, kinds: list[str], actor: Any) -> list[IssuedLogin
 def reset_password(unit: Unit, actor: Any) -> IssuedLogin:
     """A new one-time password for the unit's account (named by its code)."""
     if not may_issue(actor, unit):
-        raise AccountsError("Chỉ quản trị của đơn vị (hoặc cấp trên) mới được đặt lại mật khẩu.")
-    user = get_user_model().objects.filter(username=login_name(unit)).first()
+        raise AccountsError(
+            "Chỉ quản trị hoặc cán bộ tổng hợp của đơn vị (hoặc cấp trên) mới được đặt lại mật "
+            "khẩu."
+        )
+    user = account_of(unit)
     if user is None:
         raise AccountsError(f"{unit.name} chưa có tài khoản; hãy cấp tài khoản trước.")
     password = one_time_password()
@@ -123,6 +165,37 @@ def reset_password(unit: Unit, actor: Any) -> IssuedLogin:
     user.groups.add(Group.objects.get_or_create(name=MUST_CHANGE)[0])
     record(actor, "accounts.reset", unit, username=user.get_username())
     return IssuedLogin(unit.code, unit.name, user.get_username(), password)
+
+
+def account_of(unit: Unit) -> Any:
+    """The unit's account (named by its code), or None: one query."""
+    return get_user_model().objects.filter(username=login_name(unit)).first()
+
+
+def mail_login(login: IssuedLogin, unit: Unit, actor: Any) -> str:
+    """E-mail one new login to the unit's address, alone (Django's mail, one message per
+    unit): "" when sent, else why not, in Vietnamese. The audit says to whom, never the
+    password."""
+    if not login.password:
+        return "tài khoản đã có từ trước, mật khẩu không đổi nên không gửi"
+    if not unit.email or not email_valid(unit.email):
+        return "đơn vị chưa có địa chỉ thư hợp lệ"
+    subject = f"Tài khoản báo cáo của {unit.name}"
+    body = (
+        f"Kính gửi {unit.name},\n\n"
+        f"Đơn vị được cấp tài khoản để viết báo cáo trên hệ thống baocao.\n\n"
+        f"Địa chỉ: {settings.BAOCAO_SITE_URL}/dang-nhap/\n"
+        f"Tên đăng nhập: {login.username}\n"
+        f"Mật khẩu dùng một lần: {login.password}\n\n"
+        "Lần đăng nhập đầu tiên, hệ thống yêu cầu đặt mật khẩu của riêng đơn vị; mật khẩu trên "
+        "không dùng được nữa sau đó. Xin giữ kín thư này.\n"
+    )
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [unit.email])
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        return refusal(error)
+    record(actor, "accounts.mail", unit, username=login.username, to=unit.email)
+    return ""
 
 
 def must_change_password(user: Any) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from baocao.apps.orgs import scope
+from baocao.apps.orgs.accounts import may_issue_any
 from baocao.apps.orgs.display import build_tree
 from baocao.apps.orgs.models import Unit
 from baocao.apps.orgs.services import export_units_csv, export_units_xlsx, import_units
@@ -52,6 +53,7 @@ def unit_tree(request):
             "tree": tree,
             "own_unit": scope.user_unit(request.user),
             "may_import": scope.can_import_units(request.user),
+            "may_issue": may_issue_any(request.user),
             "synthetic": any(node.unit.synthetic for node in tree.nodes),
         },
     )

@@ -9,4 +9,4 @@ class OutlineDocumentAdmin(admin.ModelAdmin):
     list_filter = ["builtin"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["version", "created_at", "updated_at"]

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from baocao.outline.model import Footnote, Outline, Section
 
 SUB_PROMPT = "+ "
+# The table of the indicators attached to no section ("Chỉ tiêu chung"), shown and saved like a
+# section's table under this id, which no imported section id takes (they start with "P").
+COMMON_TABLE = "chi-tieu-chung"
+COMMON_TITLE = "Chỉ tiêu chung"
 
 
 @dataclass
@@ -60,6 +64,8 @@ class OutlineView:
     outline: Outline
     tree: list[SectionView]
     root_notes: list[Note]
+    # The indicators of the catalogue attached to no section, as a section of their own.
+    common: SectionView | None = None
 
 
 def section_anchor(section: Section) -> str:
@@ -133,4 +139,14 @@ def outline_view(outline: Outline) -> OutlineView:
     builder = _Builder(outline)
     tree = [builder.section(section, 0) for section in outline.sections]
     root_notes = [builder.note(footnote, placed=False) for footnote in outline.footnotes]
-    return OutlineView(outline=outline, tree=tree, root_notes=root_notes)
+    common = [indicator.code for indicator in outline.common_indicators()]
+    return OutlineView(
+        outline=outline,
+        tree=tree,
+        root_notes=root_notes,
+        common=builder.section(
+            Section(id=COMMON_TABLE, number="", title=COMMON_TITLE, indicators=common), 0
+        )
+        if common
+        else None,
+    )

@@ -1,4 +1,10 @@
-"""Pages for reading and importing outlines; all need a login (LoginRequiredMiddleware)."""
+"""Pages for reading and importing outlines; all need a login (LoginRequiredMiddleware).
+
+Importing is two steps: the file is read and shown (the section tree, and every indicator with
+what was understood and guessed), the person corrects the indicators and confirms, and only then
+is the outline stored. Between the steps the outline as read travels in the page, signed
+(`forms.sign_draft`), so nothing is kept on the server for a preview never confirmed.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,14 +14,25 @@ from django.utils.translation import gettext_lazy
 
 from baocao.apps.orgs import scope
 from baocao.apps.outlines.display import outline_view
-from baocao.apps.outlines.forms import OutlineUploadForm
+from baocao.apps.outlines.forms import (
+    IndicatorFixFormSet,
+    OutlineUploadForm,
+    PreviewForm,
+    fix_initial,
+    sign_draft,
+)
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.apps.outlines.services import save_imported_outline
 from baocao.errors import InputError
 from baocao.outline.files import check_size, read_outline, size_limit
+from baocao.outline.indicator_sheet import apply_sheet
+from baocao.outline.model import Outline
+from baocao.outline.preview import apply_fixes, preview_of
+from baocao.outline.serialize import load_yaml
 from baocao.web.bodylimit import accepts_file
 
 IMPORT_ROLES = {"admin", "consolidator"}
+FIX_PREFIX = "ct"
 
 
 def may_import_outlines(user) -> bool:
@@ -41,7 +58,11 @@ def outline_detail(request, slug):
     except InputError as exc:
         # Stored before validation existed or edited in the database: say why, do not crash.
         view, error = None, exc.message
-    return render(request, "outlines/detail.html", {"doc": doc, "view": view, "error": error})
+    return render(
+        request,
+        "outlines/detail.html",
+        {"doc": doc, "view": view, "error": error, "may_edit": may_import_outlines(request.user)},
+    )
 
 
 # A larger request is refused before it is read (a 50 MB upload is a wrong file, not an outline).
@@ -52,25 +73,111 @@ def outline_detail(request, slug):
 def outline_import(request):
     if not may_import_outlines(request.user):
         raise PermissionDenied
+    if request.method == "POST" and "ban_nhap" in request.POST:
+        return _confirm(request)
     form, error, status = OutlineUploadForm(), None, 200
     if request.method == "POST":
         form = OutlineUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                check_size(upload.size, upload.name)
-                outline = read_outline(upload.read(), upload.name)
+                outline = _read_upload(request, form)
             except InputError as exc:
                 error, status = exc.message, 400
             else:
-                doc, created = save_imported_outline(outline, request.user)
-                if created:
-                    messages.success(request, _("Đã nhập đề cương “%s”.") % doc.title)
-                else:
-                    messages.info(request, _("Đề cương này đã có sẵn, không tạo bản thứ hai."))
-                for warning in outline.warnings:
-                    messages.warning(request, warning)
-                return redirect(doc)
+                return _preview(request, outline)
         else:
             status = 400
     return render(request, "outlines/import.html", {"form": form, "error": error}, status=status)
+
+
+def _read_upload(request, form) -> Outline:
+    """The outline file, with the indicators workbook's catalogue when one came with it."""
+    upload = form.cleaned_data["file"]
+    check_size(upload.size, upload.name)
+    outline = read_outline(upload.read(), upload.name)
+    sheet = form.cleaned_data.get("chi_tieu")
+    if sheet:
+        check_size(sheet.size, "x.xlsx")
+        outline, said = apply_sheet(outline, sheet.read(), sheet.name)
+        for line in said:
+            messages.info(request, line)
+    return outline
+
+
+def _preview(request, outline: Outline, head=None, fixes=None, error=None, status=200):
+    """The preview page: `head` and `fixes` bound when shown again after a refused confirm."""
+    preview = preview_of(outline)
+    if head is None:
+        head = PreviewForm(
+            initial={
+                "ban_nhap": sign_draft(outline),
+                "title": outline.title,
+                "baseline": outline.years.get("baseline"),
+                "current": outline.years.get("current"),
+            }
+        )
+    if fixes is None:
+        fixes = IndicatorFixFormSet(
+            initial=[fix_initial(row) for row in preview.rows],
+            prefix=FIX_PREFIX,
+            form_kwargs={"outline": outline},
+        )
+    return render(
+        request,
+        "outlines/preview.html",
+        {
+            "outline": outline,
+            "tree": outline_view(outline).tree,
+            "preview": preview,
+            "head": head,
+            "fixes": fixes,
+            "rows": list(zip(preview.rows, fixes.forms, strict=True)),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _confirm(request):
+    """Store the outline as read, with the person's corrections, once it checks whole."""
+    head = PreviewForm(request.POST)
+    if not head.is_valid():
+        problem = head.errors.get("ban_nhap")
+        if problem or "ban_nhap" not in head.cleaned_data:
+            form = OutlineUploadForm()
+            error = problem[0] if problem else _("Hãy chọn lại tệp để xem trước lần nữa.")
+            return render(
+                request, "outlines/import.html", {"form": form, "error": error}, status=400
+            )
+    try:
+        outline = load_yaml(head.cleaned_data["ban_nhap"])  # checked again, though we signed it
+    except InputError as exc:
+        form = OutlineUploadForm()
+        return render(
+            request, "outlines/import.html", {"form": form, "error": exc.message}, status=400
+        )
+    fixes = IndicatorFixFormSet(request.POST, prefix=FIX_PREFIX, form_kwargs={"outline": outline})
+    if not fixes.management_form.is_valid() or fixes.total_form_count() != len(outline.indicators):
+        error = _("Bảng chỉ tiêu gửi lên không khớp với bản xem trước. Hãy sửa lại trên bảng này.")
+        return _preview(request, outline, head, None, error, status=400)
+    if not (head.is_valid() and fixes.is_valid()):
+        error = _("Chưa lưu: hãy sửa những ô được đánh dấu rồi bấm Lưu đề cương lần nữa.")
+        return _preview(request, outline, head, fixes, error, status=400)
+    data = head.cleaned_data
+    try:
+        confirmed = apply_fixes(
+            outline,
+            [form.fix() for form in fixes.forms],
+            title=data["title"],
+            years=(data["baseline"], data["current"]),
+        )
+    except InputError as exc:
+        return _preview(request, outline, head, fixes, exc.message, status=400)
+    doc, created = save_imported_outline(confirmed, request.user)
+    if created:
+        messages.success(request, _("Đã nhập đề cương “%s”.") % doc.title)
+    else:
+        messages.info(request, _("Đề cương này đã có sẵn, không tạo bản thứ hai."))
+    for warning in confirmed.warnings:
+        messages.warning(request, warning)
+    return redirect(doc)

@@ -1,7 +1,8 @@
 /* The report page's few duties that HTML and htmx attributes cannot do alone. The page works
    without this file; with it: the sections' tree folds away on a phone, leaving the page with
-   unsaved text asks first, a save that did not reach the server says so, and one refused for
-   a while (503: the database is out of reach) is sent again after Retry-After. */
+   unsaved text (a section's, or the reviewer's remarks) asks first, a save that did not reach
+   the server says so, and one refused for a while (503: the database is out of reach) is sent
+   again after Retry-After. */
 (function () {
   "use strict";
 
@@ -12,18 +13,26 @@
     return form ? form.querySelector("textarea[name=text]") : null;
   }
 
+  // The reviewer's return form (its reason and the remark under each section) is saved whole
+  // as a draft: these boxes are tracked together, like an editor's text.
+  var REVIEW = "textarea[data-review-draft]";
+  function reviewBoxes() { return document.querySelectorAll(REVIEW); }
+
   // What the server holds for each editor: the text at load, then the text of each save.
   function remember(root) {
     root.querySelectorAll("form.editor:not([data-unsaved])").forEach(function (form) {
       var text = textOf(form);
       if (text && text.dataset.saved === undefined) { text.dataset.saved = text.value; }
     });
+    root.querySelectorAll(REVIEW).forEach(function (box) {
+      if (box.dataset.saved === undefined) { box.dataset.saved = box.value; }
+    });
   }
 
   function unsaved() {
     if (document.querySelector("form[data-unsaved], .figures input[data-dirty]")) { return true; }
     return Array.prototype.some.call(
-      document.querySelectorAll("form.editor textarea[name=text]"),
+      document.querySelectorAll("form.editor textarea[name=text], " + REVIEW),
       function (text) { return text.dataset.saved !== undefined && text.value !== text.dataset.saved; }
     );
   }
@@ -55,6 +64,23 @@
     var form = event.detail.elt.closest && event.detail.elt.closest("form.editor");
     var text = textOf(form);
     if (text) { form.dataset.sending = text.value; }
+    if (event.detail.elt.matches && event.detail.elt.matches(REVIEW)) {
+      reviewBoxes().forEach(function (box) { box.dataset.sending = box.value; });
+    }
+  });
+
+  // Sent by the server when the reviewer's draft is stored: what was sent is safe to leave.
+  document.addEventListener("baocao-review-saved", function () {
+    reviewBoxes().forEach(function (box) {
+      if (box.dataset.sending !== undefined) { box.dataset.saved = box.dataset.sending; }
+    });
+  });
+
+  // Returning, or "Lưu nháp" without waiting: the form itself carries every box.
+  document.addEventListener("submit", function (event) {
+    Array.prototype.forEach.call(event.target.elements || [], function (box) {
+      if (box.matches(REVIEW)) { box.dataset.saved = box.value; }
+    });
   });
 
   // Sent by the server (HX-Trigger) when a section's text is stored.
@@ -87,6 +113,9 @@
   function placeFor(elt) {
     var form = elt.closest && elt.closest("form.editor");
     var place = form ? form.querySelector(".editor__status") : null;
+    if (!place && elt.matches && elt.matches(REVIEW)) {
+      place = document.getElementById("nhap-duyet-trang-thai");
+    }
     if (!place && elt.matches && elt.matches(".figures input")) {
       place = elt.parentNode.querySelector(".cell-msg");
       if (!place) {

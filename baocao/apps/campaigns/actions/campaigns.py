@@ -1,4 +1,4 @@
-"""Opening and closing a campaign."""
+"""A campaign's life: opened, given the units added to the tree later, closed, archived."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from baocao.apps.audit.log import record
 from baocao.apps.campaigns.actions.errors import CLOSED, ActionError, NotAllowed
 from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report
 from baocao.apps.campaigns.permissions import can_open_campaign
+from baocao.apps.campaigns.queries import units_without_report
+from baocao.apps.notices import notify
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.outline.catalogue import catalogue_of
 from baocao.outline.serialize import dump_yaml
 from baocao.text import clean_line, fold
 
-__all__ = ["add_units", "close_campaign", "open_campaign"]
+__all__ = ["add_units", "archive_campaign", "close_campaign", "open_campaign"]
 
 
 @transaction.atomic
@@ -93,6 +95,7 @@ def open_campaign(
     record(
         actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
     )
+    notify.campaign_opened(campaign, unit_ids, actor)
     return campaign
 
 
@@ -114,39 +117,61 @@ def add_units(campaign: Campaign, root_unit: Unit, actor: Any) -> int:
         raise ActionError(
             f"{root_unit.name} không thuộc {locked.root_unit.name}, đơn vị chủ trì của đợt báo cáo."
         )
-    having = Report.objects.filter(campaign=locked).values("unit_id")
-    missing = list(
-        Unit.objects.subtree(root_unit)
-        .filter(kind__in=locked.reporting_kinds)
-        .exclude(pk__in=having)
-        .values_list("pk", flat=True)
-    )
+    missing = list(units_without_report(locked, root_unit).values_list("pk", flat=True))
     Report.objects.bulk_create(
         [Report(campaign=locked, unit_id=unit_id) for unit_id in missing], batch_size=1000
     )
     if missing:
         record(actor, "campaign.add_units", locked, root=root_unit.code, reports=len(missing))
+        notify.campaign_opened(locked, missing, actor)
     return len(missing)
 
 
 @transaction.atomic
 def close_campaign(campaign: Campaign, actor: Any) -> Campaign:
-    """Make the campaign read-only: no report can be edited, submitted or reviewed after."""
+    """Make the campaign read-only: no report can be edited, submitted or reviewed after. An
+    archived campaign stays archived."""
     if not can_open_campaign(actor, campaign.root_unit):
         raise NotAllowed(
             "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được kết thúc đợt báo cáo."
         )
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if locked.status != CampaignStatus.CLOSED:
+    if locked.status == CampaignStatus.OPEN:
         now = timezone.now()
-        Campaign.objects.filter(pk=campaign.pk).update(
-            status=CampaignStatus.CLOSED, closed_by=actor, closed_at=now
-        )
-        locked.status, locked.closed_by, locked.closed_at = CampaignStatus.CLOSED, actor, now
+        _set_status(locked, CampaignStatus.CLOSED, closed_by=actor, closed_at=now)
         record(actor, "campaign.close", locked)
-    campaign.status, campaign.closed_by, campaign.closed_at = (
+    return _refreshed(campaign, locked)
+
+
+@transaction.atomic
+def archive_campaign(campaign: Campaign, actor: Any) -> Campaign:
+    """Put a closed campaign away: out of the default campaign list, still readable (reports,
+    dashboard, downloads). Only a closed campaign: an open one is still being written."""
+    if not can_open_campaign(actor, campaign.root_unit):
+        raise NotAllowed(
+            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được lưu trữ đợt báo cáo."
+        )
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status == CampaignStatus.OPEN:
+        raise ActionError("Đợt báo cáo còn đang mở: hãy kết thúc đợt trước khi lưu trữ.")
+    if locked.status == CampaignStatus.CLOSED:
+        _set_status(locked, CampaignStatus.ARCHIVED)
+        record(actor, "campaign.archive", locked)
+    return _refreshed(campaign, locked)
+
+
+def _set_status(locked: Campaign, status: str, **fields: Any) -> None:
+    Campaign.objects.filter(pk=locked.pk).update(status=status, **fields)
+    locked.status = status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+
+
+def _refreshed(campaign: Campaign, locked: Campaign) -> Campaign:
+    """The caller's object brought up to date with the locked row."""
+    campaign.status, campaign.closed_by_id, campaign.closed_at = (
         locked.status,
-        locked.closed_by,
+        locked.closed_by_id,
         locked.closed_at,
     )
     return campaign

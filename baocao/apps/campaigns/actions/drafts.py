@@ -1,33 +1,40 @@
 """The consolidation workspace's writes into the unit's own report: a passage of a unit below
-inserted with its source, and the one-click first draft of the sections still empty. Both are
-section saves (`writing.save_section`: versions, optimistic locking, audit) under the
-consolidator's permission; the draft never overwrites what someone wrote."""
+inserted with its source, and the first draft of the sections still empty (all at once, or one
+section per call: `draft_section`, which a page's step or a task calls). Both are section saves
+(`writing.save_section`: versions, optimistic locking, audit) under the consolidator's
+permission; the draft never overwrites what someone wrote."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from baocao.apps.campaigns.actions.errors import ActionError, NotAllowed
+from baocao.apps.campaigns.actions.locks import check_section
 from baocao.apps.campaigns.actions.writing import SaveResult, save_section
-from baocao.apps.campaigns.consolidation import passages_below
+from baocao.apps.campaigns.consolidation import passages_below, section_draft
 from baocao.apps.campaigns.models import Report, ReportStatus, SectionText
 from baocao.apps.campaigns.permissions import can_consolidate, can_edit_report, is_consolidator
 from baocao.richtext import clean_section_text, editable_lines, from_plain_lines, plain_text
 
 __all__ = [
+    "DRAFTED",
     "Drafted",
+    "EMPTY",
     "Inserted",
+    "KEPT",
     "NOTE_DRAFT",
     "NOTE_INSERT",
     "PassageNotFound",
+    "check_may_draft",
+    "draft_section",
     "fill_empty_sections",
     "insert_passage",
+    "sections_to_draft",
 ]
 
 NOTE_INSERT = "Chèn đoạn của %(unit)s"
@@ -98,12 +105,12 @@ class Drafted:
     empty: int  # sections with nothing to draft from
 
 
-def fill_empty_sections(
-    report: Report, make_drafts: Callable[[], dict[str, str]], actor: Any
-) -> Drafted:
-    """Every empty section of `report` gets its draft from `make_drafts()` ({section id: HTML},
-    called once the consolidator is allowed: drafting reads every passage below); a section
-    with any text, or saved by someone meanwhile, is never overwritten."""
+DRAFTED, KEPT, EMPTY = "drafted", "kept", "empty"  # what `draft_section` did
+
+
+def check_may_draft(report: Report, actor: Any) -> None:
+    """NotAllowed unless `actor` consolidates the unit and writes its report; ActionError when
+    the report cannot be changed now."""
     if not is_consolidator(actor, report.unit) or not can_edit_report(actor, report):
         raise NotAllowed(_("Chỉ người tổng hợp của đơn vị mới tạo được bản nháp."))
     if not report.is_editable:
@@ -111,31 +118,58 @@ def fill_empty_sections(
             _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không tạo bản nháp được.")
             % {"status": ReportStatus(report.status).label}
         )
-    drafts = make_drafts()
-    drafted = kept = empty = 0
-    with transaction.atomic():
-        own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
-        for section_id in report.campaign.section_ids:
-            stored = own.get(section_id)
-            if stored is not None and plain_text(stored.text):
-                kept += 1  # what the consolidator wrote is never overwritten
-                continue
-            if section_id not in drafts:
-                empty += 1
-                continue
-            result = save_section(
-                report,
-                section_id,
-                drafts[section_id],
-                stored.version if stored else 0,
-                actor,
-                note=NOTE_DRAFT,
-            )
-            if result.conflict is not None:  # written meanwhile: theirs stays
-                kept += 1
-            else:
-                drafted += 1
-    return Drafted(drafted, kept, empty)
+
+
+def sections_to_draft(report: Report) -> list[str]:
+    """The report's sections with no text yet, in the outline's order: one query."""
+    written = {
+        text.section_id
+        for text in SectionText.objects.filter(report=report).exclude(text="")
+        if plain_text(text.text)
+    }
+    return [sid for sid in report.campaign.section_ids if sid not in written]
+
+
+def draft_section(
+    report: Report, section_id: str, actor: Any, *, include_submitted: bool = False
+) -> str:
+    """Draft one section if it is still empty: DRAFTED, KEPT (it has text, or someone saved it
+    meanwhile: theirs stays) or EMPTY (nothing below to draft from). One section per call, so
+    a page can draft a report one request at a time, or a task one section after another; what
+    the report's other sections already say is not said again (`section_draft`)."""
+    check_may_draft(report, actor)
+    check_section(report.campaign, section_id)
+    own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
+    stored = own.get(section_id)
+    if stored is not None and plain_text(stored.text):
+        return KEPT  # what someone wrote is never overwritten
+    said = [text.text for sid, text in own.items() if sid != section_id and text.text]
+    draft = section_draft(
+        report.campaign,
+        report.unit,
+        section_id,
+        include_submitted=include_submitted,
+        said=said,
+    )
+    if not draft:
+        return EMPTY
+    result = save_section(
+        report, section_id, draft, stored.version if stored else 0, actor, note=NOTE_DRAFT
+    )
+    return KEPT if result.conflict is not None else DRAFTED
+
+
+def fill_empty_sections(report: Report, actor: Any, *, include_submitted: bool = False) -> Drafted:
+    """Every empty section of `report` gets its draft, one after another (`draft_section`);
+    a section with any text, or saved by someone meanwhile, is never overwritten."""
+    check_may_draft(report, actor)
+    empty = sections_to_draft(report)
+    done = Counter(
+        draft_section(report, section_id, actor, include_submitted=include_submitted)
+        for section_id in empty
+    )
+    written = len(report.campaign.section_ids) - len(empty)
+    return Drafted(done[DRAFTED], written + done[KEPT], done[EMPTY])
 
 
 def _with_source(passage_html: str, unit_name: str) -> str:

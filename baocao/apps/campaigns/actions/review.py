@@ -1,6 +1,7 @@
 """A report's review: submit to the parent unit, return with remarks, accept, reopen. Each
 moves the status only if the report's version is still the one the person saw, and writes the
-timeline event and the audit entry with it."""
+timeline event and the audit entry with it. The return form's remarks are kept as the reviewer
+types them (`save_review_draft`) until the report is returned or accepted."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from baocao.apps.campaigns.actions.locks import (
     moment_text,
 )
 from baocao.apps.campaigns.checks import check_report
-from baocao.apps.campaigns.models import Report, ReportEvent, ReportStatus
+from baocao.apps.campaigns.models import Report, ReportEvent, ReportStatus, ReviewDraft
 from baocao.apps.campaigns.permissions import can_edit_report, can_review_report
+from baocao.apps.notices import notify
 from baocao.text import clean_text
 
-__all__ = ["accept", "reopen", "return_report", "submit"]
+__all__ = ["accept", "reopen", "return_report", "save_review_draft", "submit"]
 
 
 @transaction.atomic
@@ -70,6 +72,8 @@ def return_report(
         raise ActionError("Hãy ghi lý do trả lại hoặc nhận xét ít nhất một mục.")
     _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, comments=comments)
     record(actor, "report.return", locked, reason=reason, comments=comments)
+    notify.report_returned(locked, actor, reason, comments)
+    ReviewDraft.objects.filter(report=locked, reviewer=actor).delete()  # sent: now in the event
     return report
 
 
@@ -78,7 +82,43 @@ def accept(report: Report, actor: Any, expected_version: int) -> Report:
     locked = _lock_reviewable(report, actor, expected_version, ReportStatus.SUBMITTED)
     _change_status(report, locked, ReportStatus.ACCEPTED, actor, accepted_at=timezone.now())
     record(actor, "report.accept", locked)
+    notify.report_accepted(locked, actor)
+    ReviewDraft.objects.filter(report=locked, reviewer=actor).delete()
     return report
+
+
+@transaction.atomic
+def save_review_draft(
+    report: Report, actor: Any, reason: str, section_comments: dict[str, str] | None = None
+) -> ReviewDraft | None:
+    """Keep what the reviewer has typed in the return form, unsent, so that following a link
+    and coming back loses nothing. The whole form each time (the last save wins); blank
+    remarks are left out and an empty form deletes the draft (None). Only while the report
+    waits for this reviewer: the report row is locked, so a save racing the return is either
+    before it (and deleted by it) or refused."""
+    locked = _lock_reviewable(report, actor, None, ReportStatus.SUBMITTED)
+    reason = clean_text(reason)
+    comments = {}
+    for section_id, comment in (section_comments or {}).items():
+        check_section(locked.campaign, section_id)
+        comment = clean_text(comment)
+        if comment.strip():
+            comments[section_id] = comment
+    drafts = ReviewDraft.objects.filter(report=locked, reviewer=actor)
+    if not reason.strip() and not comments:
+        if drafts.delete()[0]:
+            record(actor, "review.draft", locked, chars=0, sections=[])
+        return None
+    draft = drafts.first()
+    if draft is not None and (draft.reason, draft.section_comments) == (reason, comments):
+        return draft  # nothing new: no write, no audit entry
+    draft, _created = ReviewDraft.objects.update_or_create(
+        report=locked, reviewer=actor, defaults={"reason": reason, "section_comments": comments}
+    )
+    chars = len(reason) + sum(len(comment) for comment in comments.values())
+    # The text itself stays private until it is sent: the audit says how much, and where.
+    record(actor, "review.draft", locked, chars=chars, sections=sorted(comments))
+    return draft
 
 
 @transaction.atomic

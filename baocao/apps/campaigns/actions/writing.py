@@ -188,9 +188,10 @@ class IndicatorResult:
 
 @transaction.atomic
 def save_indicator(
-    report: Report, code: str, year: int, raw_text: str, actor: Any
+    report: Report, code: str, year: int, raw_text: str, actor: Any, *, source: str = ""
 ) -> IndicatorResult:
-    """Store one figure as typed ("1.234", "1,2", "") for one year.
+    """Store one figure as typed ("1.234", "1,2", "") for one year (`source`, in the audit
+    entry: where the figure came from when not typed, e.g. "Lấy số liệu tổng hợp").
 
     A text that is not a number is refused with the reader's message and nothing changes (the
     editor keeps what was typed, so it is not lost); an empty text clears the figure.
@@ -235,5 +236,6 @@ def save_indicator(
     IndicatorChange.objects.create(
         report=locked, code=code, year=year, value=value, raw=raw, changed_by=actor
     )
-    record(actor, "indicator.save", locked, code=code, year=year, raw=raw, value=value)
+    came_from = {"source": source} if source else {}
+    record(actor, "indicator.save", locked, code=code, year=year, raw=raw, value=value, **came_from)
     return IndicatorResult(value, raw, note)

@@ -1,12 +1,14 @@
-"""Campaign pages: the list of campaigns a user takes part in, opening one, and the superior's
-tracking dashboard (with its spreadsheet, its reminders and the closing of the campaign).
+"""Campaign pages: the list of campaigns a user takes part in (archived ones apart), opening
+one, and the superior's tracking dashboard (with its spreadsheet, its reminders, the units added
+to the tree later, the closing of the campaign after a look at who has not sent, its archiving).
 
 Who sees what:
 - a campaign is listed for a user whose unit has a report in it, who can see its root unit,
   or who sees a subtree that lies under its root (a district officer in a province campaign);
 - the dashboard is for viewers, reviewers, consolidators and admins (and superusers), over the
   part of the campaign they see; a plain writer is sent to its own unit's report;
-- opening and closing follow `permissions.can_open_campaign`, reminders `reminders.can_remind`.
+- opening, adding units, closing and archiving follow `permissions.can_open_campaign`,
+  reminders `reminders.can_remind`.
 The views only read the request and call `dashboard` (queries), `actions` and `reminders`.
 """
 
@@ -24,14 +26,26 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from baocao.apps.campaigns import actions, charts, dashboard
 from baocao.apps.campaigns.forms import OpenCampaignForm, may_open_any
-from baocao.apps.campaigns.models import Campaign, Report, ReportStatus
+from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report, ReportStatus
 from baocao.apps.campaigns.permissions import can_open_campaign
-from baocao.apps.campaigns.queries import audience, visible_campaigns
-from baocao.apps.campaigns.reminders import can_remind, due, remind
+from baocao.apps.campaigns.queries import (
+    audience,
+    units_without_report,
+    unsent_reports,
+    visible_campaigns,
+)
+from baocao.apps.campaigns.reminders import (
+    can_remind,
+    due,
+    preview,
+    remind,
+    signature,
+    window_hours,
+)
 from baocao.apps.orgs import scope
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
@@ -66,9 +80,19 @@ class Entry:
         return -self.days_left
 
 
+ARCHIVED_FILTER = "luu-tru"  # ?trang-thai=luu-tru: the archived campaigns, hidden otherwise
+
+
 def campaign_list(request):
     user = request.user
-    campaigns = list(visible_campaigns(user))
+    archived = request.GET.get("trang-thai") == ARCHIVED_FILTER
+    taking_part = visible_campaigns(user)
+    if archived:
+        campaigns = list(taking_part.filter(status=CampaignStatus.ARCHIVED))
+        archived_count = len(campaigns)
+    else:
+        campaigns = list(taking_part.exclude(status=CampaignStatus.ARCHIVED))
+        archived_count = taking_part.filter(status=CampaignStatus.ARCHIVED).count()
     today = timezone.localdate()
     unit = scope.user_unit(user)
     own = {}
@@ -103,7 +127,13 @@ def campaign_list(request):
     return render(
         request,
         "campaigns/list.html",
-        {"entries": entries, "may_open": may_open_any(user)},
+        {
+            "entries": entries,
+            "may_open": may_open_any(user),
+            "archived": archived,
+            "archived_count": archived_count,
+            "archived_filter": ARCHIVED_FILTER,
+        },
     )
 
 
@@ -179,9 +209,12 @@ def campaign_detail(request, slug: str):
             filters, submitted_too=not filters.submitted_too, page=1
         ).params(),
         "statuses": [(status, status.queue_label) for status in ReportStatus.in_order()],
-        "may_close": campaign.is_open and can_open_campaign(request.user, campaign.root_unit),
         "may_remind": campaign.is_open and can_remind(request.user, campaign),
     }
+    if can_open_campaign(request.user, campaign.root_unit):  # the campaign's owner
+        context["may_close"] = campaign.is_open
+        context["may_archive"] = campaign.status == CampaignStatus.CLOSED
+        context["new_units"] = units_without_report(campaign).count() if campaign.is_open else 0
     context.update(_units_context(board))
     if request.htmx and request.htmx.target == "units":
         return render(request, "campaigns/dashboard/_units.html", context)
@@ -431,34 +464,128 @@ def _workbook(campaign: Campaign, rows: list, sections: list) -> bytes:
 # --- actions from the dashboard -------------------------------------------------------------
 
 
-@require_POST
-def campaign_close(request, slug: str):
+def _owned_campaign(request, slug: str) -> Campaign:
+    """The campaign of an owner's action: 404 for one out of sight, 403 for one seen but not
+    owned (`permissions.can_open_campaign`)."""
     campaign = _campaign(slug)
     if audience(request.user, campaign) is None:
         raise Http404(_("Không có đợt báo cáo này."))
-    try:
+    if not can_open_campaign(request.user, campaign.root_unit):
+        raise PermissionDenied(
+            _("Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới làm được việc này.")
+        )
+    return campaign
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_close(request, slug: str):
+    """GET: the units that have not sent, and the confirmation; POST: close."""
+    campaign = _owned_campaign(request, slug)
+    if request.method == "POST":
         actions.close_campaign(campaign, request.user)
-    except actions.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    messages.success(
+        messages.success(
+            request,
+            _("Đã kết thúc đợt báo cáo. Các báo cáo không thể sửa, gửi hay duyệt nữa."),
+        )
+        return redirect("campaigns:detail", slug=campaign.slug)
+    if not campaign.is_open:
+        messages.info(request, _("Đợt báo cáo đã kết thúc."))
+        return redirect("campaigns:detail", slug=campaign.slug)
+    unsent, unsent_count = unsent_reports(campaign)
+    return render(
         request,
-        _("Đã kết thúc đợt báo cáo. Các báo cáo không thể sửa, gửi hay duyệt nữa."),
+        "campaigns/close.html",
+        {
+            "campaign": campaign,
+            "unsent": unsent,
+            "unsent_count": unsent_count,
+            "total": campaign.reports.count(),
+            "today": timezone.localdate(),
+        },
     )
+
+
+@require_POST
+def campaign_archive(request, slug: str):
+    campaign = _owned_campaign(request, slug)
+    try:
+        actions.archive_campaign(campaign, request.user)
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã lưu trữ đợt báo cáo: đợt không còn trong danh sách thường, xem lại ở mục "
+                "“Đã lưu trữ”."
+            ),
+        )
     return redirect("campaigns:detail", slug=campaign.slug)
 
 
 @require_POST
+def campaign_add_units(request, slug: str):
+    """Units added to the tree after the campaign opened get their report."""
+    campaign = _owned_campaign(request, slug)
+    try:
+        added = actions.add_units(campaign, campaign.root_unit, request.user)
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        if added:
+            messages.success(
+                request, _("Đã thêm %(count)d đơn vị mới vào đợt báo cáo.") % {"count": added}
+            )
+        else:
+            messages.info(request, _("Không có đơn vị mới nào cần thêm vào đợt báo cáo."))
+    return redirect("campaigns:detail", slug=campaign.slug)
+
+
+@require_http_methods(["GET", "POST"])
 def campaign_remind(request, slug: str):
+    """GET: the preview, who would get a reminder, at which addresses and why, and who is
+    left out (reminded within the window, no address); POST with `confirm`: send to the
+    reports the preview listed (a second click finds them reminded and sends nothing)."""
     campaign = _campaign(slug)
     if audience(request.user, campaign) is None:
         raise Http404(_("Không có đợt báo cáo này."))
+    confirmed = request.method == "POST" and bool(request.POST.get("confirm"))
     try:
-        sent = remind(campaign, actor=request.user)
+        if confirmed:
+            sent = remind(campaign, actor=request.user, only=_ids(request.POST.get("reports")))
+        else:
+            planned = preview(campaign, actor=request.user)
     except actions.NotAllowed as exc:
         raise PermissionDenied(exc.message) from None
     except InputError as exc:
         messages.error(request, exc.message)
         return redirect("campaigns:detail", slug=campaign.slug)
+    if not confirmed:
+        to_send = [item for item in planned if item.sends]
+        return render(
+            request,
+            "campaigns/remind.html",
+            {
+                "campaign": campaign,
+                "to_send": to_send,
+                "left_out": [item for item in planned if not item.sends],
+                "reports": ",".join(str(item.report.pk) for item in to_send),
+                "window": window_hours(),
+                "signature": signature(request.user, campaign),
+            },
+        )
+    _say_reminded(request, sent)
+    return redirect("campaigns:detail", slug=campaign.slug)
+
+
+def _ids(raw: str | None) -> set[int] | None:
+    """The confirmed reports ("12,15,19"); None (every one due) when the form has none."""
+    if raw is None:
+        return None
+    return {int(part) for part in raw.split(",") if part.strip().isdigit()}
+
+
+def _say_reminded(request, sent) -> None:
     if sent:
         messages.success(
             request,
@@ -489,8 +616,15 @@ def campaign_remind(request, slug: str):
     if sent.already:
         messages.info(
             request,
-            _("%(count)d đơn vị đã được nhắc hôm nay nên không nhắc lại: %(names)s%(more)s.")
-            % {"count": len(sent.already), **_listing([name for _code, name in sent.already])},
+            _(
+                "%(count)d đơn vị đã được nhắc trong %(hours)d giờ qua nên không nhắc lại: "
+                "%(names)s%(more)s."
+            )
+            % {
+                "count": len(sent.already),
+                "hours": window_hours(),
+                **_listing([name for _code, name in sent.already]),
+            },
         )
     if sent.without_address:
         messages.warning(
@@ -501,7 +635,6 @@ def campaign_remind(request, slug: str):
                 **_listing([name for _code, name in sent.without_address]),
             },
         )
-    return redirect("campaigns:detail", slug=campaign.slug)
 
 
 def _listing(items: list[str], separator: str = ", ") -> dict[str, str]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import Report
 from baocao.apps.campaigns.permissions import can_view_report
-from baocao.apps.outlines.display import section_anchor
+from baocao.apps.outlines.display import COMMON_TABLE, section_anchor
 
 
 def forbidden(request, report: Report | None = None, message: str = "") -> HttpResponse:
@@ -93,8 +93,10 @@ def expected_version(request) -> int:
 
 
 def dom_keys(report: Report) -> dict[str, str]:
-    """{section id: "m12"}: ids safe in CSS selectors (section ids hold "/" and ".")."""
-    return {section_id: f"m{index}" for index, section_id in enumerate(report.campaign.section_ids)}
+    """{section id: "m12"}: ids safe in CSS selectors (section ids hold "/" and "."); the
+    "Chỉ tiêu chung" table's is "mchung"."""
+    keys = {section_id: f"m{index}" for index, section_id in enumerate(report.campaign.section_ids)}
+    return {COMMON_TABLE: "mchung", **keys}
 
 
 def section_labels(outline: Any) -> dict[str, tuple[str, str]]:

@@ -5,7 +5,10 @@ rolled up (`consolidation.subtree_figures`), where a unit's own total and its un
 disagree, what every unit below wrote for that section (searchable without diacritics,
 filterable, 50 a page), and beside them the consolidator's own text, which IS the unit's
 report: it is saved through `actions.save_section` like any report, with the report page's
-editor and endpoint, and then goes through the same review.
+editor and endpoint, and then goes through the same review. "Tạo bản nháp" drafts the empty
+sections one per request, showing its progress; "Lấy số liệu tổng hợp làm số liệu của đơn vị"
+shows where the unit's own figures and the roll-up differ, then writes the chosen ones into the
+report.
 
 Who: the unit's consolidators (who also write its report) and superusers write; anyone who may
 see the whole subtree (viewers, reviewers, consolidators and admins at or above the unit) reads.
@@ -35,8 +38,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from baocao import search
 from baocao.apps.campaigns import actions
@@ -44,7 +52,6 @@ from baocao.apps.campaigns.consolidation import (
     SUBMITTED_TOO,
     XLSX_MAX_REPORTS,
     SubtreeFigures,
-    draft_texts,
     indicators_xlsx,
     missing_reports,
     passages_below,
@@ -58,6 +65,7 @@ from baocao.apps.campaigns.permissions import (
     can_edit_report,
     can_see_subtree,
     can_view_report,
+    can_write_now,
     is_consolidator,
 )
 from baocao.apps.campaigns.views.common import dom_keys, forbidden, load_report, placed_sections
@@ -620,6 +628,10 @@ def workspace_context(
         "submitted_url": _workspace_url(report, filters, submitted_too=True, page=1),
         "numbers_url": _numbers_url(report, filters),
         "draft_url": reverse("campaigns:consolidate_draft", args=[campaign.slug, unit.code]),
+        "draft_step_url": reverse(
+            "campaigns:consolidate_draft_step", args=[campaign.slug, unit.code]
+        ),
+        "adopt_url": _adopt_url(report, filters.submitted_too),
         "report_url": reverse("campaigns:report", args=[campaign.slug, unit.code]),
         "downloads": [
             ("docx", "DOCX", _download_url(report, "docx", filters.submitted_too)),
@@ -760,22 +772,25 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
 @require_POST
 @workspace_view
 def consolidate_draft(request, report: Report) -> HttpResponse:
-    """ "Tạo bản nháp": every empty section gets its draft; nothing written is overwritten."""
-    campaign = report.campaign
-    filters = Filters.read(request.POST, campaign.section_ids)
+    """ "Tạo bản nháp" without JavaScript: every empty section drafted in this request (the
+    page, with JavaScript, drafts one section per request: `consolidate_draft_step`); nothing
+    written is overwritten."""
+    filters = Filters.read(request.POST, report.campaign.section_ids)
     back = _workspace_url(report, filters)
-
-    def drafts() -> dict[str, str]:
-        subtree = subtree_figures(campaign, report.unit, include_submitted=filters.submitted_too)
-        return draft_texts(campaign, report.unit, subtree)
-
     try:
-        outcome = actions.fill_empty_sections(report, drafts, request.user)
+        outcome = actions.fill_empty_sections(
+            report, request.user, include_submitted=filters.submitted_too
+        )
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
         messages.error(request, error.message)
         return redirect(back)
+    _say_drafted(request, outcome)
+    return redirect(back)
+
+
+def _say_drafted(request, outcome: actions.Drafted) -> None:
     said = _("Đã soạn nháp %(drafted)d mục; giữ nguyên %(kept)d mục đã có nội dung.") % {
         "drafted": outcome.drafted,
         "kept": outcome.kept,
@@ -786,7 +801,239 @@ def consolidate_draft(request, report: Report) -> HttpResponse:
             "báo cáo được tính)."
         ) % {"empty": outcome.empty}
     (messages.success if outcome.drafted else messages.info)(request, said)
-    return redirect(back)
+
+
+@dataclass
+class DraftProgress:
+    """Where a draft made one section per request stands, carried from one request to the
+    next by the progress form: the section to draft now ("" on the first request), how many
+    sections were handled, and what became of them (for the last message)."""
+
+    section_id: str = ""
+    handled: int = 0
+    drafted: int = 0
+    kept: int = 0
+    empty: int = 0
+
+    FIELDS = {"handled": "xong", "drafted": "da-soan", "kept": "giu", "empty": "trong"}
+
+    @classmethod
+    def read(cls, params, section_ids: list[str]) -> DraftProgress:
+        counts = {}
+        for name, key in cls.FIELDS.items():
+            try:
+                counts[name] = min(max(0, int(params.get(key) or 0)), len(section_ids))
+            except ValueError:
+                counts[name] = 0
+        return cls(section_id=params.get("soan", ""), **counts)
+
+    def fields(self) -> dict[str, int]:
+        return {key: getattr(self, name) for name, key in self.FIELDS.items()}
+
+    def count(self, done: str) -> None:
+        self.handled += 1
+        if done == actions.DRAFTED:
+            self.drafted += 1
+        elif done == actions.EMPTY:
+            self.empty += 1
+        else:
+            self.kept += 1
+
+
+@require_POST
+@workspace_view
+def consolidate_draft_step(request, report: Report) -> HttpResponse:
+    """ "Tạo bản nháp" one section per request (`actions.draft_section`), so no request drafts
+    the whole report: the first request counts the empty sections, each next one drafts one
+    and answers the progress ("Đang soạn mục 3/17…"), whose form asks for the next section as
+    soon as it is shown; at the end the workspace is loaded again with the draft in it."""
+    campaign = report.campaign
+    filters = Filters.read(request.POST, campaign.section_ids)
+    progress = DraftProgress.read(request.POST, campaign.section_ids)
+    order = {sid: index for index, sid in enumerate(campaign.section_ids)}
+    try:
+        actions.check_may_draft(report, request.user)
+        if progress.section_id:
+            progress.count(
+                actions.draft_section(
+                    report,
+                    progress.section_id,
+                    request.user,
+                    include_submitted=filters.submitted_too,
+                )
+            )
+        empty = actions.sections_to_draft(report)
+        if not progress.section_id:
+            progress.kept = len(campaign.section_ids) - len(empty)
+        after = order.get(progress.section_id, -1)
+        remaining = [sid for sid in empty if order[sid] > after]
+    except actions.NotAllowed:
+        raise
+    except actions.ActionError as error:
+        if not request.htmx:
+            messages.error(request, error.message)
+            return redirect(_workspace_url(report, filters))
+        context = {"message": error.message, "back_url": _workspace_url(report, filters)}
+        return render(request, "campaigns/consolidate/_draft_stopped.html", context)
+    if not remaining:
+        outcome = actions.Drafted(progress.drafted, progress.kept, progress.empty)
+        _say_drafted(request, outcome)
+        back = _workspace_url(report, filters)
+        return HttpResponseClientRedirect(back) if request.htmx else redirect(back)
+    progress.section_id = remaining[0]
+    total = progress.handled + len(remaining)
+    context = {
+        "report": report,
+        "campaign": campaign,
+        "unit": report.unit,
+        "filters": filters,
+        "progress": progress,
+        "step": progress.handled + 1,
+        "total": total,
+        "section_where": placed_sections(campaign.outline_tree)[progress.section_id][1],
+        "step_url": reverse(
+            "campaigns:consolidate_draft_step", args=[campaign.slug, report.unit.code]
+        ),
+        "back_url": _workspace_url(report, filters),
+    }
+    if request.htmx:
+        return render(request, "campaigns/consolidate/_draft_progress.html", context)
+    return render(request, "campaigns/consolidate/draft_progress.html", context)
+
+
+# --- Adopting the rolled-up figures ------------------------------------------------------------
+
+
+@dataclass
+class GapLine:
+    key: str
+    label: str
+    unit: str
+    year: int
+    part: bool
+    derived: bool
+    own: str
+    rolled: str
+    difference: str
+    seen: str
+
+
+def _gap_lines(adoption: actions.Adoption) -> list[GapLine]:
+    lines = []
+    for gap in adoption.gaps:
+        indicator = gap.indicator
+        difference = gap.difference
+        shown = _number(indicator, difference) if difference is not None else ""
+        if difference is not None and difference > 0:
+            shown = f"+{shown}"
+        lines.append(
+            GapLine(
+                key=gap.key,
+                label=indicator.name,
+                unit=indicator.unit,
+                year=gap.year,
+                part=bool(indicator.part_of),
+                derived=indicator.derived,
+                own=gap.own_raw or _number(indicator, gap.own),
+                rolled=_number(indicator, gap.rolled),
+                difference=shown,
+                seen=gap.seen,
+            )
+        )
+    return lines
+
+
+def _adopt_url(report: Report, submitted_too: bool) -> str:
+    url = reverse("campaigns:consolidate_adopt", args=[report.campaign.slug, report.unit.code])
+    return url + ("?" + urlencode({"gom": SUBMITTED_TOO}) if submitted_too else "")
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def consolidate_adopt(request, report: Report) -> HttpResponse:
+    """ "Lấy số liệu tổng hợp làm số liệu của đơn vị": where the unit's own figures and its
+    units' roll-up differ (GET, for whoever reads the workspace), then the chosen ones written
+    into the unit's report (POST, its consolidators, while the report may be written)."""
+    campaign, unit, user = report.campaign, report.unit, request.user
+    params = request.POST if request.method == "POST" else request.GET
+    submitted_too = params.get("gom") == SUBMITTED_TOO
+    here = _adopt_url(report, submitted_too)
+    if request.method == "POST":
+        actions.check_may_adopt(report, user)  # NotAllowed: the 403 page
+        if not can_write_now(user, report):
+            messages.error(
+                request, _("Báo cáo của đơn vị đang không sửa được, nên chưa lấy được số liệu.")
+            )
+            return redirect(here)
+        chosen = request.POST.getlist("chon")
+        if not chosen:
+            messages.info(request, _("Bạn chưa chọn số liệu nào."))
+            return redirect(here)
+        try:
+            version = int(request.POST.get("expected_version") or 0)
+        except ValueError:
+            version = 0
+        seen = {key: request.POST.get(f"thay:{key}", "") for key in chosen}
+        try:
+            adopted = actions.adopt_rollup(
+                report, chosen, seen, version, user, include_submitted=submitted_too
+            )
+        except actions.NotAllowed:
+            raise
+        except actions.ActionError as error:
+            messages.error(request, error.message)
+            return redirect(here)
+        _say_adopted(request, adopted)
+        return redirect(here)
+
+    adoption = actions.figures_to_adopt(report, include_submitted=submitted_too)
+    reason = ""
+    if not (is_consolidator(user, unit) and can_edit_report(user, report)):
+        reason = _(
+            "Chỉ người tổng hợp của đơn vị (có vai trò người viết báo cáo) mới lấy được số liệu."
+        )
+    elif not can_write_now(user, report):
+        reason = _(
+            "Báo cáo của đơn vị đang ở trạng thái “%(status)s”, không sửa được; nếu cần lấy số "
+            "liệu tổng hợp, hãy đề nghị cấp trên trả lại."
+        ) % {"status": ReportStatus(report.status).label}
+    context = {
+        "report": report,
+        "campaign": campaign,
+        "unit": unit,
+        "adoption": adoption,
+        "lines": _gap_lines(adoption),
+        "writable": not reason,
+        "read_only_reason": reason,
+        "submitted_too": submitted_too,
+        "accepted_url": _adopt_url(report, False),
+        "submitted_url": _adopt_url(report, True),
+        "workspace_url": _workspace_url(report)
+        + ("?" + urlencode({"gom": SUBMITTED_TOO}) if submitted_too else ""),
+        "report_url": reverse("campaigns:report", args=[campaign.slug, unit.code]),
+        "here": here,
+    }
+    return render(request, "campaigns/consolidate/adopt.html", context)
+
+
+def _say_adopted(request, adopted: actions.Adopted) -> None:
+    if adopted.saved:
+        messages.success(
+            request,
+            _("Đã lấy %(count)d số liệu tổng hợp làm số liệu của đơn vị.")
+            % {"count": len(adopted.saved)},
+        )
+    if adopted.moved:
+        messages.warning(
+            request,
+            _(
+                "%(count)d số liệu vừa thay đổi sau khi bạn mở trang (số của đơn vị hoặc số "
+                "tổng hợp) nên chưa lấy; hãy xem lại bảng dưới đây."
+            )
+            % {"count": len(adopted.moved)},
+        )
+    if not adopted.saved and not adopted.moved:
+        messages.info(request, _("Không có gì thay đổi: các số đã chọn đã là số liệu tổng hợp."))
 
 
 # --- Downloads -------------------------------------------------------------------------------

@@ -26,11 +26,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.changes import changes_since_return
 from baocao.apps.campaigns.checks import CheckResult, check_report, empty_sections
 from baocao.apps.campaigns.models import (
     IndicatorValue,
     Report,
     ReportStatus,
+    ReviewDraft,
     SectionText,
     SectionVersion,
 )
@@ -56,7 +58,13 @@ from baocao.apps.campaigns.views.common import (
 )
 from baocao.apps.orgs.models import UnitKind
 from baocao.apps.orgs.people import display_name
-from baocao.apps.outlines.display import IndicatorRow, SectionView, outline_view, section_anchor
+from baocao.apps.outlines.display import (
+    COMMON_TABLE,
+    IndicatorRow,
+    SectionView,
+    outline_view,
+    section_anchor,
+)
 from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
 from baocao.indicators.maths import derive, growth_shown
@@ -75,6 +83,7 @@ from baocao.richtext import (
 NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
 NOTE_MERGE = "Gộp sau khi trùng sửa"
 SAVED_EVENT = "baocao-saved"  # the editor's script marks the text as safe to leave
+REVIEW_SAVED_EVENT = "baocao-review-saved"  # the same for the reviewer's remarks
 HISTORY_PAGE = 10  # versions on a page of a section's history (an autosave storm makes many)
 
 
@@ -310,6 +319,7 @@ class PageState:
     reopen_reason: str = ""
     review_error: str = ""
     submit_error: str = ""
+    from_draft: bool = False  # `reason` and `comments` are the reviewer's saved draft
 
 
 def _deadline(report: Report) -> dict[str, Any]:
@@ -327,12 +337,18 @@ def _deadline(report: Report) -> dict[str, Any]:
 
 
 def _section_links(
-    report: Report, labels: dict[str, tuple[str, str]], codes: tuple[str, ...]
+    report: Report,
+    labels: dict[str, tuple[str, str]],
+    codes: tuple[str, ...],
+    common: SectionView | None = None,
 ) -> tuple[str, str]:
-    """(anchor, label) of the first section whose table shows one of `codes`."""
+    """(anchor, label) of the first section whose table shows one of `codes`, else of the
+    "Chỉ tiêu chung" table when it shows one."""
     for section_id, attached in report.campaign.catalogue.attach.items():
         if set(attached).intersection(codes) and section_id in labels:
             return labels[section_id]
+    if common is not None and set(common.section.indicators).intersection(codes):
+        return (common.anchor, _("Chỉ tiêu chung"))
     return ("", "")
 
 
@@ -350,6 +366,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
     campaign = report.campaign
     writable = can_write_now(user, report)
     reviewing = can_review_now(user, report)
+    review_draft = _review_draft(user, report, state) if reviewing else None
     texts = {
         text.section_id: text
         for text in SectionText.objects.filter(report=report).select_related("updated_by")
@@ -414,13 +431,27 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         return item
 
     blocks = [block(section_view) for section_view in view.tree]
+    common = None
+    if view.common is not None:
+        common = {
+            "anchor": view.common.anchor,
+            "table": build_table(
+                report,
+                COMMON_TABLE,
+                view.common.indicators,
+                keys[COMMON_TABLE],
+                figures,
+                check,
+                typed=state.typed.get(COMMON_TABLE),
+            ),
+        }
     todo = [labels[sid] for sid in check.empty_sections if sid in labels]
     hard = [
-        {"violation": v, "link": _section_links(report, labels, v.codes)}
+        {"violation": v, "link": _section_links(report, labels, v.codes, view.common)}
         for v in check.hard_violations
     ]
     soft = [
-        {"violation": v, "link": _section_links(report, labels, v.codes)}
+        {"violation": v, "link": _section_links(report, labels, v.codes, view.common)}
         for v in check.soft_violations
     ]
     numbers = [
@@ -438,6 +469,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "words": sum(word_count(text.text) for text in texts.values()),
         "todo": todo,
         "blocks": blocks,
+        "common": common,
         "root_notes": view.root_notes,
         "check": check,
         "hard": hard,
@@ -445,6 +477,7 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "writable": writable,
         "may_write": can_edit_report(user, report),
         "reviewing": reviewing,
+        "review_draft": review_draft,
         "may_reopen": can_reopen_now(user, report),
         "may_review": can_review_report(user, report),
         "last_return": last_return if show_comments else None,
@@ -454,6 +487,16 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "accepted_at": local_time(report.accepted_at),
         "parent": report.unit.parent,
     }
+
+
+def _review_draft(user, report: Report, state: PageState) -> ReviewDraft | None:
+    """The reviewer's own unsent remarks, put back in the return form when they come back;
+    what a refused POST carried is newer and wins (the draft is then only its timestamp)."""
+    draft = ReviewDraft.objects.filter(report=report, reviewer=user).first()
+    if draft is not None and not (state.reason or state.comments):
+        state.reason, state.comments = draft.reason, dict(draft.section_comments)
+        state.from_draft = True
+    return draft
 
 
 def _timeline_from(events: list, labels: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
@@ -721,8 +764,11 @@ def section_restore(request, report: Report, section_id: str) -> HttpResponse:
 
 
 def _section_with_table(report: Report, section_id: str) -> SectionView:
+    """The section of the outline (or the "Chỉ tiêu chung" table) whose figures a request
+    saves; 404 for any other id."""
     view = outline_view(report.campaign.outline_tree)
-    for section_view in _walk_views(view.tree):
+    candidates = [*_walk_views(view.tree), *([view.common] if view.common else [])]
+    for section_view in candidates:
         if section_view.section.id == section_id:
             if not section_view.indicators:
                 raise Http404(_("Mục này không có bảng số liệu."))
@@ -739,8 +785,8 @@ def _walk_views(views: list[SectionView]):
 @require_POST
 @report_view
 def indicator_save(request, report: Report, code: str, year: int) -> HttpResponse:
-    section_id = checked_section(report, request.GET.get("muc", ""))
-    section_view = _section_with_table(report, section_id)
+    section_view = _section_with_table(report, request.GET.get("muc", ""))
+    section_id = section_view.section.id
     if code not in section_view.section.indicators:
         raise Http404(_("Mục này không có chỉ tiêu đó."))
     name = f"v-{code}-{year}"
@@ -780,7 +826,6 @@ def indicator_save(request, report: Report, code: str, year: int) -> HttpRespons
 @report_view
 def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
     """The whole table at once: the form without JavaScript, or Enter in a cell."""
-    section_id = checked_section(report, section_id)
     section_view = _section_with_table(report, section_id)
     catalogue = report.campaign.catalogue.by_code
     typed: dict[tuple[str, int], tuple[str, str]] = {}
@@ -880,6 +925,91 @@ def report_return(request, report: Report) -> HttpResponse:
         return _render_page(request, report, state, status=status)
     messages.success(request, _("Đã trả lại báo cáo cho %(unit)s.") % {"unit": report.unit.name})
     return back_to(report)
+
+
+@require_POST
+@report_view
+def review_draft_save(request, report: Report) -> HttpResponse:
+    """The return form saved as a draft: by itself while the reviewer types (HTMX), or with its
+    "Lưu nháp" button. A refusal keeps the typing: in the boxes (HTMX) or on the page shown
+    again."""
+    reason = request.POST.get("reason", "")
+    comments = _comments_from(request)
+    try:
+        draft = actions.save_review_draft(report, request.user, reason, comments)
+    except actions.ActionError as error:  # NotAllowed too: never lose the boxes to a 403 page
+        if request.htmx:
+            return _save_error(request, "", error.message)
+        if isinstance(error, actions.NotAllowed):
+            raise
+        state = PageState(reason=reason, comments=comments, review_error=error.message)
+        report.refresh_from_db()
+        return _render_page(request, report, state, status=400)
+    if not request.htmx:
+        messages.success(
+            request, _("Đã lưu nháp nhận xét. Đơn vị chỉ nhận được khi bạn bấm “Trả lại”.")
+        )
+        return back_to(report, "duyet-bao-cao")
+    response = render(
+        request, "campaigns/report/_review_draft_status.html", {"review_draft": draft}
+    )
+    return trigger_client_event(response, REVIEW_SAVED_EVENT, {})
+
+
+@require_GET
+@report_view
+def report_changes(request, report: Report) -> HttpResponse:
+    """What the unit changed since the report was last returned: each section's changed lines
+    and figures beside the remark made on it, for the reviewer of a resubmission."""
+    changes = changes_since_return(report)
+    campaign = report.campaign
+    labels = section_labels(campaign.outline_tree)
+    catalogue = campaign.catalogue.by_code
+
+    def figures(found) -> list[dict[str, Any]]:
+        return [
+            {
+                "change": figure,
+                "name": catalogue[figure.code].name if figure.code in catalogue else figure.code,
+            }
+            for figure in found
+        ]
+
+    sections, untouched = [], []
+    if changes is not None:
+        for change in changes.sections:
+            anchor, label = labels.get(change.section_id, ("", change.section_id))
+            sections.append(
+                {
+                    "change": change,
+                    "anchor": anchor,
+                    "label": label,
+                    "before": clean_section_text(change.before) if change.diff is None else "",
+                    "after": clean_section_text(change.after),
+                    "figures": figures(change.figures),
+                }
+            )
+        for section_id, remark in changes.untouched_remarks.items():
+            anchor, label = labels.get(section_id, ("", section_id))
+            untouched.append({"anchor": anchor, "label": label, "remark": remark})
+    returned = changes.returned if changes is not None else None
+    return render(
+        request,
+        "campaigns/report/changes.html",
+        {
+            "report": report,
+            "campaign": campaign,
+            "unit": report.unit,
+            "returned": returned,
+            "returned_at": local_time(returned.at) if returned else None,
+            "returned_by": display_name(returned.actor) if returned else "",
+            "sections": sections,
+            "elsewhere": figures(changes.figures_elsewhere) if changes else [],
+            "untouched": untouched,
+            "max_lines": MAX_COMPARED_LINES,
+            "status_label": ReportStatus(report.status).label,
+        },
+    )
 
 
 @require_POST
