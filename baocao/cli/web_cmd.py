@@ -179,13 +179,22 @@ def worker(
     setup_django()
     from django.core.management import call_command
 
-    from baocao.web.background import needs_worker
+    from baocao.web.background import needs_worker, recover_abandoned, watch_abandoned, worker_id
 
     if not needs_worker():
         Console().print("Không cần tiến trình việc nền: BAOCAO_TASK_BACKEND không dùng hàng đợi.")
         return
+    # A task left half-done by a worker that died (killed, its machine lost) runs again first;
+    # a long-running worker keeps looking, for the workers of other machines.
+    recovered = recover_abandoned()
+    if recovered:
+        Console().print(f"Đã đưa lại {recovered} việc dở dang của tiến trình đã dừng vào hàng đợi.")
+    if not batch:
+        watch_abandoned()
     options = {"batch": True} if batch else {}
-    call_command("db_worker", reload=False, startup_delay=not batch, **options)
+    call_command(
+        "db_worker", reload=False, startup_delay=not batch, worker_id=worker_id(), **options
+    )
 
 
 def manage(ctx: typer.Context) -> None:

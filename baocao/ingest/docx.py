@@ -77,6 +77,7 @@ class _Index:
     outline: Outline
     keys: list[h.SectionKey] = field(default_factory=list)
     vocabulary: h.Vocabulary | None = None
+    profiles: h.Profiles | None = None
     guidance: dict[str, str] = field(default_factory=dict)  # folded -> as written
     guidance_keys: list[str] = field(default_factory=list)
     title: str = ""
@@ -88,6 +89,7 @@ class _Index:
         outline = self.outline
         self.keys = h.section_keys(outline)
         self.vocabulary = h.Vocabulary(outline)
+        self.profiles = h.Profiles(outline)
         texts = [TABLE_INSTRUCTION, TEXT_INSTRUCTION, *outline.preamble]
         for section, _ in outline.walk():
             texts.extend(section.guidance)
@@ -198,7 +200,7 @@ class _Reader:
         end, resume = self._back_matter(start)
         body = list(range(start, end)) + list(range(resume, len(items)))
         candidates = self._candidates(body)
-        pairs = h.align(candidates, self.index.keys)
+        pairs = h.align(candidates, self.index.keys, self._evidence(body, candidates))
         self._assign(body, candidates, pairs)
         self._texts()
         self.result.placements = [placement for _, _, placement in sorted(self._placed)]
@@ -355,6 +357,29 @@ class _Reader:
             candidates.append(candidate)
         return candidates
 
+    def _evidence(self, body: list[int], candidates: list[h.Candidate]) -> h.Evidence:
+        """How well the text under each candidate heading (to the next one), and its own
+        words, fit each section."""
+        starts = {c.item: n for n, c in enumerate(candidates)}
+        texts: list[list[str]] = [[] for _ in candidates]
+        current = None
+        for i in body:
+            if i in starts:
+                current = starts[i]
+                continue
+            item = self.items[i]
+            if current is None or item.kind in ("guidance", "title"):
+                continue
+            if item.table is not None:
+                texts[current].extend(_table_lines(item.table))
+            elif item.text:
+                texts[current].append(item.text)
+        profiles = self.index.profiles
+        return h.Evidence(
+            content=[profiles.scores(" ".join(t)) if t else None for t in texts],
+            about=[profiles.scores(c.title) if c.words else None for c in candidates],
+        )
+
     def _candidate(self, i: int, item: _Item) -> h.Candidate | None:
         paragraph = item.paragraph
         text = item.text
@@ -364,6 +389,9 @@ class _Reader:
         if bullet or h.is_bullet(text):
             return None
         numbering = h.numbering_of(f"{number} {text}" if number else text)
+        if numbering is None and not number:
+            bare = h.bare_number(text)  # "II." alone: its title is on the next line
+            numbering = (*bare, "") if bare is not None else None
         level = paragraph.level if paragraph is not None and item.first_line else None
         bold = paragraph is not None and paragraph.bold
         caps = _caps(text)
@@ -633,8 +661,21 @@ def _title_line(item: _Item | None) -> bool:
     capitals, not numbered itself."""
     if item is None or item.table is not None or not item.text:
         return False
-    emphasised = (item.paragraph is not None and item.paragraph.bold) or _caps(item.text)
-    return emphasised and h.numbering_of(item.text) is None
+    if h.numbering_of(item.text) is not None or h.bare_number(item.text) is not None:
+        return False
+    paragraph = item.paragraph
+    if (paragraph is not None and (paragraph.bold or paragraph.level is not None)) or _caps(
+        item.text
+    ):
+        return True
+    # A title typed in plain text under a number in bold ("II." / "Kết quả đạt được"): short,
+    # no sentence, no list item.
+    return (
+        len(item.text.split()) <= 20
+        and not item.text.rstrip().endswith((".", ";", ",", ":"))
+        and not (paragraph is not None and paragraph.bullet)
+        and not h.is_bullet(item.text)
+    )
 
 
 def _front_line(text: str) -> bool:

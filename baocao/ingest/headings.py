@@ -20,12 +20,16 @@ typo costs one word, not the match.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from baocao.ingest.values import ABBREVIATIONS
 from baocao.outline.model import Outline
 from baocao.outline.numbering import Bullet, Heading, classify, roman_value
 from baocao.text import fold
@@ -50,9 +54,21 @@ STYLED, NUMBERED, EMPHASISED, LEAD_IN, PLAIN = 0.5, 0.52, 0.6, 0.72, 0.82
 # Numbering agreement: same form and same token ("4.1" = "4.1"; "II" = "II"; Phần thứ nhất = P1).
 _TOKEN_BONUS = {"part": 0.35, "roman": 0.3, "multi": 0.3, "arabic": 0.1, "letter": 0.1}
 _DEPTH_BONUS = 0.08
+_LEVEL_COST = 0.12
 _ORDINAL_BONUS = 0.05
 _SKIP_COST = 0.004  # per outline section jumped over: prefer the nearer of two equal matches
 _SPAN_COST = 0.08  # one heading for two sections: only when it fits clearly better
+# The text under a heading (`Profiles`): counted for headings that fit a title at least this
+# much, with this weight (a cosine of 0.4 is a text plainly about the section).
+CONTENT_FLOOR, CONTENT_WEIGHT = 0.25, 0.25
+# Headings left over by the ordered alignment: taken out of order when they fit a section this
+# much above their threshold; between two matched headings, with this lower threshold and a
+# bonus for a number that gives the section's place.
+REPAIR_MARGIN = 0.1
+GAP_THRESHOLD = 0.4
+LEFTOVER_THRESHOLD, LEFTOVER_MARGIN = 0.3, 0.05
+_PLACE_BONUS = 0.15
+ABOUT_WEIGHT = 0.25  # a heading's own words against what each section is about
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,32 @@ def numbering_of(text: str) -> tuple[str, str, str] | None:
             return None
         return "part", f"P{number}", text[bare.end() :].strip()
     return _FORMS.get(found.style, found.style), found.token, found.rest
+
+
+_BARE_NUMBER = re.compile(
+    r"^(?:(?P<roman>[IVXLC]{1,6})|(?P<multi>\d{1,2}(?:\.\d{1,2})+)|(?P<arabic>\d{1,2})"
+    r"|(?P<upper>[A-Z])|(?P<letter>[a-zđ]))\s*(?P<delim>[.):\-–]?)$"
+)
+
+
+def bare_number(text: str) -> tuple[str, str] | None:
+    """(form, token) of a heading's number alone on its line ("II.", "1.", "4.3.", "b)"), the
+    title being on the next line; None for anything else. A single number or letter needs its
+    full stop or bracket ("1" alone may be a page number)."""
+    found = _BARE_NUMBER.match(text.strip())
+    if found is None:
+        return None
+    form = next(name for name in ("roman", "multi", "arabic", "upper", "letter") if found[name])
+    token = found[form]
+    if form == "multi":
+        return "multi", token.rstrip(".")
+    if not found["delim"]:
+        return None
+    if form == "roman" and token in ("C", "L"):
+        form = "upper"  # "C." is the third of A., B., C. far more often than a hundred
+    elif form == "roman" and roman_value(token) is None:
+        return None
+    return form, token
 
 
 def ordinal(form: str, token: str) -> int | None:
@@ -257,6 +299,9 @@ def score(candidate: Candidate, key: SectionKey, depths: dict[str, int] | None =
     place = ordinal(candidate.form, candidate.token)
     if place is not None and place == key.ordinal and similarity > 0.3:
         similarity += _ORDINAL_BONUS  # "1." for the first of Roman I's sections, say
+    if candidate.token and not fits and candidate.form != key.form:
+        # "I." where this report's Roman numbers are the outline's Roman level: not a 1.
+        similarity -= _LEVEL_COST
     return similarity
 
 
@@ -268,15 +313,50 @@ def _names_both(candidate: Candidate, key: SectionKey) -> bool:
     return all(len(candidate.words & part) >= 0.4 * len(part) for part in key.parts if part)
 
 
+Pair = tuple[int, SectionKey, float]  # (candidate index, section key, score)
+
+
+@dataclass
+class Evidence:
+    """What is known of each candidate heading besides its words: how well the text under it
+    (`content`) and its own words (`about`) fit each section's `Profiles`, by key index."""
+
+    content: list[list[float] | None] = field(default_factory=list)
+    about: list[list[float] | None] = field(default_factory=list)
+
+    def fit(self, i: int, key: SectionKey, table: str) -> float:
+        rows = getattr(self, table)
+        row = rows[i] if i < len(rows) else None
+        if not row:
+            return 0.0
+        return max(row[key.index], row[key.last]) if key.last >= 0 else row[key.index]
+
+
 def align(
-    candidates: list[Candidate], keys: list[SectionKey]
-) -> list[tuple[int, SectionKey, float]]:
-    """The best increasing set of (candidate index, section key, score) triples, in two
-    passes: the second knows at which depth each form of heading was matched in the first
-    (a report's bold capitals are its Roman level), and lets that decide close calls. A key
-    may span two sections (`merged_spans`) when one heading covers both."""
+    candidates: list[Candidate],
+    keys: list[SectionKey],
+    evidence: Evidence | None = None,
+) -> list[Pair]:
+    """Which candidates are which sections, as (candidate index, section key, score) triples
+    in the candidates' order.
+
+    First the best increasing set, in two passes: the second knows at which depth each form
+    of heading was matched in the first (a report's bold capitals are its Roman level), and
+    lets that decide close calls. A key may span two sections (`merged_spans`) when one
+    heading covers both. Then what the order left over: headings in the unit's own words
+    between two matched ones (`_fill_gaps`), headings written out of order
+    (`_out_of_order`), and a numbered heading that is the section left under its parent
+    (`_leftovers`)."""
+    evidence = evidence or Evidence()
     options = sorted(keys + merged_spans(keys), key=lambda k: (k.index, k.end))
-    pairs = _align(candidates, options, len(keys), None)
+
+    def ordered(depths: dict[str, int] | None) -> list[Pair]:
+        def value(i: int, key: SectionKey) -> float:
+            return with_content(score(candidates[i], key, depths), evidence.fit(i, key, "content"))
+
+        return _align(candidates, list(range(len(candidates))), options, len(keys), value)
+
+    pairs = ordered(None)
     found: dict[str, list[int]] = {}
     for i, key, _ in pairs:
         found.setdefault(candidates[i].form, []).append(key.depth)
@@ -285,25 +365,206 @@ def align(
         for form, seen in found.items()
         if len(seen) >= 2
     }
-    return _align(candidates, options, len(keys), depths) if depths else pairs
+    if depths:
+        pairs = ordered(depths)
+
+    def repair_value(i: int, key: SectionKey) -> float:
+        return (
+            score(candidates[i], key, depths)
+            + CONTENT_WEIGHT * evidence.fit(i, key, "content")
+            + ABOUT_WEIGHT * evidence.fit(i, key, "about")
+        )
+
+    pairs = _fill_gaps(candidates, keys, pairs, repair_value)
+    pairs = _out_of_order(candidates, keys, pairs, repair_value, depths)
+    return _leftovers(candidates, keys, pairs, repair_value, depths)
+
+
+def with_content(value: float, fit: float) -> float:
+    """A pair's score with what the text under the heading says: a heading whose words fit
+    the section at least a little (CONTENT_FLOOR) gains CONTENT_WEIGHT times how well the
+    text under it fits the section."""
+    return value + CONTENT_WEIGHT * fit if value >= CONTENT_FLOOR else value
+
+
+def _covered(pairs: list[Pair]) -> set[int]:
+    return {index for _, key, _ in pairs for index in range(key.index, key.end + 1)}
+
+
+def _open_path(keys: list[SectionKey], pairs: list[Pair], position: int) -> list[int]:
+    """The sections open at candidate `position`: the last matched before it and its
+    ancestors, deepest first."""
+    before = [key for i, key, _ in pairs if i < position]
+    path: list[int] = []
+    at = before[-1].end if before else None
+    while at is not None:
+        path.append(at)
+        at = keys[at].parent
+    if before and before[-1].last >= 0:
+        path.append(before[-1].index)
+    return path
+
+
+def _fits_path(key: SectionKey, keys: list[SectionKey], covered: set[int], path: list[int]) -> bool:
+    """A section found out of order must sit under the sections open where it is written:
+    its nearest ancestor that the report has a heading for is one of them."""
+    at = key.parent
+    while at is not None:
+        if at in covered:
+            return at in path
+        at = keys[at].parent
+    return True
+
+
+def _heading_like(candidate: Candidate) -> bool:
+    return candidate.numbered or candidate.emphasised
+
+
+def _form_depth(candidate: Candidate, key: SectionKey, depths: dict[str, int] | None) -> bool:
+    """A numbered heading keeps to the depth its numbering has in this report ("1." at the
+    depth of II.1), unless the outline numbers the section the same way."""
+    depth = depths.get(candidate.form) if depths and candidate.numbered else None
+    return depth is None or key.depth == depth or key.form == candidate.form
+
+
+def _out_of_order(
+    candidates: list[Candidate],
+    keys: list[SectionKey],
+    pairs: list[Pair],
+    value: Callable[[int, SectionKey], float],
+    depths: dict[str, int] | None,
+) -> list[Pair]:
+    """Sections written in another order than the outline's ("4.4" before "4.3", "I.2" before
+    "I.1"): the ordered alignment takes only one of two crossing headings. A heading left
+    over that fits a section nobody took, clearly (REPAIR_MARGIN above its threshold), under
+    the sections open where it stands, is that section; the strongest pairs first."""
+    pairs = sorted(pairs, key=lambda pair: pair[0])
+    matched = {i for i, _, _ in pairs}
+    options = []
+    for i, candidate in enumerate(candidates):
+        if i in matched or not _heading_like(candidate):
+            continue
+        for key in keys:
+            if not _form_depth(candidate, key, depths):
+                continue
+            fit = value(i, key)
+            if fit >= candidate.threshold + REPAIR_MARGIN:
+                options.append((fit, i, key))
+    options.sort(key=lambda option: (-option[0], option[1], option[2].index))
+    covered = _covered(pairs)
+    for fit, i, key in options:
+        if i in matched or key.index in covered:
+            continue
+        if not _fits_path(key, keys, covered, _open_path(keys, pairs, i)):
+            continue
+        pairs.append((i, key, fit))
+        pairs.sort(key=lambda pair: pair[0])
+        matched.add(i)
+        covered.add(key.index)
+    return pairs
+
+
+def _fill_gaps(
+    candidates: list[Candidate],
+    keys: list[SectionKey],
+    pairs: list[Pair],
+    value: Callable[[int, SectionKey], float],
+) -> list[Pair]:
+    """Headings in the unit's own words between two matched ones: where the outline has
+    sections nobody took between those two, the heading-like lines (numbered, bold, capitals,
+    a heading style) there are aligned again, in order, with a lower threshold
+    (GAP_THRESHOLD) and their number counting when it gives the section's place: "1." right
+    under "II." is II.1 however it is worded."""
+    pairs = sorted(pairs, key=lambda pair: pair[0])
+    covered = sorted(_covered(pairs))
+    added: list[Pair] = []
+    bounds = [(-1, None), *[(i, key) for i, key, _ in pairs], (len(candidates), None)]
+    for (start, before), (stop, _after) in zip(bounds, bounds[1:], strict=False):
+        first = before.end + 1 if before is not None else 0
+        last = next((index for index in covered if index >= first), len(keys))
+        gap_keys = [key for key in keys[first:last] if key.index not in covered]
+        gap = [i for i in range(start + 1, stop) if _heading_like(candidates[i])]
+        if not gap_keys or not gap:
+            continue
+
+        def gap_value(i: int, key: SectionKey, before=before) -> float:
+            fit = value(i, key)
+            place = ordinal(candidates[i].form, candidates[i].token)
+            if place is not None and place == key.ordinal:
+                fit += _PLACE_BONUS
+                if before is not None and key.parent == before.end and place == 1:
+                    fit += _PLACE_BONUS  # the first sub-section right under its parent
+            return fit
+
+        local = [
+            replace(candidates[i], threshold=min(candidates[i].threshold, GAP_THRESHOLD))
+            for i in gap
+        ]
+        for j, key, fit in _align(local, gap, gap_keys, len(keys), gap_value):
+            added.append((gap[j], key, fit))
+    return sorted(pairs + added, key=lambda pair: pair[0])
+
+
+def _leftovers(
+    candidates: list[Candidate],
+    keys: list[SectionKey],
+    pairs: list[Pair],
+    value: Callable[[int, SectionKey], float],
+    depths: dict[str, int] | None,
+) -> list[Pair]:
+    """A numbered heading still left over, numbered like the matched sections of its depth
+    ("6." after "5." = 4.4 in a report that numbers II's points 1-6): the section nobody took
+    under its open parent that fits it best, if it fits at least LEFTOVER_THRESHOLD and
+    better (LEFTOVER_MARGIN) than any other left there. Its low score says so in the
+    preview, which does not tick such a section for import."""
+    pairs = sorted(pairs, key=lambda pair: pair[0])
+    matched = {i for i, _, _ in pairs}
+    for i, candidate in enumerate(candidates):
+        depth = depths.get(candidate.form) if depths else None
+        if i in matched or not candidate.numbered or depth is None or depth < 1:
+            continue
+        covered = _covered(pairs)
+        parent = next(
+            (at for at in _open_path(keys, pairs, i) if keys[at].depth == depth - 1), None
+        )
+        if parent is None:
+            continue
+        free = sorted(
+            (
+                (value(i, key), key)
+                for key in keys
+                if key.parent == parent and key.index not in covered
+            ),
+            key=lambda pair: (-pair[0], pair[1].index),
+        )
+        if not free or free[0][0] < LEFTOVER_THRESHOLD:
+            continue
+        if len(free) > 1 and free[0][0] - free[1][0] < LEFTOVER_MARGIN:
+            continue
+        pairs.append((i, free[0][1], free[0][0]))
+        pairs.sort(key=lambda pair: pair[0])
+        matched.add(i)
+    return pairs
 
 
 def _align(
     candidates: list[Candidate],
+    ids: list[int],
     options: list[SectionKey],
     n: int,
-    depths: dict[str, int] | None,
-) -> list[tuple[int, SectionKey, float]]:
-    """Dynamic programme over candidates in order and states "last section covered so far".
+    value: Callable[[int, SectionKey], float],
+) -> list[Pair]:
+    """Dynamic programme over candidates in order and states "last section covered so far";
+    `ids[i]` is the index `value` knows candidate i by.
 
-    A pair counts score − threshold (only pairs above their candidate's threshold can be
+    A pair counts value − threshold (only pairs above their candidate's threshold can be
     chosen); a span of two sections counts a little less than one, and jumping over sections
     costs a hair, so equal titles go to the nearer single section.
     """
     m = len(candidates)
     if not m or not options:
         return []
-    scores = [[score(c, k, depths) for k in options] for c in candidates]
+    scores = [[value(ids[i], k) for k in options] for i in range(m)]
     neg = float("-inf")
     # best[j]: best total with section j covered last; best[n]: nothing matched yet.
     best = [neg] * n + [0.0]
@@ -338,3 +599,76 @@ def _align(
             state = previous
     pairs.reverse()
     return pairs
+
+
+# --- what a section is about: its content, for headings in the unit's own words ---------------
+
+_CONTENT_STOPWORDS = _STOPWORDS | frozenset(
+    {"co", "tu", "khi", "cung", "nhu", "de", "thi", "tren", "cac", "hoac", "bang", "sau", "nam"}
+)
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words (abbreviations spelled out, no stopwords, no numbers) and their pairs."""
+    words: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        words.extend(ABBREVIATIONS.get(word, word).split())
+    words = [w for w in words if w not in _CONTENT_STOPWORDS and not w.isdigit()]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+class Profiles:
+    """What each section of the outline is about, as weighted words: its title (twice), its
+    guidance and prompts, the names of the indicators it asks for, and all of that of its
+    sub-sections. A heading in the unit's
+    own words ("Về đoàn viên và người lao động") fits several titles; the text under it (its
+    figures of members and income, its words) says which section it is."""
+
+    def __init__(self, outline: Outline):
+        by_code = {indicator.code: indicator for indicator in outline.indicators}
+        bags: list[Counter[str]] = []
+        parents: list[int] = []  # the open sections, by depth
+        for section, depth in outline.walk():
+            del parents[depth:]
+            bag: Counter[str] = Counter()
+            for word in content_words(section.title):
+                bag[word] += 2
+            for text in (*section.guidance, *section.prompts):
+                bag.update(content_words(text))
+            for code in section.indicators:
+                indicator = by_code.get(code)
+                if indicator is not None:
+                    for text in (indicator.name, *indicator.mentions):
+                        bag.update(content_words(text))
+            # A section written without its sub-headings holds what they ask for.
+            for parent in parents:
+                bags[parent].update(bag)
+            parents.append(len(bags))
+            bags.append(bag)
+        documents = Counter(word for bag in bags for word in bag)
+        self._idf = {
+            word: math.log(1 + len(bags) / count) for word, count in documents.items()
+        }
+        self._vectors = [self._vector(bag) for bag in bags]
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for index, vector in enumerate(self._vectors):
+            for word, weight in vector.items():
+                self._postings.setdefault(word, []).append((index, weight))
+        self.size = len(bags)
+
+    def _vector(self, bag: Counter[str]) -> dict[str, float]:
+        vector = {
+            word: (1 + math.log(count)) * self._idf[word]
+            for word, count in bag.items()
+            if word in self._idf
+        }
+        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+        return {word: weight / norm for word, weight in vector.items()}
+
+    def scores(self, text: str) -> list[float]:
+        """Cosine similarity of `text` with each section (in outline order), 0 to 1."""
+        result = [0.0] * self.size
+        for word, weight in self._vector(Counter(content_words(text))).items():
+            for index, other in self._postings.get(word, ()):
+                result[index] += weight * other
+        return result

@@ -35,8 +35,8 @@ _LABEL_PREFIX = re.compile(
     r"(?:trong\s+do\s*[:,\-]?\s*)?(?:(?:tong\s+so|so\s+luong|so)\s+)?"
 )
 _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
-# Abbreviations a table uses, spelled out before labels are compared (both sides).
-_ABBREVIATIONS = {
+# Abbreviations a report uses, spelled out before labels or texts are compared (both sides).
+ABBREVIATIONS = {
     "tuldtt": "thoa uoc lao dong tap the",
     "cdcs": "cong doan co so",
     "cnvcld": "cong nhan vien chuc lao dong",
@@ -167,7 +167,7 @@ def label_key(text: str) -> str:
 def _words(key: str) -> frozenset[str]:
     words: set[str] = set()
     for word in re.findall(r"\w+", key):
-        words.update(_ABBREVIATIONS.get(word, word).split())
+        words.update(ABBREVIATIONS.get(word, word).split())
     return frozenset(words - _STOPWORDS)
 
 

@@ -128,6 +128,14 @@ def update_section(
     section.guidance, section.prompts, section.footnotes = guidance, prompts, footnotes
 
 
+def adopt_footnotes(outline: Outline, section_id: str, indexes: list[int]) -> None:
+    """Move footnotes the importer could not place (kept on the root) to the section's title."""
+    section = outline.section(section_id)
+    chosen = [note for index, note in enumerate(outline.footnotes) if index in set(indexes)]
+    outline.footnotes = [note for note in outline.footnotes if note not in chosen]
+    section.footnotes.extend(Footnote(note.text, "title") for note in chosen)
+
+
 def move_section(outline: Outline, section_id: str, how: str) -> None:
     """ "up"/"down" among its siblings, "in" under the section above it, "out" after its parent."""
     siblings, parent = _siblings(outline, section_id)

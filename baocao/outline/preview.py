@@ -59,6 +59,14 @@ class Fix:
     section_id: str = ""
     drop: bool = False
 
+    @classmethod
+    def as_read(cls, row: Row) -> Fix:
+        """The row left as the importer read it."""
+        i = row.indicator
+        return cls(
+            i.name, i.unit, i.type, i.rollup, i.numerator or "", i.denominator or "", row.section_id
+        )
+
 
 def _row_notes(outline: Outline) -> tuple[list[str], dict[str, list[str]]]:
     """The warnings about the whole file, and the notes by indicator code."""
@@ -107,19 +115,21 @@ def preview_of(outline: Outline) -> Preview:
 
 def apply_fixes(
     outline: Outline,
-    fixes: list[Fix],
+    fixes: list[Fix] | None,
     *,
     title: str,
     years: tuple[int | None, int | None],
 ) -> Outline:
-    """The outline as the person confirmed it, checked whole (InputError listing what is
-    wrong); the outline given is left as it was."""
+    """The outline as the person confirmed it (`fixes` None: every indicator as read),
+    checked whole (InputError listing what is wrong); the outline given is left as it was."""
     outline = checked(outline)
+    rows = preview_of(outline).rows
+    if fixes is None:
+        fixes = [Fix.as_read(row) for row in rows]
     if len(fixes) != len(outline.indicators):
         raise InputError(
             "Bảng chỉ tiêu gửi lên không khớp với bản xem trước. Hãy chọn tệp và xem trước lại."
         )
-    rows = preview_of(outline).rows
     dropped = {row.indicator.code for row, fix in zip(rows, fixes, strict=True) if fix.drop}
     for row, fix in zip(rows, fixes, strict=True):
         if fix.drop:

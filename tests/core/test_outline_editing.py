@@ -189,3 +189,16 @@ def test_checked_refuses_an_outline_whose_catalogue_does_not_hold():
     outline.indicators[0] = Indicator(outline.indicators[0].code, "Số", "người", rollup="ratio")
     with pytest.raises(InputError, match="là tỷ lệ nhưng thiếu"):
         editing.checked(outline)
+
+
+def test_a_footnote_the_importer_could_not_place_is_attached_by_hand(outline):
+    outline.footnotes = [
+        Footnote("Kế hoạch 14/KH-LĐLĐ", "unanchored"),
+        Footnote("Khác", "unanchored"),
+    ]
+    editing.adopt_footnotes(outline, "I/2", [0])
+    checked = editing.checked(outline)
+    assert [(f.text, f.anchor) for f in checked.section("I/2").footnotes] == [
+        ("Kế hoạch 14/KH-LĐLĐ", "title")
+    ]
+    assert [f.text for f in checked.footnotes] == ["Khác"]

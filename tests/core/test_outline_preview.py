@@ -29,13 +29,6 @@ TABLE = [
 ]
 
 
-def as_is(row) -> Fix:
-    i = row.indicator
-    return Fix(
-        i.name, i.unit, i.type, i.rollup, i.numerator or "", i.denominator or "", row.section_id
-    )
-
-
 @pytest.fixture
 def outline():
     return parse_docx(guidance_docx(LINES, TABLE), "huong-dan.docx")
@@ -66,7 +59,7 @@ def test_each_indicator_comes_with_what_was_guessed(outline):
 
 def test_corrections_are_applied_and_the_settled_notes_go(outline):
     rows = preview_of(outline).rows
-    fixes = [as_is(row) for row in rows]
+    fixes = [Fix.as_read(row) for row in rows]
     fixes[1] = Fix("Số đoàn viên nữ", "người", "count", "sum", section_id="I/1")
     fixes[3] = Fix("Số thỏa ước đã ký", "bản", "count", "sum", section_id="I/2")
     saved = apply_fixes(outline, fixes, title="Sơ kết Chỉ thị 05", years=(2020, 2025))
@@ -83,7 +76,7 @@ def test_corrections_are_applied_and_the_settled_notes_go(outline):
 
 def test_a_dropped_row_goes_unless_a_ratio_reads_it(outline):
     rows = preview_of(outline).rows
-    fixes = [as_is(row) for row in rows]
+    fixes = [Fix.as_read(row) for row in rows]
     fixes[3] = Fix(**{**fixes[3].__dict__, "drop": True})
     saved = apply_fixes(outline, fixes, title="", years=(2019, 2024))
     assert [i.code for i in saved.indicators] == [
@@ -98,16 +91,21 @@ def test_a_dropped_row_goes_unless_a_ratio_reads_it(outline):
 
 
 def test_a_wrong_correction_is_refused_with_what_to_do(outline):
-    fixes = [as_is(row) for row in preview_of(outline).rows]
+    fixes = [Fix.as_read(row) for row in preview_of(outline).rows]
     fixes[0] = Fix("Số đoàn viên", "người", "count", "ratio")
     with pytest.raises(InputError, match="là tỷ lệ nhưng thiếu"):
         apply_fixes(outline, fixes, title="", years=(2019, 2024))
     with pytest.raises(InputError, match="phải trước năm hiện tại"):
         apply_fixes(
-            outline, [as_is(r) for r in preview_of(outline).rows], title="", years=(2024, 2019)
+            outline,
+            [Fix.as_read(r) for r in preview_of(outline).rows],
+            title="",
+            years=(2024, 2019),
         )
     with pytest.raises(InputError, match="không khớp với bản xem trước"):
         apply_fixes(outline, fixes[:2], title="", years=(None, None))
+    as_read = apply_fixes(outline, None, title="", years=(2019, 2024))  # every row as read
+    assert [i.unit for i in as_read.indicators] == [i.unit for i in outline.indicators]
 
 
 def test_a_guidance_without_a_table_says_it_has_no_indicators():

@@ -35,6 +35,24 @@ def _static_without_manifest(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Ordinary tests need no worker: each task runs inside the request (or commit) that
+    enqueues it, as with BAOCAO_TASK_BACKEND=immediate. The tests of the queue itself ask for
+    `database_queue` (after this one, so it wins) and run a real `baocao worker`."""
+    from baocao.web.background import IMMEDIATE
+
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The database queue, as deployed: enqueued tasks wait for a worker process."""
+    from baocao.web.background import DATABASE_QUEUE
+
+    settings.TASKS = {"default": {"BACKEND": DATABASE_QUEUE}}
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_first():
     """Each test starts in Vietnamese: a request in English leaves English active in the thread
     (the locale middleware activates, nothing deactivates), which changed later tests' labels."""

@@ -20,6 +20,7 @@ from baocao.apps.orgs.models import UnitKind
 from baocao.apps.outlines.models import OutlineDocument, OutlineVersion
 from baocao.apps.outlines.services import save_imported_outline
 from baocao.outline.builtin import load_builtin
+from baocao.outline.model import Footnote
 from baocao.outline.serialize import dump_yaml, load_yaml
 
 from .campaign_scenario import nq20_document
@@ -302,3 +303,24 @@ def test_those_who_do_not_run_campaigns_cannot_edit(client, people, doc, who):
     assert doc.version == 1
     assert "Sửa đề cương" not in client.get(doc.get_absolute_url()).content.decode()
     assert client.get(reverse("outlines:export_yaml", args=[doc.slug])).status_code == 200
+
+
+def test_a_footnote_left_on_the_root_is_attached_to_a_section(officer, doc):
+    outline = doc.outline()
+    outline.footnotes = [Footnote("Theo Kế hoạch 04/KH-LĐLĐ", "unanchored")]
+    doc.yaml_text = dump_yaml(outline)
+    doc.save()
+    page = officer.get(edit_url(doc) + "?muc=P2").content.decode()
+    assert "Chú thích chưa xác định được vị trí" in page and "Theo Kế hoạch 04/KH-LĐLĐ" in page
+    section = outline.section("P2")
+    response = change(
+        officer, doc, "section_save", muc="P2", number=section.number, title=section.title,
+        guidance="\n\n".join(section.guidance), prompts="\n".join(section.prompts), adopt=["0"],
+    )  # fmt: skip
+    assert response.status_code == 302, text_of(response)[-500:]
+    outline = stored(doc)
+    assert outline.footnotes == []
+    assert [(f.text, f.anchor) for f in outline.section("P2").footnotes][-1] == (
+        "Theo Kế hoạch 04/KH-LĐLĐ",
+        "title",
+    )

@@ -253,3 +253,14 @@ def test_a_bad_guidance_is_understood_or_explained_and_nothing_is_dropped(office
 def test_the_import_form_offers_the_indicators_workbook(officer):
     html = officer.get(reverse("outlines:import")).content.decode()
     assert 'name="chi_tieu"' in html and "Bảng chỉ tiêu (Excel, không bắt buộc)" in html
+
+
+def test_a_catalogue_too_long_to_correct_row_by_row_is_shown_and_stored_as_read(officer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 40  # four rows of fields would pass it
+    preview = upload_outline(officer, "huong-dan.docx", guidance_docx(LINES, TABLE))
+    assert preview.status_code == 200
+    assert "quá nhiều để sửa từng dòng trên trang này" in text_of(preview)
+    assert "ct-0-name" not in form_fields(preview.content.decode())
+    assert confirm_preview(officer, preview, {"current": "2025"}).status_code == 302
+    outline = OutlineDocument.objects.get().outline()
+    assert len(outline.indicators) == 4 and outline.years["current"] == 2025

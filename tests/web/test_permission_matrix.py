@@ -32,6 +32,7 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
+from django_tasks_db.models import DBTaskResult
 
 from baocao.apps.api.models import Token
 from baocao.apps.campaigns import actions
@@ -48,6 +49,7 @@ from baocao.apps.campaigns.models import (
     Upload,
     UploadStatus,
 )
+from baocao.apps.campaigns.tasks import start_reminders
 from baocao.apps.issuing.models import IssuedDocument
 from baocao.apps.notices.models import Notice
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
@@ -266,6 +268,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         CAMPAIGN, get=Access(DASHBOARD, own_report={WRITER: ("own", "parent")})
     ),
     "campaigns:remind": Rule(CAMPAIGN, get=REMINDS, post=REMINDS),
+    # A batch confirmed by KT-DH's reviewer: for whoever sees the campaign as that reviewer
+    # does (the same dashboard), and superusers
+    "campaigns:remind_progress": Rule(CAMPAIGN, get=DASHBOARD),
     "campaigns:close": Rule(CAMPAIGN, get=CLOSES, post=CLOSES),
     "campaigns:archive": Rule(CAMPAIGN, post=CLOSES),
     "campaigns:add_units": Rule(CAMPAIGN, post=CLOSES),
@@ -612,6 +617,12 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _tasks_wait_in_the_queue(database_queue):
+    """The database queue and no worker, as deployed: a confirmed reminder is enqueued, not
+    sent, and a refused request enqueues nothing (the fingerprint counts the queue's rows)."""
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Built once, inside a transaction rolled back when the module ends; each test runs in its
@@ -649,6 +660,7 @@ def fingerprint() -> dict[str, list]:
         "uploads": rows(Upload.objects, "pk", "status"),
         "tokens": rows(Token.objects, "user_id", "key_hash"),
         "issued": rows(IssuedDocument.objects, "pk", "unit_id", "year", "number"),
+        "tasks": rows(DBTaskResult.objects, "pk", "task_path"),
     }
 
 
@@ -905,12 +917,26 @@ def issued_download(t: Target) -> Call:
 def campaign_remind(t: Target) -> Call:
     if t.case.method == "GET":  # the preview, listing who would be reminded
         return Call()
-    before = ReminderLog.objects.count()
+    before = set(DBTaskResult.objects.values_list("pk", flat=True))
 
-    def reminded(response: HttpResponse) -> None:
-        assert ReminderLog.objects.count() > before
+    def enqueued(response: HttpResponse) -> None:
+        """On the queue (no worker here), and the person is shown its progress."""
+        batch = DBTaskResult.objects.exclude(pk__in=before).get()
+        assert batch.task_path == "baocao.apps.campaigns.tasks.send_reminders"
+        assert response["Location"].endswith(f"/nhac-nho/{batch.pk}/")
 
-    return Call(data={"confirm": "1"}, effect=reminded)
+    return Call(data={"confirm": "1"}, effect=enqueued)
+
+
+def remind_progress(t: Target) -> Call:
+    """A batch of the campaign's due reports, confirmed by KT-DH's reviewer, still queued."""
+    due = list(t.campaign.reports.exclude(status="accepted").values_list("pk", flat=True))
+    started = start_reminders(t.campaign, t.world.users[REVIEWER], due, len(due))
+
+    def shown(response: HttpResponse) -> None:
+        assert f"Đã gửi 0/{len(due)} thư" in response.content.decode()
+
+    return Call(kwargs={"task_id": str(started.id)}, effect=shown)
 
 
 def notices_read(t: Target) -> Call:
@@ -1142,6 +1168,7 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "campaigns:list": campaign_listing,
     "campaigns:open": campaign_open,
     "campaigns:remind": campaign_remind,
+    "campaigns:remind_progress": remind_progress,
     "notices:read": notices_read,
     "campaigns:close": campaign_close,
     "campaigns:archive": campaign_archive,

@@ -4,6 +4,11 @@ The campaign and review actions call these (one line each), so a notice exists e
 the change does; the sending run calls `deadline_soon`. A campaign may cover a thousand units:
 its notices are made with a few queries and bulk inserts, never one query per unit. The
 person who made the change is not told of it.
+
+Once the transaction that made them commits (never for one rolled back), `stored` is sent,
+once per transaction: `baocao.apps.notices.tasks` answers by enqueueing the task that e-mails
+the pending notices, so they leave within seconds, without cron. The "sắp đến hạn" notices
+are made by that very run (`sending.run`), which e-mails them at once.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from baocao.apps.campaigns.dashboard import leaf_sections
@@ -29,6 +35,9 @@ from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Membership, Role, Unit
 
 BATCH = 500  # units per query (SQLite's limit on parameters) and rows per insert
+
+# Sent after the commit of a transaction that made notices (no arguments but the sender).
+stored = Signal()
 
 
 def campaign_opened(campaign: Campaign, unit_ids: list[int], actor: Any = None) -> int:
@@ -58,6 +67,7 @@ def campaign_opened(campaign: Campaign, unit_ids: list[int], actor: Any = None) 
         ]
         Notice.objects.bulk_create(notices, batch_size=BATCH)
         made += len(notices)
+    _announce(made)
     return made
 
 
@@ -147,7 +157,23 @@ def _tell_writers(report: Report, actor: Any, kind: str, text: str, sender: Unit
         for user_id in _writers([report.unit_id], actor)[report.unit_id]
     ]
     Notice.objects.bulk_create(notices)
+    _announce(len(notices))
     return len(notices)
+
+
+def _announce(made: int) -> None:
+    """Send `stored` once the current transaction commits, if it made notices: once per
+    transaction, however many actions in it made some."""
+    if not made:
+        return
+    current = transaction.get_connection()
+    waiting = current.run_on_commit if current.in_atomic_block else []
+    if not any(entry[1] is _stored for entry in waiting):
+        transaction.on_commit(_stored, robust=True)
+
+
+def _stored() -> None:
+    stored.send(sender=Notice)
 
 
 def _notice(report: Report, user_id: int, kind: str, text: str, sender: Unit) -> Notice:

@@ -37,7 +37,7 @@ from baocao.apps.outlines.services import StaleVersion, copy_outline, save_versi
 from baocao.apps.outlines.views import may_import_outlines
 from baocao.errors import InputError
 from baocao.outline import editing
-from baocao.outline.files import YAML_SUFFIXES, check_size, read_outline, size_limit
+from baocao.outline.files import YAML_SUFFIXES, read_outline, size_limit
 from baocao.outline.indicator_sheet import apply_sheet, indicators_xlsx
 from baocao.outline.model import Outline
 from baocao.outline.serialize import load_yaml
@@ -88,7 +88,7 @@ def _section_add(data, outline: Outline) -> str:
 
 def _section_save(data, outline: Outline) -> str:
     section = _section(data, outline)
-    form = _valid("section", SectionForm(data, section=section))
+    form = _valid("section", SectionForm(data, section=section, unplaced=outline.footnotes))
     clean = form.cleaned_data
     editing.update_section(
         outline,
@@ -99,6 +99,7 @@ def _section_save(data, outline: Outline) -> str:
         prompts=clean["prompts"],
         footnotes=form.footnotes(),
     )
+    editing.adopt_footnotes(outline, section.id, [int(i) for i in clean["adopt"]])
     return _("Sửa mục “%s”") % outline.section(section.id).label
 
 
@@ -283,6 +284,7 @@ def _forms(request, outline: Outline, bound: dict) -> dict:
     if section_form is None and chosen is not None:
         section_form = SectionForm(
             section=chosen,
+            unplaced=outline.footnotes,
             initial={
                 "number": chosen.number,
                 "title": chosen.title,
@@ -342,8 +344,7 @@ def outline_upload(request, slug):
     upload = form.cleaned_data["file"]
     suffix = Path(upload.name).suffix.lower()
     try:
-        check_size(upload.size, upload.name)
-        data = upload.read()
+        data = upload.read()  # within the body limit; each reader checks its own size
         if suffix in YAML_SUFFIXES:
             outline, note = read_outline(data, upload.name), _("Nhập tệp YAML %s") % upload.name
         elif suffix == ".xlsx":

@@ -242,10 +242,19 @@ class SectionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, section: Section, **kwargs):
+    def __init__(self, *args, section: Section, unplaced: list[Footnote] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["adopt"] = forms.MultipleChoiceField(
+            label=_("Chú thích chưa xác định được vị trí: gắn vào tên mục này"),
+            required=False,
+            choices=[(str(i), note.text[:160]) for i, note in enumerate(unplaced)],
+            widget=forms.CheckboxSelectMultiple,
+        )
         # A footnote may go to a prompt typed in this same form: offer the prompts sent too.
-        sent = self.fields["prompts"].clean(self.data.get("prompts")) if self.is_bound else []
+        try:
+            sent = self.fields["prompts"].clean(self.data.get("prompts")) if self.is_bound else []
+        except forms.ValidationError:
+            sent = []  # said when the form is cleaned
         prompts = sent if len(sent) > len(section.prompts) else section.prompts
         anchors = [("title", _("Tên mục"))] + [
             (f"prompt:{index}", _("Gợi ý %(n)d: %(text)s") % {"n": index + 1, "text": text[:50]})
@@ -273,6 +282,7 @@ class SectionForm(forms.Form):
                 label=_("Gắn chú thích %d vào") % (index + 1),
                 choices=choices,
                 initial=note.anchor if note else "title",
+                required=False,
             )
         self.footnote_count = len(section.footnotes) + 1
 
@@ -285,7 +295,7 @@ class SectionForm(forms.Form):
     def footnotes(self) -> list[Footnote]:
         data = self.cleaned_data
         return [
-            Footnote(text=data[f"fn_text_{i}"].strip(), anchor=data[f"fn_anchor_{i}"])
+            Footnote(text=data[f"fn_text_{i}"].strip(), anchor=data[f"fn_anchor_{i}"] or "title")
             for i in range(self.footnote_count)
             if data[f"fn_text_{i}"].strip()
         ]

@@ -6,6 +6,7 @@ is the outline stored. Between the steps the outline as read travels in the page
 (`forms.sign_draft`), so nothing is kept on the server for a preview never confirmed.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from baocao.apps.orgs import scope
 from baocao.apps.outlines.display import outline_view
 from baocao.apps.outlines.forms import (
+    IndicatorFixForm,
     IndicatorFixFormSet,
     OutlineUploadForm,
     PreviewForm,
@@ -24,6 +26,7 @@ from baocao.apps.outlines.forms import (
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.apps.outlines.services import save_imported_outline
 from baocao.errors import InputError
+from baocao.outline.editing import ROLLUP_LABELS, TYPE_LABELS
 from baocao.outline.files import check_size, read_outline, size_limit
 from baocao.outline.indicator_sheet import apply_sheet
 from baocao.outline.model import Outline
@@ -33,6 +36,14 @@ from baocao.web.bodylimit import accepts_file
 
 IMPORT_ROLES = {"admin", "consolidator"}
 FIX_PREFIX = "ct"
+FIELDS_PER_ROW = len(IndicatorFixForm.base_fields)
+
+
+def correctable(count: int) -> bool:
+    """Whether the preview's form can carry a row of fields per indicator: Django refuses a
+    form of more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields (a few hundred rows is no
+    guidance's appendix; such a catalogue is corrected in the editor or in Excel)."""
+    return count * FIELDS_PER_ROW + 20 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
 
 
 def may_import_outlines(user) -> bool:
@@ -97,7 +108,6 @@ def _read_upload(request, form) -> Outline:
     outline = read_outline(upload.read(), upload.name)
     sheet = form.cleaned_data.get("chi_tieu")
     if sheet:
-        check_size(sheet.size, "x.xlsx")
         outline, said = apply_sheet(outline, sheet.read(), sheet.name)
         for line in said:
             messages.info(request, line)
@@ -116,12 +126,19 @@ def _preview(request, outline: Outline, head=None, fixes=None, error=None, statu
                 "current": outline.years.get("current"),
             }
         )
+    editable = correctable(len(preview.rows))
     if fixes is None:
         fixes = IndicatorFixFormSet(
-            initial=[fix_initial(row) for row in preview.rows],
+            initial=[fix_initial(row) for row in preview.rows] if editable else [],
             prefix=FIX_PREFIX,
             form_kwargs={"outline": outline},
         )
+    forms = fixes.forms if editable else [None] * len(preview.rows)
+    kinds = [
+        f"{TYPE_LABELS.get(row.indicator.type, row.indicator.type)} · "
+        f"{ROLLUP_LABELS.get(row.indicator.rollup, row.indicator.rollup)}"
+        for row in preview.rows
+    ]
     return render(
         request,
         "outlines/preview.html",
@@ -131,7 +148,8 @@ def _preview(request, outline: Outline, head=None, fixes=None, error=None, statu
             "preview": preview,
             "head": head,
             "fixes": fixes,
-            "rows": list(zip(preview.rows, fixes.forms, strict=True)),
+            "rows": list(zip(preview.rows, forms, kinds, strict=True)),
+            "editable": editable,
             "error": error,
         },
         status=status,
@@ -157,7 +175,9 @@ def _confirm(request):
             request, "outlines/import.html", {"form": form, "error": exc.message}, status=400
         )
     fixes = IndicatorFixFormSet(request.POST, prefix=FIX_PREFIX, form_kwargs={"outline": outline})
-    if not fixes.management_form.is_valid() or fixes.total_form_count() != len(outline.indicators):
+    editable = correctable(len(outline.indicators))
+    expected = len(outline.indicators) if editable else 0
+    if not fixes.management_form.is_valid() or fixes.total_form_count() != expected:
         error = _("Bảng chỉ tiêu gửi lên không khớp với bản xem trước. Hãy sửa lại trên bảng này.")
         return _preview(request, outline, head, None, error, status=400)
     if not (head.is_valid() and fixes.is_valid()):
@@ -167,7 +187,7 @@ def _confirm(request):
     try:
         confirmed = apply_fixes(
             outline,
-            [form.fix() for form in fixes.forms],
+            [form.fix() for form in fixes.forms] if editable else None,
             title=data["title"],
             years=(data["baseline"], data["current"]),
         )

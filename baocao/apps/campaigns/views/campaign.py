@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baocao.apps.campaigns import actions, charts, dashboard
 from baocao.apps.campaigns.forms import OpenCampaignForm, may_open_any
@@ -39,12 +40,19 @@ from baocao.apps.campaigns.queries import (
     visible_campaigns,
 )
 from baocao.apps.campaigns.reminders import (
+    Reminders,
     can_remind,
     due,
     preview,
-    remind,
     signature,
     window_hours,
+)
+from baocao.apps.campaigns.tasks import (
+    WAITING,
+    find_batch,
+    remembered,
+    start_reminders,
+    summary,
 )
 from baocao.apps.orgs import scope
 from baocao.errors import InputError
@@ -544,38 +552,86 @@ def campaign_add_units(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def campaign_remind(request, slug: str):
     """GET: the preview, who would get a reminder, at which addresses and why, and who is
-    left out (reminded within the window, no address); POST with `confirm`: send to the
-    reports the preview listed (a second click finds them reminded and sends nothing)."""
+    left out (reminded within the window, no address); POST with `confirm`: enqueue the
+    sending to the reports the preview listed (`tasks.send_reminders`: a second click finds
+    them reminded and sends nothing) and show its progress."""
     campaign = _campaign(slug)
     if audience(request.user, campaign) is None:
         raise Http404(_("Không có đợt báo cáo này."))
     confirmed = request.method == "POST" and bool(request.POST.get("confirm"))
     try:
-        if confirmed:
-            sent = remind(campaign, actor=request.user, only=_ids(request.POST.get("reports")))
-        else:
-            planned = preview(campaign, actor=request.user)
+        planned = preview(campaign, actor=request.user)
     except actions.NotAllowed as exc:
         raise PermissionDenied(exc.message) from None
     except InputError as exc:
         messages.error(request, exc.message)
         return redirect("campaigns:detail", slug=campaign.slug)
-    if not confirmed:
-        to_send = [item for item in planned if item.sends]
-        return render(
-            request,
-            "campaigns/remind.html",
-            {
-                "campaign": campaign,
-                "to_send": to_send,
-                "left_out": [item for item in planned if not item.sends],
-                "reports": ",".join(str(item.report.pk) for item in to_send),
-                "window": window_hours(),
-                "signature": signature(request.user, campaign),
-            },
-        )
-    _say_reminded(request, sent)
-    return redirect("campaigns:detail", slug=campaign.slug)
+    if confirmed:
+        only = _ids(request.POST.get("reports"))
+        chosen = [item for item in planned if only is None or item.report.pk in only]
+        if not chosen:
+            _say_reminded(request, summary(Reminders()))
+            return redirect("campaigns:detail", slug=campaign.slug)
+        letters = sum(1 for item in chosen if item.sends)
+        started = start_reminders(campaign, request.user, [i.report.pk for i in chosen], letters)
+        if started.is_finished:  # run at once (no queue), and kept by nobody but this session
+            kept = request.session.get(REMINDED_SESSION_KEY, {})
+            kept = dict(list(kept.items())[-(REMINDED_KEPT - 1) :])
+            kept[str(started.id)] = remembered(started)
+            request.session[REMINDED_SESSION_KEY] = kept
+        return redirect("campaigns:remind_progress", slug=campaign.slug, task_id=started.id)
+    to_send = [item for item in planned if item.sends]
+    return render(
+        request,
+        "campaigns/remind.html",
+        {
+            "campaign": campaign,
+            "to_send": to_send,
+            "left_out": [item for item in planned if not item.sends],
+            "reports": ",".join(str(item.report.pk) for item in to_send),
+            "window": window_hours(),
+            "signature": signature(request.user, campaign),
+        },
+    )
+
+
+REMINDED_SESSION_KEY = "baocao.reminded"  # batches run at once: {task id: what they did}
+REMINDED_KEPT = 10
+
+
+@require_GET
+def campaign_remind_progress(request, slug: str, task_id: str):
+    """A batch of reminders on its way (`tasks.find_batch`): "Đã gửi k/N thư", polled every
+    2 s (HTMX) until the worker is done, then the summary. For the person who confirmed it
+    and for those who see the campaign as that person does (same dashboard), superusers too."""
+    campaign = _campaign(slug)
+    seen = audience(request.user, campaign)
+    if seen is None:
+        raise Http404(_("Không có đợt báo cáo này."))
+    kept = request.session.get(REMINDED_SESSION_KEY, {}).get(task_id)
+    batch = find_batch(task_id, campaign, kept)
+    if batch is None or not _may_follow(request.user, seen, batch, campaign):
+        raise Http404(_("Không có đợt gửi nhắc nhở này."))
+    waited = timezone.now() - batch.enqueued_at if batch.enqueued_at else None
+    context = {
+        "campaign": campaign,
+        "batch": batch,
+        "sent": batch.sent_so_far(),
+        "said": reminded_messages(batch.summary) if batch.summary is not None else [],
+        "slow": batch.state == WAITING and waited is not None and waited.total_seconds() > 60,
+        "progress_url": request.get_full_path(),
+    }
+    if request.htmx:
+        return render(request, "campaigns/_remind_progress.html", context)
+    return render(request, "campaigns/remind_progress.html", context)
+
+
+def _may_follow(user: Any, seen, batch, campaign: Campaign) -> bool:
+    if user.pk == batch.actor_id or scope.is_superuser(user):
+        return True
+    actor = get_user_model().objects.filter(pk=batch.actor_id).first()
+    theirs = audience(actor, campaign) if actor is not None else None
+    return theirs is not None and theirs.top.pk == seen.top.pk
 
 
 def _ids(raw: str | None) -> set[int] | None:
@@ -585,56 +641,79 @@ def _ids(raw: str | None) -> set[int] | None:
     return {int(part) for part in raw.split(",") if part.strip().isdigit()}
 
 
-def _say_reminded(request, sent) -> None:
-    if sent:
-        messages.success(
-            request,
-            _(
-                "Đã gửi %(count)d thư nhắc nhở (%(late)d đơn vị quá hạn, %(returned)d báo cáo bị "
-                "trả lại)."
+def _say_reminded(request, done: dict[str, Any]) -> None:
+    for level, text in reminded_messages(done):
+        messages.add_message(request, LEVELS[level], text)
+
+
+LEVELS = {
+    "success": messages.SUCCESS,
+    "info": messages.INFO,
+    "warning": messages.WARNING,
+    "error": messages.ERROR,
+}
+
+
+def reminded_messages(done: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a batch of reminders did (`tasks.summary`), as (level, message) for the person:
+    the one place of its wording, for the progress page and the dashboard."""
+    said: list[tuple[str, str]] = []
+    if done["error"]:
+        said.append(("error", done["error"]))
+    if done["sent"]:
+        said.append(
+            (
+                "success",
+                _(
+                    "Đã gửi %(count)d thư nhắc nhở (%(late)d đơn vị quá hạn, %(returned)d báo "
+                    "cáo bị trả lại)."
+                )
+                % {"count": done["sent"], "late": done["late"], "returned": done["returned"]},
             )
-            % {
-                "count": len(sent),
-                "late": sum(1 for item in sent if item.reason == "late"),
-                "returned": sum(1 for item in sent if item.reason == "returned"),
-            },
         )
-    elif not sent.failed and not sent.already:
-        messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
-    if sent.failed:
-        messages.error(
-            request,
-            _(
-                "Không gửi được thư nhắc cho %(count)d đơn vị: %(names)s%(more)s. Hãy sửa rồi "
-                "bấm “Gửi nhắc nhở” lại: thư đã gửi không bị gửi lại."
+    elif not done["failed"] and not done["already"] and not done["error"]:
+        said.append(("info", _("Không có đơn vị nào cần nhắc nhở.")))
+    if done["failed"]:
+        said.append(
+            (
+                "error",
+                _(
+                    "Không gửi được thư nhắc cho %(count)d đơn vị: %(names)s%(more)s. Hãy sửa "
+                    "rồi bấm “Gửi nhắc nhở” lại: thư đã gửi không bị gửi lại."
+                )
+                % {
+                    "count": len(done["failed"]),
+                    **_listing([f"{name} ({why})" for name, why in done["failed"]], "; "),
+                },
             )
-            % {
-                "count": len(sent.failed),
-                **_listing([f"{item.unit_name} ({item.reason})" for item in sent.failed], "; "),
-            },
         )
-    if sent.already:
-        messages.info(
-            request,
-            _(
-                "%(count)d đơn vị đã được nhắc trong %(hours)d giờ qua nên không nhắc lại: "
-                "%(names)s%(more)s."
+    if done["already"]:
+        said.append(
+            (
+                "info",
+                _(
+                    "%(count)d đơn vị đã được nhắc trong %(hours)d giờ qua nên không nhắc lại: "
+                    "%(names)s%(more)s."
+                )
+                % {
+                    "count": len(done["already"]),
+                    "hours": window_hours(),
+                    **_listing(done["already"]),
+                },
             )
-            % {
-                "count": len(sent.already),
-                "hours": window_hours(),
-                **_listing([name for _code, name in sent.already]),
-            },
         )
-    if sent.without_address:
-        messages.warning(
-            request,
-            _("Chưa gửi được cho %(count)d đơn vị vì chưa có địa chỉ thư: %(names)s%(more)s.")
-            % {
-                "count": len(sent.without_address),
-                **_listing([name for _code, name in sent.without_address]),
-            },
+    if done["without_address"]:
+        said.append(
+            (
+                "warning",
+                _("Chưa gửi được cho %(count)d đơn vị vì chưa có địa chỉ thư: %(names)s%(more)s.")
+                % {
+                    "count": len(done["without_address"]),
+                    **_listing(done["without_address"]),
+                },
+            )
         )
+    return said
 
 
 def _listing(items: list[str], separator: str = ", ") -> dict[str, str]:

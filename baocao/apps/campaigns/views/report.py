@@ -84,6 +84,9 @@ NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
 NOTE_MERGE = "Gộp sau khi trùng sửa"
 SAVED_EVENT = "baocao-saved"  # the editor's script marks the text as safe to leave
 REVIEW_SAVED_EVENT = "baocao-review-saved"  # the same for the reviewer's remarks
+# After a conflict, "Dùng bản của họ": the writer dropped their text, so the copy the editor's
+# script keeps on the device (until the server takes it) goes too.
+DROPPED_EVENT = "baocao-mine-dropped"
 HISTORY_PAGE = 10  # versions on a page of a section's history (an autosave storm makes many)
 
 
@@ -486,6 +489,8 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "submitted_at": local_time(report.submitted_at),
         "accepted_at": local_time(report.accepted_at),
         "parent": report.unit.parent,
+        # Names the copies report.js keeps on this device of what this user typed here.
+        "local_key": f"{user.pk}:{report.pk}",
     }
 
 
@@ -626,7 +631,8 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
     if choice == "theirs":  # after a conflict: drop mine, show what is stored
         if request.htmx:
             item = _one_block(request, report, section_id)
-            return render(request, "campaigns/report/_editor.html", {"s": item})
+            response = render(request, "campaigns/report/_editor.html", {"s": item})
+            return trigger_client_event(response, DROPPED_EVENT, {"form": f"editor-{dom}"})
         return back_to(report, anchor)
 
     note = {"mine": NOTE_MINE, "merge": NOTE_MERGE}.get(choice, "")
@@ -659,7 +665,11 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
     # A conflict resolved: the whole editor comes back, fresh; else only the status changes.
     template = "_resolved.html" if choice else "_saved.html"
     response = render(request, f"campaigns/report/{template}", {"s": item, **progress})
-    return trigger_client_event(response, SAVED_EVENT, {"form": f"editor-{dom}"})
+    # The version tells the script which base a copy still unsent (typed during the round
+    # trip) now stands on.
+    return trigger_client_event(
+        response, SAVED_EVENT, {"form": f"editor-{dom}", "version": item.version}
+    )
 
 
 def _save_error(request, dom: str, message: str) -> HttpResponse:

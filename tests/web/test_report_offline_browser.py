@@ -1,0 +1,176 @@
+"""Writing on a line that comes and goes, in a real Chromium: what is typed while offline is
+kept on the device and saved by itself when the line is back (or meets the conflict view when
+someone saved meanwhile); a tab that dies with unsaved typing leaves it to be offered back on
+the next visit ("Khôi phục / Bỏ"), never put over the server's text silently."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from baocao.apps.campaigns import actions
+from baocao.apps.campaigns.models import IndicatorValue, SectionText
+from baocao.richtext import editable_lines, from_plain_lines
+
+from .samples import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SECTION = "P1/I/1"
+SAVE_WAIT = 8_000  # autosave waits 1.5 s after the last key, then the round trip
+PENDING = "Chưa lưu: mất kết nối"
+FIRST = "Ban Thường vụ đã ban hành kế hoạch thực hiện Nghị quyết."
+OFFLINE = "Tổ chức 12 buổi học tập cho 1.234 đoàn viên."
+COPIES = "Object.keys(localStorage).filter(k => k.startsWith('baocao:chua-luu:'))"
+
+
+@pytest.fixture
+def writer(tree, member):
+    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
+
+
+def report_path(report):
+    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
+
+
+def section(page, section_id=SECTION):
+    return page.locator(f'[id="muc-{section_id}"]')
+
+
+def stored_lines(report, section_id=SECTION) -> str:
+    stored = SectionText.objects.filter(report=report, section_id=section_id).first()
+    return editable_lines(stored.text) if stored else ""
+
+
+def wait_for(condition, seconds: float = 10.0):
+    """Poll the database (the live server writes it from its own thread)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("not within the time allowed")
+
+
+def write_then_go_offline(page, report, writer):
+    """Save a first line, lose the line, type on."""
+    editor = section(page)
+    text = editor.locator("textarea[name=text]")
+    text.fill(FIRST)
+    expect(editor.locator(".editor__status")).to_contain_text("phiên bản 1", timeout=SAVE_WAIT)
+    page.context.set_offline(True)
+    text.press("End")
+    page.keyboard.type("\n" + OFFLINE)
+    expect(editor.locator(".editor__status")).to_contain_text(PENDING, timeout=SAVE_WAIT)
+    page.wait_for_timeout(2_000)  # the autosave went out and failed
+    expect(editor.locator(".editor__status")).to_contain_text(PENDING)
+    assert stored_lines(report) == FIRST
+    return editor
+
+
+def test_text_typed_offline_is_saved_by_itself_when_the_line_returns(
+    new_page, log_in, report, writer
+):
+    page = new_page(1280, 900)  # a desktop: every section in sight
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    editor = write_then_go_offline(page, report, writer)
+    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
+    members.fill("1.234")
+    members.press("Tab")
+    cell = page.locator("td", has=page.get_by_label("Số đoàn viên công đoàn, năm 2017"))
+    expect(cell).to_contain_text(PENDING)
+    assert len(page.evaluate(COPIES)) == 2  # kept on the device meanwhile
+
+    page.context.set_offline(False)  # nothing pressed after this
+    wait_for(lambda: stored_lines(report) == f"{FIRST}\n{OFFLINE}")
+    wait_for(lambda: IndicatorValue.objects.filter(report=report, code="members").exists())
+    assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
+    expect(cell).to_contain_text("Đã lưu: 1.234")
+    expect(editor.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    expect(editor.locator(".editor__status")).not_to_contain_text(PENDING)
+    assert page.evaluate(COPIES) == []  # acknowledged: the copy is gone
+
+
+def test_offline_text_meets_the_conflict_view_when_someone_saved_meanwhile(
+    new_page, log_in, report, writer, member, tree
+):
+    colleague = member("truong_viet2", tree.cdcs_dh1, "writer")
+    page = new_page(1280, 900)  # a desktop: every section in sight
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    editor = write_then_go_offline(page, report, writer)
+    actions.save_section(report, SECTION, from_plain_lines("Bản của đồng nghiệp."), 1, colleague)
+
+    page.context.set_offline(False)
+    panel = editor.locator(".conflict")
+    expect(panel).to_be_visible(timeout=SAVE_WAIT)
+    expect(panel.get_by_label("Bản của bạn (sửa được)")).to_have_value(f"{FIRST}\n{OFFLINE}")
+    expect(panel.get_by_label("Bản của họ (phiên bản 2, chỉ đọc)")).to_have_value(
+        "Bản của đồng nghiệp."
+    )
+    assert stored_lines(report) == "Bản của đồng nghiệp."  # nothing overwritten
+    assert len(page.evaluate(COPIES)) == 1  # mine is still on the device until I choose
+
+    panel.get_by_role("button", name="Giữ bản của tôi").click()
+    expect(editor.locator(".editor__status")).to_contain_text("phiên bản 3", timeout=SAVE_WAIT)
+    assert stored_lines(report) == f"{FIRST}\n{OFFLINE}"
+    assert page.evaluate(COPIES) == []
+
+
+def test_a_tab_that_died_offline_offers_its_text_back_on_the_next_visit(
+    new_page, log_in, report, writer
+):
+    page = new_page(1280, 900)  # a desktop: every section in sight
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    write_then_go_offline(page, report, writer)
+    # A figure too, left (Tab) while offline.
+    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
+    members.fill("1.234")
+    members.press("Tab")
+    page.wait_for_timeout(500)
+    assert len(page.evaluate(COPIES)) == 2
+    context = page.context
+    page.close()  # the tab dies with it all unsaved
+    context.set_offline(False)
+
+    again = context.new_page()
+    again.goto(page.url)
+    editor = section(again)
+    offer = editor.locator(".restore")
+    expect(offer).to_contain_text("Có nội dung chưa lưu từ lần trước")
+    expect(offer.locator("textarea")).to_have_value(f"{FIRST}\n{OFFLINE}")
+    # The server's text stays in the editor until the writer chooses.
+    expect(editor.locator("textarea[name=text]")).to_have_value(FIRST)
+    again.wait_for_timeout(2_000)
+    assert stored_lines(report) == FIRST
+    figures = again.locator(".restore", has_text="Có số liệu chưa lưu từ lần trước")
+    expect(figures).to_contain_text("Số đoàn viên công đoàn, năm 2017: 1.234")
+    assert not IndicatorValue.objects.filter(report=report, code="members").exists()
+
+    offer.get_by_role("button", name="Khôi phục").click()
+    expect(offer).to_have_count(0)
+    expect(editor.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    assert stored_lines(report) == f"{FIRST}\n{OFFLINE}"
+    figures.get_by_role("button", name="Khôi phục").click()
+    wait_for(lambda: IndicatorValue.objects.filter(report=report, code="members", year=2017).exists())
+    assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
+    wait_for(lambda: again.evaluate(COPIES) == [])
+
+
+def test_a_copy_dropped_is_gone_and_the_server_text_stays(new_page, log_in, report, writer):
+    page = new_page(1280, 900)  # a desktop: every section in sight
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    write_then_go_offline(page, report, writer)
+    context = page.context
+    page.close()
+    context.set_offline(False)
+
+    again = context.new_page()
+    again.goto(page.url)
+    offer = section(again).locator(".restore")
+    offer.get_by_role("button", name="Bỏ").click()
+    expect(offer).to_have_count(0)
+    assert again.evaluate(COPIES) == []
+    again.reload()
+    expect(section(again).locator(".restore")).to_have_count(0)
+    expect(section(again).locator("textarea[name=text]")).to_have_value(FIRST)
+    assert stored_lines(report) == FIRST
