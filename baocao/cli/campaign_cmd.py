@@ -83,9 +83,10 @@ def open_campaign(
     outline: str = typer.Option(..., "--outline", help="Mã đề cương, ví dụ nq20-10-nam."),
     root: str = typer.Option(..., "--root", help="Mã đơn vị chủ trì, ví dụ KT."),
     kinds: str = typer.Option(
-        "district,sector,zone,grassroots",
+        "",
         "--kinds",
-        help="Loại đơn vị phải báo cáo, cách nhau bởi dấu phẩy.",
+        help="Loại đơn vị phải báo cáo, cách nhau bởi dấu phẩy (mặc định: loại của đơn vị "
+        "chủ trì, để nó có báo cáo tổng hợp, và district,sector,zone,grassroots).",
     ),
     deadline: str = typer.Option(..., "--deadline", help="Hạn nộp: 2017-12-15 hoặc 15/12/2017."),
     name: str = typer.Option("", "--name", help="Tên đợt báo cáo (mặc định: tên đề cương)."),
@@ -96,6 +97,7 @@ def open_campaign(
     """Mở đợt báo cáo: gửi đề cương xuống các đơn vị (open a campaign)."""
     setup_django()
     from baocao.apps.campaigns import actions
+    from baocao.apps.campaigns.forms import DEFAULT_KINDS
     from baocao.apps.orgs.models import Unit
     from baocao.apps.outlines.models import OutlineDocument
     from baocao.errors import InputError
@@ -112,7 +114,8 @@ def open_campaign(
         campaign = actions.open_campaign(
             document,
             unit,
-            kinds=[kind.strip() for kind in kinds.split(",") if kind.strip()],
+            kinds=[kind.strip() for kind in kinds.split(",") if kind.strip()]
+            or [unit.kind, *DEFAULT_KINDS],
             deadline=day,
             actor=operator,
             name=name,

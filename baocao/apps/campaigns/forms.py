@@ -100,6 +100,8 @@ class OpenCampaignForm(forms.Form):
             self.fields["root_unit"].top_depth = own.depth
             if not self.is_bound:
                 self.fields["root_unit"].initial = own.pk
+                # The owner writes a report too: the one it consolidates into.
+                self.fields["kinds"].initial = [own.kind, *DEFAULT_KINDS]
         # Years left empty are the outline's: say which they are.
         years = []
         for document in self.fields["outline"].queryset:
