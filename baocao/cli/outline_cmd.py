@@ -134,9 +134,28 @@ def _stored_or_exit(slug: str) -> Outline:
 def add_command(
     path: OutlinePath,
     slug: Annotated[str, typer.Option("--slug", help="Mã đề cương (mặc định: tạo từ tên)")] = "",
+    indicators: Annotated[
+        Path | None,
+        typer.Option(
+            "--indicators",
+            help="Bảng chỉ tiêu Excel (.xlsx): tệp tải về từ trang sửa đề cương, hoặc một bảng "
+            "“Chỉ tiêu | Đơn vị tính | Năm …” như phụ lục của hướng dẫn",
+        ),
+    ] = None,
 ) -> None:
     """Store an outline (.txt, .docx with its appendix table, .yaml) and print its slug."""
     outline = _open_or_exit(path)
+    if indicators is not None:
+        from baocao.outline.indicator_sheet import apply_sheet
+
+        try:
+            outline, said = apply_sheet(outline, indicators.read_bytes(), indicators.name)
+        except OSError as exc:
+            _fail(f"Không đọc được tệp {indicators}: {exc.strerror or exc}.")
+        except InputError as exc:
+            _fail(str(exc))
+        for line in said:
+            err.print(escape(line))
     setup_django()
     from baocao.apps.outlines.services import save_imported_outline
 

@@ -122,3 +122,48 @@ def test_units_added_after_opening_get_their_report_once(tmp_path, tree, django_
         app, ["campaign", "add-units", "--campaign", "ct05-2024", "--root", "GL"]
     )
     assert outside.exit_code == 1 and "không thuộc" in outside.output
+
+
+def test_add_a_text_outline_with_its_indicators_from_an_xlsx(tmp_path):
+    """`outline add FILE.txt --indicators FILE.xlsx`: the sections from the text, the catalogue
+    from the workbook (a guidance-style table), attached by its references."""
+    import openpyxl
+
+    text = tmp_path / "de-cuong.txt"
+    text.write_text("\n".join(LINES[:5]), encoding="utf-8")
+    book = openpyxl.Workbook()
+    for row in [
+        ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
+        ("1", "Số đoàn viên", "người", None, None, "Mục I.1"),
+        ("2", "Số cuộc đối thoại", "cuộc", None, None, "Mục I.2"),
+    ]:
+        book.active.append(row)
+    sheet = tmp_path / "chi-tieu.xlsx"
+    book.save(sheet)
+    runner = CliRunner()
+
+    added = runner.invoke(
+        app, ["outline", "add", str(text), "--indicators", str(sheet), "--slug", "ct05-txt"]
+    )
+
+    assert added.exit_code == 0, added.output
+    shown = json.loads(
+        runner.invoke(app, ["outline", "show", "ct05-txt", "--format", "json"]).stdout
+    )
+    result = shown["sections"][0]["children"]
+    assert [i["name"] for i in result[0]["indicators"]] == ["Số đoàn viên"]
+    assert [(i["name"], i["unit"]) for i in result[1]["indicators"]] == [
+        ("Số cuộc đối thoại", "cuộc")
+    ]
+
+
+def test_add_refuses_an_indicators_file_it_cannot_read(tmp_path):
+    text = tmp_path / "de-cuong.txt"
+    text.write_text("\n".join(LINES[:5]), encoding="utf-8")
+    broken = tmp_path / "chi-tieu.xlsx"
+    broken.write_bytes(b"not a workbook")
+
+    added = CliRunner().invoke(app, ["outline", "add", str(text), "--indicators", str(broken)])
+
+    assert added.exit_code == 2, added.output
+    assert "chi-tieu.xlsx" in added.output
