@@ -59,6 +59,7 @@ from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
 from baocao.spreadsheet import neutralise
 from baocao.web.downloads import download
+from baocao.web.replica import replica_reads
 
 LISTED = 10  # units named in a message about reminders; the rest are counted
 
@@ -91,6 +92,7 @@ class Entry:
 ARCHIVED_FILTER = "luu-tru"  # ?trang-thai=luu-tru: the archived campaigns, hidden otherwise
 
 
+@replica_reads
 def campaign_list(request):
     user = request.user
     archived = request.GET.get("trang-thai") == ARCHIVED_FILTER
@@ -200,6 +202,7 @@ def _audience_or_redirect(request, campaign: Campaign):
     return None, redirect(dashboard.report_url(campaign.slug, scope.user_unit(request.user).code))
 
 
+@replica_reads
 def campaign_detail(request, slug: str):
     campaign = _campaign(slug)
     seen, response = _audience_or_redirect(request, campaign)
