@@ -10,14 +10,54 @@ totals stands for its CĐCS). Ratios are computed from the summed columns, never
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from baocao.indicators.catalogue import Indicator
+from baocao.richtext import text_lines
 from baocao.spreadsheet import neutralise
 
 FIRST_VALUE_COLUMN = 5  # A code, B name, C path, D counted flag
+TEXTS_SHEET = "Nội dung"
+EXCEL_CELL_CHARS = 32_767  # what one Excel cell holds
+_CUT = "… (còn tiếp: xem bản DOCX)"
+
+
+@dataclass(frozen=True)
+class SectionTextRow:
+    """One section of the report for the texts sheet: its label ("II.1"), title, stored text."""
+
+    label: str
+    title: str
+    text: str
+
+
+def cell_text(text: str | None) -> str:
+    """A stored section text as one spreadsheet cell: a line per paragraph and list item ("- ",
+    "1. " kept), a table row per line with its cells joined by " | "; cut to what a cell holds."""
+    flat = "\n".join(text_lines(text))
+    if len(flat) > EXCEL_CELL_CHARS:
+        flat = flat[: EXCEL_CELL_CHARS - len(_CUT)] + _CUT
+    return neutralise(flat)
+
+
+def add_texts_sheet(workbook, sections: Sequence[SectionTextRow]) -> None:
+    """A sheet "Nội dung": a row per section, its text readable in one wrapped cell."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet = workbook.create_sheet(TEXTS_SHEET)
+    for column, label in enumerate(("Mục", "Tiêu đề", "Nội dung"), start=1):
+        sheet.cell(row=1, column=column, value=label).font = Font(bold=True)
+    top = Alignment(wrap_text=True, vertical="top")
+    for index, section in enumerate(sections, start=2):
+        values = (neutralise(section.label), neutralise(section.title), cell_text(section.text))
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=index, column=column, value=value).alignment = top
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 40
+    sheet.column_dimensions["C"].width = 100
+    sheet.freeze_panes = "A2"
 
 
 @dataclass(frozen=True)
@@ -45,9 +85,11 @@ def indicators_workbook(
     years: tuple[int, int],
     title: str = "Chỉ tiêu",
     note: str = "",
+    texts: Sequence[SectionTextRow] = (),
 ) -> bytes:
     """A row per report, its figures and the totals as formulas; `note` (what the totals
-    count) two rows under the totals."""
+    count) two rows under the totals; with `texts`, the report's section texts on a second
+    sheet (`add_texts_sheet`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -112,6 +154,8 @@ def indicators_workbook(
     sheet.column_dimensions["C"].width = 24
     for column in columns.values():
         sheet.column_dimensions[get_column_letter(column)].width = 14
+    if texts:
+        add_texts_sheet(workbook, texts)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,11 +12,16 @@ its sentence ("Năm 2008 có ..."), else the current year. A number after "tăng
 compared with the change between the two years. Not checked, since they are no figure of the
 table: approximations ("khoảng", "gần", "hơn"), averages ("bình quân mỗi CĐCS"), ranges ("từ
 1.200 đến 1.500"), a number written with "/" ("1.618/1.641").
+
+A table in the text is read a cell at a time, never a row as one sentence: a number in a cell
+is read with the words of its row and the header of its column ("Số đoàn viên 18.200 năm
+2008", "Số đoàn viên Tăng/giảm 2.345"), so the row names the indicator and the header says
+which figure; a header with "%" makes the number a percentage. A cell of words is a sentence
+of its own.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
 from baocao.indicators.maths import growth
 from baocao.indicators.numbers import format_number, parse_number
+from baocao.richtext import TableBlock, plain_lines, section_blocks
 from baocao.text import fold
 
 # A number as people write it, with an optional % sign; not part of a date or a document
@@ -36,7 +42,8 @@ _NUMBER = re.compile(
     r"(\s?%)?(?![\w/-]|[.,]\d)"
 )
 _YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]!?]|\.(?!\d)|\s[-–]\s")
+# A line (paragraph, list item, table cell) ends a clause too: no word reaches across it.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]!?\n]|\.(?!\d)|[^\S\n][-–][^\S\n]")
 _SENTENCE_BREAK = re.compile(r"[.!?;](?!\d)\s|\n")
 _WORD = re.compile(r"\w+")
 _CHANGE_WORDS = ("tang", "giam")
@@ -54,8 +61,8 @@ _COMPARISON = re.compile(r"\bso\s+với(?:\s+năm)?\s+(?:19[5-9]\d|20\d\d)\b", r
 _YEAR_BEFORE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _YEAR_BEFORE_BRACKET = re.compile(r"\bnăm\s+(19[5-9]\d|20\d\d)\s*$", re.I)
 _YEAR_IN_BRACKET = re.compile(r"\(\s*năm\s+(19[5-9]\d|20\d\d)\s*:", re.I)
-_BLOCK_END = re.compile(r"</(?:p|li|h\d|tr|td|th)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_FIGURE_CELL = re.compile(r"[-+]?\d[\d., ]*%?")
 _NAME_PREFIXES = ("tong so luot ", "tong so ", "so luong ", "so luot ", "so ")
 WINDOW = 8
 
@@ -295,19 +302,67 @@ def _since_separator(before: list[str]) -> list[str]:
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
-    """About 40 characters either side of the number, cut at word boundaries."""
-    left = max(0, start - 40)
-    while left > 0 and not text[left - 1].isspace():
+    """About 40 characters either side of the number, cut at word boundaries, within its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    left = max(line_start, start - 40)
+    while left > line_start and not text[left - 1].isspace():
         left -= 1
-    right = min(len(text), end + 30)
-    while right < len(text) and not text[right].isspace():
+    right = min(line_end, end + 30)
+    while right < line_end and not text[right].isspace():
         right += 1
     return " ".join(text[left:right].split())
 
 
 def as_lines(text: str) -> str:
-    """A stored text (HTML) as plain text with a line per paragraph or list item, so that a
-    year or a name never reaches across into the next paragraph; plain text is unchanged."""
+    """A stored text (HTML) as plain text with a line per paragraph, list item or line break,
+    so that a year or a name never reaches across into the next paragraph, and a line per
+    table cell (`table_lines`); plain text is unchanged."""
     if "<" not in text:
         return text
-    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n", text)))
+    if not _TABLE.search(text):
+        return "\n".join(plain_lines(text))
+    lines: list[str] = []
+    for block in section_blocks(text):
+        if isinstance(block, TableBlock):
+            lines.extend(table_lines(block))
+        else:
+            lines.extend(block.text.split("\n"))
+    return "\n".join(lines)
+
+
+def table_lines(table: TableBlock) -> list[str]:
+    """A line per cell: a cell of words as it is; a cell that is a figure with what it is a
+    figure of, the words of the cells before it in its row and the header of its column
+    ("Đoàn viên người 18.200 năm 2008", "Đoàn viên người Tăng/giảm 9.650", "... % 53,0%")."""
+    layout = table.layout()
+    if layout is None:
+        return table.lines()
+    width, placements = layout
+    headers = [""] * width
+    lines: list[str] = []
+    row_words: dict[int, list[str]] = {}
+    for place in placements:
+        text = " ".join(place.cell.text.split())
+        if not text:
+            continue
+        if place.row < table.header_rows:
+            for column in range(place.column, place.column + place.colspan):
+                headers[column] = f"{headers[column]} {text}".strip()
+            continue
+        words = row_words.setdefault(place.row, [])
+        if not _FIGURE_CELL.fullmatch(text) or _YEAR.match(text):
+            lines.append(text)
+            words.append(text)
+            continue
+        header = headers[place.column]
+        if "%" in header and "%" not in text:
+            text += "%"
+        header_years = _YEAR_BEFORE.findall(header)
+        if len(header_years) == 1 and not any(w in fold(header) for w in _CHANGE_WORDS):
+            # "Số đoàn viên 18.200 năm 2008": the row's words stay next to the number.
+            lines.append(" ".join((*words, text, f"năm {header_years[0]}")))
+        else:
+            lines.append(" ".join(part for part in (*words, header, text) if part))
+    return lines

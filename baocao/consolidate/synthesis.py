@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from baocao.richtext import plain_lines
 from baocao.text import fold
 
 # Sentences this alike (0-100, token-set ratio over masked, folded words) make one point.
@@ -43,8 +44,6 @@ SOURCES_NAMED = 3  # then "và N đơn vị khác"
 SINGLE_POINTS = 3  # points raised by one unit, said after the shared ones
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+(?=[\"“(]?(\w))|\n+")
-_TAGS = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(r"</(p|li|h\d|tr)>", re.I)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _WORDS = re.compile(r"\w+")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
@@ -81,9 +80,10 @@ class Synthesis:
 
 def plain_sentences(text: str) -> list[str]:
     """The sentences of a passage (HTML or plain), in order, whitespace folded. A sentence ends
-    at a paragraph or list item, or at . ! ? ; … followed by a capital or a digit ("...; đã
-    giải quyết" goes on)."""
-    plain = html.unescape(_TAGS.sub(" ", _BLOCK_END.sub("\n", text)))
+    at a paragraph, list item, line break or table cell (`richtext.plain_lines`: a table's
+    cells are sentences of their own, the short ones then too short to be a point), or at
+    . ! ? ; … followed by a capital or a digit ("...; đã giải quyết" goes on)."""
+    plain = "\n".join(plain_lines(text))
     pieces, start = [], 0
     for match in _SENTENCE_END.finditer(plain):
         first = match.group(1)

@@ -19,15 +19,17 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from baocao.docx_out import oxml
 from baocao.docx_out.charts import WIDTH_CM, ChartItem, comparison_chart
 from baocao.docx_out.figures import Row, comparison_rows, has_values
 from baocao.docx_out.model import ReportDocument
-from baocao.docx_out.sectiontext import Block, section_blocks
+from baocao.docx_out.sectiontext import Block, Span, TableBlock, section_blocks
 from baocao.indicators.catalogue import Indicator, main_indicators
 from baocao.outline.model import Footnote, Section
 from baocao.outline.numbering import roman_value
@@ -43,9 +45,14 @@ TABLE_SIZE = Pt(12)
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 BODY_STYLE = "Body Text"
+# A sub-heading written inside a section's text (<h4>): a bold body paragraph kept with the
+# next, not a Word heading (no outline level: the outline's headings stay the document's map).
+SUBHEADING_STYLE = "Tiêu đề nhỏ"
 HEADER_COLUMNS_CM = (6.0, 10.5)
 SIGNATURE_COLUMNS_CM = (8.0, 8.5)
 TABLE_COLUMNS_CM = (1.0, 5.6, 1.9, 2.0, 2.0, 2.1, 1.9)
+
+_NUMBER_CELL = re.compile(r"[-+−]?[\d.,\s]*%?")
 
 # Heading style per numbering form: (Word style, bold, italic, capitals).
 _HEADINGS = {
@@ -135,6 +142,7 @@ class ReportWriter:
         self.report = clean_strings(report)
         self.document = Document()
         self.footnotes = oxml.Footnotes(self.document)
+        self.lists = oxml.ListNumbering(self.document, FONT)
         self.catalogue: dict[str, Indicator] = {i.code: i for i in self.report.indicators}
 
     def render(self) -> bytes:
@@ -181,6 +189,12 @@ class ReportWriter:
         fmt.first_line_indent = FIRST_LINE_INDENT
         fmt.space_before, fmt.space_after = Pt(0), Pt(6)
         fmt.line_spacing = LINE_SPACING
+
+        subheading = styles.add_style(SUBHEADING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        subheading.base_style = body
+        subheading.font.bold = True
+        subheading.paragraph_format.space_before = Pt(6)
+        subheading.paragraph_format.keep_with_next = True
 
         for name, bold, italic, _ in _HEADINGS.values():
             style = styles[name]
@@ -276,8 +290,7 @@ class ReportWriter:
 
     def write_section_body(self, section: Section) -> None:
         """The section's text, then its indicator table when it has figures."""
-        for block in section_blocks(self.report.section_texts.get(section.id)):
-            self._text_block(block)
+        self.write_text(self.report.section_texts.get(section.id))
         indicators = [self.catalogue[c] for c in section.indicators if c in self.catalogue]
         values, years = self.report.indicator_values, self.report.years
         if indicators and has_values(indicators, values, years):
@@ -293,19 +306,73 @@ class ReportWriter:
                 paragraph.add_run(",", style=oxml.FOOTNOTE_REFERENCE)
             self.footnotes.add(paragraph, note.text)
 
-    def _text_block(self, block: Block) -> None:
-        paragraph = self.document.add_paragraph(style=BODY_STYLE)
+    def write_text(self, text: str | None) -> None:
+        """A stored section text (`baocao.richtext`): paragraphs and sub-headings, lists as
+        Word lists (bullets and numbers, nested), tables as bordered Word tables."""
+        numbered: dict[int, int] = {}  # the text's numbered lists -> their numId
+        for block in section_blocks(text):
+            if isinstance(block, TableBlock):
+                self._text_table(block)
+            else:
+                self._text_block(block, numbered)
+
+    def _text_block(self, block: Block, numbered: dict[int, int]) -> None:
+        style = SUBHEADING_STYLE if block.heading and not block.marker else BODY_STYLE
+        paragraph = self.document.add_paragraph(style=style)
         if block.marker:
-            paragraph.add_run(f"{block.marker} ")
-            if block.level > 1:
-                paragraph.paragraph_format.left_indent = Cm(0.63 * (block.level - 1))
-        for span in block.spans:
-            if span.text == "\n":
-                paragraph.add_run().add_break()
-                continue
-            run = paragraph.add_run(span.text)
-            run.bold = span.bold or None
-            run.italic = span.italic or None
+            if not block.ordered:
+                num_id = self.lists.bullets()
+            elif block.list_id in numbered:
+                num_id = numbered[block.list_id]
+            else:
+                num_id = numbered[block.list_id] = self.lists.numbered()
+            self.lists.apply(paragraph, num_id, block.level - 1)
+        add_spans(paragraph, block.spans)
+
+    def _text_table(self, block: TableBlock) -> None:
+        """A table of the text: bordered, as wide as the text, equal columns, the header rows
+        bold, centred and repeated on every page, merged cells merged. One wider than Word
+        allows is written as lines "a | b | c"."""
+        layout = block.layout()
+        if layout is None or not layout[0]:
+            for line in block.lines():
+                self.document.add_paragraph(line, style=BODY_STYLE)
+            return
+        width, placements = layout
+        table = self.document.add_table(rows=len(block.rows), cols=width)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        oxml.set_table_borders(table, visible=True)
+        column = Cm(TEXT_WIDTH_CM / width)
+        for grid_column in table.columns:
+            grid_column.width = column
+        # Before any merge, a row's w:tc are its grid positions.
+        cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for row in cells:
+            for cell in row:
+                cell.width = column
+        for index, row in enumerate(table.rows):
+            if index < block.header_rows:
+                oxml.repeat_as_header(row)
+            else:
+                oxml.keep_row_together(row)
+        for place in placements:
+            cell = cells[place.row][place.column]
+            if place.rowspan > 1 or place.colspan > 1:
+                last = cells[place.row + place.rowspan - 1][place.column + place.colspan - 1]
+                cell = cell.merge(last)
+            header = place.row < block.header_rows or place.cell.header
+            text = place.cell.text.strip()
+            if header:
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            elif _NUMBER_CELL.fullmatch(text) and any(ch.isdigit() for ch in text):
+                align = WD_ALIGN_PARAGRAPH.RIGHT
+            else:
+                align = WD_ALIGN_PARAGRAPH.LEFT
+            paragraph = cell_text(cell, "", align)
+            add_spans(paragraph, place.cell.spans, size=TABLE_SIZE, bold=header)
+        spacer = self.document.add_paragraph()
+        spacer.paragraph_format.space_after = Pt(6)
 
     def bordered_table(self, headers: Sequence[str]):
         """A centred, bordered table whose bold header row repeats on every page."""
@@ -506,6 +573,20 @@ def set_font(style, size, *, bold: bool | None = None, italic: bool | None = Non
         style.font.bold = bold
     if italic is not None:
         style.font.italic = italic
+
+
+def add_spans(paragraph, spans: Sequence[Span], *, size=None, bold: bool = False) -> None:
+    """Runs for a text's spans: bold, italic, underlined as written; "\\n" a line break."""
+    for span in spans:
+        if span.text == "\n":
+            paragraph.add_run().add_break()
+            continue
+        run = paragraph.add_run(span.text)
+        run.bold = (span.bold or bold) or None
+        run.italic = span.italic or None
+        run.underline = span.underline or None
+        if size is not None:
+            run.font.size = size
 
 
 def _sized(run, size: float, *, bold: bool = False, italic: bool = False):

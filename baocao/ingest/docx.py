@@ -376,8 +376,8 @@ class _Reader:
                 texts[current].append(item.text)
         profiles = self.index.profiles
         return h.Evidence(
-            content=[profiles.scores(" ".join(t)) if t else None for t in texts],
-            about=[profiles.scores(c.title) if c.words else None for c in candidates],
+            content=lambda n: profiles.scores(" ".join(texts[n])) if texts[n] else None,
+            about=lambda n: profiles.scores(candidates[n].title) if candidates[n].words else None,
         )
 
     def _candidate(self, i: int, item: _Item) -> h.Candidate | None:

@@ -67,6 +67,8 @@ CONTENT_FLOOR, CONTENT_WEIGHT = 0.25, 0.25
 REPAIR_MARGIN = 0.1
 GAP_THRESHOLD = 0.4
 LEFTOVER_THRESHOLD, LEFTOVER_MARGIN = 0.3, 0.05
+GAP_EVIDENCE = 0.12
+CROSS_DEPTH_EVIDENCE = 0.1
 _PLACE_BONUS = 0.15
 ABOUT_WEIGHT = 0.25  # a heading's own words against what each section is about
 
@@ -316,17 +318,28 @@ def _names_both(candidate: Candidate, key: SectionKey) -> bool:
 Pair = tuple[int, SectionKey, float]  # (candidate index, section key, score)
 
 
-@dataclass
 class Evidence:
     """What is known of each candidate heading besides its words: how well the text under it
-    (`content`) and its own words (`about`) fit each section's `Profiles`, by key index."""
+    (`content`) and its own words (`about`) fit each section's `Profiles`, by key index.
+    Computed when first asked for (a long report has thousands of heading-like lines that the
+    titles already rule out)."""
 
-    content: list[list[float] | None] = field(default_factory=list)
-    about: list[list[float] | None] = field(default_factory=list)
+    def __init__(
+        self,
+        content: Callable[[int], list[float] | None] | None = None,
+        about: Callable[[int], list[float] | None] | None = None,
+    ):
+        self._sources = {"content": content, "about": about}
+        self._rows: dict[tuple[str, int], list[float] | None] = {}
+
+    def row(self, i: int, table: str) -> list[float] | None:
+        if (table, i) not in self._rows:
+            source = self._sources[table]
+            self._rows[(table, i)] = source(i) if source is not None else None
+        return self._rows[(table, i)]
 
     def fit(self, i: int, key: SectionKey, table: str) -> float:
-        rows = getattr(self, table)
-        row = rows[i] if i < len(rows) else None
+        row = self.row(i, table)
         if not row:
             return 0.0
         return max(row[key.index], row[key.last]) if key.last >= 0 else row[key.index]
@@ -351,10 +364,18 @@ def align(
     options = sorted(keys + merged_spans(keys), key=lambda k: (k.index, k.end))
 
     def ordered(depths: dict[str, int] | None) -> list[Pair]:
-        def value(i: int, key: SectionKey) -> float:
-            return with_content(score(candidates[i], key, depths), evidence.fit(i, key, "content"))
+        def row(i: int) -> list[float]:
+            candidate = candidates[i]
+            values = [score(candidate, key, depths) for key in options]
+            content = evidence.row(i, "content") if max(values) >= CONTENT_FLOOR else None
+            if content:
+                values = [
+                    with_content(value, max(content[key.index], content[key.end]))
+                    for value, key in zip(values, options, strict=True)
+                ]
+            return values
 
-        return _align(candidates, list(range(len(candidates))), options, len(keys), value)
+        return _align(candidates, options, len(keys), row)
 
     pairs = ordered(None)
     found: dict[str, list[int]] = {}
@@ -368,16 +389,21 @@ def align(
     if depths:
         pairs = ordered(depths)
 
-    def repair_value(i: int, key: SectionKey) -> float:
-        return (
-            score(candidates[i], key, depths)
-            + CONTENT_WEIGHT * evidence.fit(i, key, "content")
-            + ABOUT_WEIGHT * evidence.fit(i, key, "about")
+    def said(i: int, key: SectionKey) -> float:
+        """What the heading's words and the text under it say of the section, numbers aside."""
+        return CONTENT_WEIGHT * evidence.fit(i, key, "content") + ABOUT_WEIGHT * evidence.fit(
+            i, key, "about"
         )
 
-    pairs = _fill_gaps(candidates, keys, pairs, repair_value)
+    def repair_value(i: int, key: SectionKey) -> float:
+        return score(candidates[i], key, depths) + said(i, key)
+
+    def words_value(i: int, key: SectionKey) -> float:
+        return title_similarity(candidates[i].words, key.words) + said(i, key)
+
+    pairs = _fill_gaps(candidates, keys, pairs, repair_value, words_value, said, depths)
     pairs = _out_of_order(candidates, keys, pairs, repair_value, depths)
-    return _leftovers(candidates, keys, pairs, repair_value, depths)
+    return _leftovers(candidates, keys, pairs, repair_value, words_value, depths)
 
 
 def with_content(value: float, fit: float) -> float:
@@ -469,12 +495,16 @@ def _fill_gaps(
     keys: list[SectionKey],
     pairs: list[Pair],
     value: Callable[[int, SectionKey], float],
+    evidence: Callable[[int, SectionKey], float],
+    said: Callable[[int, SectionKey], float],
+    depths: dict[str, int] | None,
 ) -> list[Pair]:
     """Headings in the unit's own words between two matched ones: where the outline has
     sections nobody took between those two, the heading-like lines (numbered, bold, capitals,
     a heading style) there are aligned again, in order, with a lower threshold
     (GAP_THRESHOLD) and their number counting when it gives the section's place: "1." right
-    under "II." is II.1 however it is worded."""
+    under "II." is II.1 however it is worded, as long as its words or the text under it say
+    a little about the section (GAP_EVIDENCE)."""
     pairs = sorted(pairs, key=lambda pair: pair[0])
     covered = sorted(_covered(pairs))
     added: list[Pair] = []
@@ -488,19 +518,26 @@ def _fill_gaps(
             continue
 
         def gap_value(i: int, key: SectionKey, before=before) -> float:
+            candidate = candidates[i]
+            if evidence(i, key) < GAP_EVIDENCE:
+                return 0.0  # "III. MỘT SỐ HOẠT ĐỘNG KHÁC": a number alone is no reason
+            if not _form_depth(candidate, key, depths) and said(i, key) < CROSS_DEPTH_EVIDENCE:
+                return 0.0  # numbered at another depth: only if its text is plainly that
             fit = value(i, key)
-            place = ordinal(candidates[i].form, candidates[i].token)
-            if place is not None and place == key.ordinal:
+            place = ordinal(candidate.form, candidate.token)
+            same = candidate.form == key.form and candidate.token == key.token  # counted
+            if place is not None and place == key.ordinal and not same:
                 fit += _PLACE_BONUS
-                if before is not None and key.parent == before.end and place == 1:
-                    fit += _PLACE_BONUS  # the first sub-section right under its parent
+            if place == 1 and before is not None and key.parent == before.end:
+                fit += _PLACE_BONUS  # the first sub-section right under its parent
             return fit
 
         local = [
             replace(candidates[i], threshold=min(candidates[i].threshold, GAP_THRESHOLD))
             for i in gap
         ]
-        for j, key, fit in _align(local, gap, gap_keys, len(keys), gap_value):
+        rows = {j: [gap_value(i, key) for key in gap_keys] for j, i in enumerate(gap)}
+        for j, key, fit in _align(local, gap_keys, len(keys), rows.__getitem__):
             added.append((gap[j], key, fit))
     return sorted(pairs + added, key=lambda pair: pair[0])
 
@@ -510,6 +547,7 @@ def _leftovers(
     keys: list[SectionKey],
     pairs: list[Pair],
     value: Callable[[int, SectionKey], float],
+    evidence: Callable[[int, SectionKey], float],
     depths: dict[str, int] | None,
 ) -> list[Pair]:
     """A numbered heading still left over, numbered like the matched sections of its depth
@@ -533,7 +571,9 @@ def _leftovers(
             (
                 (value(i, key), key)
                 for key in keys
-                if key.parent == parent and key.index not in covered
+                if key.parent == parent
+                and key.index not in covered
+                and evidence(i, key) >= GAP_EVIDENCE
             ),
             key=lambda pair: (-pair[0], pair[1].index),
         )
@@ -549,13 +589,12 @@ def _leftovers(
 
 def _align(
     candidates: list[Candidate],
-    ids: list[int],
     options: list[SectionKey],
     n: int,
-    value: Callable[[int, SectionKey], float],
+    row: Callable[[int], list[float]],
 ) -> list[Pair]:
     """Dynamic programme over candidates in order and states "last section covered so far";
-    `ids[i]` is the index `value` knows candidate i by.
+    `row(i)` is candidate i's score for each option.
 
     A pair counts value − threshold (only pairs above their candidate's threshold can be
     chosen); a span of two sections counts a little less than one, and jumping over sections
@@ -564,7 +603,7 @@ def _align(
     m = len(candidates)
     if not m or not options:
         return []
-    scores = [[value(ids[i], k) for k in options] for i in range(m)]
+    scores = [row(i) for i in range(m)]
     neg = float("-inf")
     # best[j]: best total with section j covered last; best[n]: nothing matched yet.
     best = [neg] * n + [0.0]

@@ -54,6 +54,8 @@ def ingest_xlsx(
             grid, index.matcher, index.years, locale, where=f"trang tính “{title}”"
         )
         if not reading.is_indicator_table:
+            if reading.partial:
+                result.warnings.extend(reading.warnings)
             continue
         found = True
         result.value_notes.extend(reading.notes)

@@ -146,3 +146,39 @@ def test_excerpts_are_cut_at_word_boundaries(catalogue):
     [finding] = mismatches(text, catalogue, TABLE, YEARS)
     words = set(text.split())
     assert all(word in words for word in finding.excerpt.split()), finding.excerpt
+
+
+# --- numbers in a table of the text (issue 15) --------------------------------------------------
+
+FIGURES_TABLE = (
+    "<p>Kết quả:</p><table><thead><tr><th>TT</th><th>Chỉ tiêu</th><th>Năm 2008</th>"
+    "<th>Năm 2017</th><th>Tăng/giảm</th><th>%</th></tr></thead><tbody>"
+    "<tr><td>1</td><td>Số đoàn viên</td><td>10.000</td><td>12.354</td><td>2.345</td>"
+    "<td>23,5</td></tr><tr><td>2</td><td>Thỏa ước lao động tập thể đã ký</td><td></td>"
+    "<td>98</td><td></td><td></td></tr></tbody></table>"
+)
+
+
+def test_a_number_in_a_table_cell_is_read_with_its_row_and_column(catalogue):
+    found = codes(check_numbers(FIGURES_TABLE, catalogue, TABLE, YEARS))
+    assert found == [
+        ("members", 2008, Decimal(10000), True),
+        ("members", 2017, Decimal(12354), False),  # the table of figures says 12.345
+        ("members", None, Decimal(2345), True),
+        ("collective_agreements_signed", 2017, Decimal(98), True),
+    ]
+    (wrong,) = mismatches(FIGURES_TABLE, catalogue, TABLE, YEARS)
+    assert wrong.excerpt == "Số đoàn viên 12.354 năm 2017"
+
+
+def test_words_in_a_cell_are_a_sentence_of_their_own(catalogue):
+    text = (
+        "<table><tr><td>Năm 2017</td><td>Toàn tỉnh có 12.345 đoàn viên</td></tr>"
+        "<tr><td>Kết nạp mới 780 đoàn viên</td><td>Năm 2008 có 10.000 đoàn viên</td></tr></table>"
+    )
+    found = codes(check_numbers(text, catalogue, TABLE, YEARS))
+    assert found == [
+        ("members", 2017, Decimal(12345), True),
+        ("new_members", 2017, Decimal(780), True),
+        ("members", 2008, Decimal(10000), True),
+    ]

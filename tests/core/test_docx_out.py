@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 import pytest
@@ -33,6 +35,7 @@ from baocao.libreoffice import available as libreoffice_available
 from baocao.outline.builtin import load_builtin
 
 D = Decimal
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TNR = "Times New Roman"
 
 # A province's figures, consistent with the outline's rules (members <= workers, parts <= wholes);
@@ -114,6 +117,55 @@ def after_heading(document, starts: str) -> list[Paragraph | Table]:
 
 def _is_heading(paragraph: Paragraph) -> bool:
     return paragraph.style.name.lower().startswith("heading")
+
+
+def list_levels(document, num_id: int) -> dict[int, tuple[str, str]]:
+    """{ilvl: (numFmt, lvlText)} of a list, from the document's numbering part."""
+    numbering = document.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.numId == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a for a in numbering.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )  # fmt: skip
+    return {
+        int(lvl.get(qn("w:ilvl"))): (
+            lvl.find(qn("w:numFmt")).get(qn("w:val")),
+            lvl.find(qn("w:lvlText")).get(qn("w:val")),
+        )
+        for lvl in abstract.findall(qn("w:lvl"))
+    }
+
+
+def list_item(paragraph: Paragraph) -> tuple[int, int] | None:
+    """(numId, ilvl) of a Word list paragraph, None for any other."""
+    ppr = paragraph._p.pPr
+    if ppr is None or ppr.numPr is None:
+        return None
+    return ppr.numPr.numId.val, ppr.numPr.ilvl.val
+
+
+def shown(document, blocks) -> list[str]:
+    """The blocks' paragraphs as Word shows them: a list item with its mark ("- ", "2. "),
+    numbers counted per list as Word counts them; empty paragraphs and tables left out."""
+    counters: dict[int, list[int]] = {}
+    lines = []
+    for block in blocks:
+        if not isinstance(block, Paragraph) or not block.text:
+            continue
+        item = list_item(block)
+        if item is None:
+            lines.append(block.text)
+            continue
+        num_id, level = item
+        number_format, text = list_levels(document, num_id)[level]
+        counts = counters.setdefault(num_id, [0] * 9)
+        counts[level] += 1
+        counts[level + 1 :] = [0] * (8 - level)
+        if number_format != "bullet":
+            text = re.sub(r"%(\d)", lambda match, n=counts: str(n[int(match[1]) - 1]), text)
+        lines.append(f"{'    ' * level}{text} {block.text}")
+    return lines
 
 
 def texts(table: Table) -> list[list[str]]:
@@ -233,7 +285,7 @@ def test_heading_levels_follow_the_decree(document):
 
 def test_section_text_keeps_paragraphs_bullets_and_bold(document):
     blocks = after_heading(document, "1. Đánh giá công tác chỉ đạo")
-    assert [b.text for b in blocks] == [
+    assert shown(document, blocks) == [
         "Ban Thường vụ đã chủ động tham mưu cho Tỉnh ủy.",
         "- Tổ chức 45 hội nghị quán triệt;",
         "- Xây dựng chương trình hành động.",
@@ -251,8 +303,7 @@ def test_script_is_dropped_and_unknown_tags_keep_their_text(rendered, document):
 
 def test_plain_text_lines_become_paragraphs_and_bullets(document):
     blocks = after_heading(document, "1. Tình hình về đoàn viên")
-    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and b.text]
-    assert paragraphs == [
+    assert shown(document, blocks) == [
         "Đến cuối năm 2017 có 27.850 đoàn viên.",
         "- Số CĐCS: 960;",
         "- Tỷ lệ đạt 89,2%.",
@@ -261,8 +312,7 @@ def test_plain_text_lines_become_paragraphs_and_bullets(document):
 
 def test_ordered_list_items_are_numbered(document):
     blocks = after_heading(document, "3. Những kiến nghị, đề xuất")
-    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and b.text]
-    assert paragraphs == ["1. Kiến nghị với Đảng.", "2. Kiến nghị với Nhà nước."]
+    assert shown(document, blocks) == ["1. Kiến nghị với Đảng.", "2. Kiến nghị với Nhà nước."]
 
 
 def test_indicator_table_follows_its_section_in_vietnamese_number_format(document):
@@ -408,6 +458,171 @@ def test_nested_lists_breaks_and_entities_are_read():
     ]
     assert section_blocks("<p> <br> </p>") == []
     assert section_blocks("") == []
+
+
+# --- rich section text: Word lists, tables, underline, sub-headings (issue 15) ---------------------
+
+RICH = {
+    "P1/I/1": (
+        "<p>Chữ <strong>đậm</strong>, <em>nghiêng</em>, <u>gạch chân</u>.</p><h4>Tiểu mục</h4>"
+        "<ul><li>Một<ul><li>con<ol><li>số một</li><li>số hai</li></ol></li></ul></li>"
+        "<li>Hai</li></ul><ol><li>Đầu</li><li>Sau</li></ol>"
+    ),
+    "P1/II/1": (
+        '<table><thead><tr><th rowspan="2">Chỉ tiêu</th><th colspan="2">Số liệu</th></tr>'
+        "<tr><th>Năm 2008</th><th>Năm 2017</th></tr></thead><tbody><tr><td>Đoàn viên</td>"
+        "<td>18.200</td><td>27.850</td></tr><tr><td>CĐCS</td><td>812</td><td>960</td></tr>"
+        "</tbody></table><p>Sau bảng.</p>"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def rich_rendered() -> bytes:
+    return render_docx(make_report(section_texts=RICH, indicator_values={}, charts=False))
+
+
+@pytest.fixture(scope="module")
+def rich(rich_rendered):
+    return docx.Document(io.BytesIO(rich_rendered))
+
+
+def test_lists_are_word_lists_nested_by_level(rich):
+    blocks = after_heading(rich, "1. Đánh giá công tác chỉ đạo")
+    assert shown(rich, blocks) == [
+        "Chữ đậm, nghiêng, gạch chân.",
+        "Tiểu mục",
+        "- Một",
+        "    + con",
+        "        1. số một",
+        "        2. số hai",
+        "- Hai",
+        "1. Đầu",
+        "2. Sau",
+    ]
+    items = [list_item(b) for b in blocks if isinstance(b, Paragraph) and b.text]
+    assert [item[1] for item in items if item] == [0, 1, 2, 2, 0, 0, 0]
+    bullets = {items[i][0] for i in (2, 3, 6)}
+    nested_numbers, numbers = items[4][0], items[7][0]
+    assert len(bullets) == 1 and len({*bullets, nested_numbers, numbers}) == 3
+    levels = list_levels(rich, bullets.pop())
+    assert levels[0] == ("bullet", "-") and levels[1] == ("bullet", "+")
+    assert list_levels(rich, numbers)[0] == ("decimal", "%1.")
+    # Every numbered list starts again at 1, in Word as in LibreOffice.
+    for num_id in (nested_numbers, numbers):
+        num = next(
+            n for n in rich.part.numbering_part.element.findall(qn("w:num")) if n.numId == num_id
+        )
+        starts = num.findall(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        assert starts and {start.get(qn("w:val")) for start in starts} == {"1"}
+    # The marks are Word's: none typed into the text.
+    assert not any(
+        b.text.startswith(("- ", "+ ", "1. ")) for b in blocks if isinstance(b, Paragraph)
+    )
+
+
+def test_list_levels_indent_as_typed_bullets_did(rich):
+    numbering = rich.part.numbering_part.element
+    ours = [a for a in numbering.findall(qn("w:abstractNum")) if a.find(qn("w:nsid")) is not None
+            and a.find(qn("w:nsid")).get(qn("w:val")).startswith("B40CA")]  # fmt: skip
+    assert len(ours) == 2
+    for abstract in ours:
+        for lvl in abstract.findall(qn("w:lvl")):
+            level = int(lvl.get(qn("w:ilvl")))
+            indent = lvl.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+            assert indent.get(qn("w:firstLine")) == "720"  # 1.27 cm, the body's
+            assert indent.get(qn("w:left")) == str(357 * level)
+            assert lvl.find(qn("w:suff")).get(qn("w:val")) == "space"
+            fonts = lvl.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+            assert fonts.get(qn("w:ascii")) == TNR
+
+
+def test_bold_italic_underline_runs_and_the_sub_heading(rich):
+    first, subheading = [
+        b for b in after_heading(rich, "1. Đánh giá công tác chỉ đạo") if isinstance(b, Paragraph)
+    ][:2]
+    runs = {run.text: (run.bold, run.italic, run.underline) for run in first.runs}
+    assert runs["đậm"] == (True, None, None)
+    assert runs["nghiêng"] == (None, True, None)
+    assert runs["gạch chân"] == (None, None, True)
+    assert first.style.name == "Body Text"
+    style = subheading.style
+    assert style.name == "Tiêu đề nhỏ" and style.font.bold
+    assert style.paragraph_format.keep_with_next and not style.name.startswith("Heading")
+    assert subheading._p.pPr.find(qn("w:outlineLvl")) is None
+
+
+def test_a_table_is_a_bordered_word_table_with_its_header_and_merges(rich):
+    blocks = after_heading(rich, "1. Tình hình về đoàn viên")
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert texts(table) == [
+        ["Chỉ tiêu", "Số liệu", "Số liệu"],
+        ["Chỉ tiêu", "Năm 2008", "Năm 2017"],
+        ["Đoàn viên", "18.200", "27.850"],
+        ["CĐCS", "812", "960"],
+    ]
+    assert [b.text for b in blocks if isinstance(b, Paragraph) and b.text] == ["Sau bảng."]
+    tbl = table._tbl
+    borders = tbl.tblPr.find(qn("w:tblBorders"))
+    edges = {edge.tag.split("}")[1]: edge.get(qn("w:val")) for edge in borders}
+    assert edges == dict.fromkeys(
+        ("top", "left", "bottom", "right", "insideH", "insideV"), "single"
+    )
+    rows = tbl.tr_lst
+    repeated = [
+        row.trPr is not None and row.trPr.find(qn("w:tblHeader")) is not None for row in rows
+    ]
+    assert repeated == [True, True, False, False]
+    first, second = rows[0].tc_lst, rows[1].tc_lst
+    assert len(first) == 2 and first[1].tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "2"
+    assert first[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
+    assert second[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) in (None, "continue")
+    header_runs = [run for cell in table.rows[0].cells for p in cell.paragraphs for run in p.runs]
+    assert header_runs and all(run.bold for run in header_runs)
+    body = table.rows[2].cells
+    assert not any(run.bold for run in body[0].paragraphs[0].runs)
+    assert {run.font.size.pt for run in body[1].paragraphs[0].runs} == {12}
+    assert body[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert table.rows[0].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_word_paste_comes_out_as_word_lists_and_a_merged_header():
+    from baocao.richtext import clean_section_text
+
+    pasted = (FIXTURES / "paste" / "word_clipboard.html").read_text(encoding="utf-8")
+    report = make_report(
+        section_texts={"P1/I/1": clean_section_text(pasted)}, indicator_values={}, charts=False
+    )
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    blocks = after_heading(document, "1. Đánh giá công tác chỉ đạo")
+    assert shown(document, blocks)[1:6] == [
+        "- Tổ chức 45 hội nghị quán triệt",
+        "    + ở cấp huyện",
+        "    + ở cơ sở",
+        "- Ban hành 12 văn bản",
+        "1. Kiến nghị với Đảng",
+    ]
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert texts(table)[0] == ["Số liệu so sánh"] * 3
+    header = table._tbl.tr_lst[0]
+    assert header.tc_lst[0].tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "3"
+    assert header.trPr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.skipif(
+    not (libreoffice_available() and shutil.which("pdftotext")),
+    reason="LibreOffice and pdftotext (poppler-utils) are needed: `make system-deps`",
+)
+def test_the_pdf_shows_the_list_marks_and_the_table(rich_rendered, tmp_path):
+    (tmp_path / "rich.pdf").write_bytes(docx_to_pdf(rich_rendered))
+    shown_text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "rich.pdf"), "-"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    lines = [" ".join(line.split()) for line in shown_text.splitlines()]
+    for expected in ("- Một", "+ con", "1. số một", "2. số hai", "1. Đầu", "2. Sau"):
+        assert expected in lines
+    assert any(line.startswith("Đoàn viên 18.200 27.850") for line in lines)
 
 
 # --- PDF -------------------------------------------------------------------------------------------

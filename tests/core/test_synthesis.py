@@ -126,6 +126,24 @@ def test_plain_sentences_reads_paragraphs_and_lists():
     assert plain_sentences(text) == ["Một.", "Hai câu; ba câu!", "Bốn là mục", "năm"]
 
 
+def test_plain_sentences_read_table_cells_one_by_one_and_pasted_line_wraps_as_spaces():
+    text = (
+        "<p>Đoàn viên\ntăng nhanh.</p><table><thead><tr><th>Chỉ tiêu</th><th>Ghi chú</th></tr>"
+        "</thead><tbody><tr><td>Đoàn viên</td><td>Kết nạp mới ở khu vực ngoài nhà nước.<br>"
+        "Còn khó khăn</td></tr></tbody></table>"
+    )
+    assert plain_sentences(text) == [
+        "Đoàn viên tăng nhanh.",
+        "Chỉ tiêu",
+        "Ghi chú",
+        "Đoàn viên",
+        "Kết nạp mới ở khu vực ngoài nhà nước.",
+        "Còn khó khăn",
+    ]
+    point = group_points([Source("CĐCS A", "CĐCS", text)])
+    assert [p.sentence for p in point] == ["Kết nạp mới ở khu vực ngoài nhà nước."]
+
+
 def test_names_and_text_are_escaped_and_empty_passages_skipped():
     result = synthesise(
         [],

@@ -67,3 +67,44 @@ def test_ratios_are_formulas_of_the_row_and_names_cannot_run_as_formulas():
     formula = sheet.cell(row=4, column=rate_col).value
     assert formula.startswith("=IF(N(") and formula.endswith("*100)")
     assert sheet.cell(row=7, column=2).value == '\'=HYPERLINK("x")'
+
+
+def test_section_texts_sheet_keeps_the_text_tables_flattened_readably():
+    from baocao.xlsx_out import TEXTS_SHEET, SectionTextRow
+
+    texts = [
+        SectionTextRow(
+            "1",
+            "Tình hình về đoàn viên",
+            "<p>Đến năm 2017 có <strong>27.850</strong> đoàn viên:</p>"
+            "<ul><li>nữ<ul><li>ngoài nhà nước</li></ul></li></ul><ol><li>Một</li></ol>"
+            '<table><thead><tr><th colspan="2">Chỉ tiêu</th></tr></thead><tbody>'
+            "<tr><td>Đoàn viên</td><td>27.850</td></tr>"
+            "<tr><td>CĐCS<br>cơ sở</td><td>960</td></tr></tbody></table>",
+        ),
+        SectionTextRow("2", "=HYPERLINK(1)", "- Dòng gõ đầu tiên"),
+    ]
+    data = indicators_workbook(rows(), load_builtin().indicators, YEARS, texts=texts)
+    book = load_workbook(io.BytesIO(data))
+    assert book.active.title == "Chỉ tiêu"  # the figures stay the first sheet
+    sheet = book[TEXTS_SHEET]
+    assert [c.value for c in sheet[1]] == ["Mục", "Tiêu đề", "Nội dung"]
+    assert sheet["C2"].value.split("\n") == [
+        "Đến năm 2017 có 27.850 đoàn viên:",
+        "- nữ",
+        "+ ngoài nhà nước",
+        "1. Một",
+        "Chỉ tiêu",
+        "Đoàn viên | 27.850",
+        "CĐCS cơ sở | 960",
+    ]
+    assert sheet["C2"].alignment.wrap_text
+    assert sheet["B3"].value == "'=HYPERLINK(1)" and sheet["C3"].value == "'- Dòng gõ đầu tiên"
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_and_says_so():
+    from baocao.xlsx_out import EXCEL_CELL_CHARS, cell_text
+
+    long = "<p>" + "chữ " * 20_000 + "</p>"
+    cut = cell_text(long)
+    assert len(cut) <= EXCEL_CELL_CHARS and cut.endswith("xem bản DOCX)")

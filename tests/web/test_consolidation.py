@@ -173,3 +173,43 @@ def test_the_xlsx_says_what_its_totals_count(campaign, tree):
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     texts = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert any(t.startswith("Số liệu tổng hợp từ") and "đã duyệt" in t for t in texts)
+
+
+def test_pasted_word_text_comes_out_as_word_lists_a_merged_table_and_flat_xlsx(campaign, tree):
+    """Issue 15: a section pasted from Word, saved, then written by the consolidated DOCX (real
+    Word lists, a bordered table with its merged header) and the XLSX (cells joined by " | ")."""
+    from pathlib import Path
+
+    from docx.oxml.ns import qn
+
+    from baocao.apps.campaigns.consolidation import indicators_xlsx, report_docx
+
+    pasted = Path(__file__).resolve().parents[1] / "fixtures" / "paste" / "word_clipboard.html"
+    from django.contrib.auth import get_user_model
+
+    province = Report.objects.get(campaign=campaign, unit=tree.province)
+    admin = get_user_model().objects.get(username="quantri")
+    actions.save_section(province, "P1/II/1", pasted.read_text(encoding="utf-8"), 0, admin)
+
+    data, _subtree = report_docx(campaign, tree.province)
+    document = Document(io.BytesIO(data))
+    items = [
+        (p.text, p._p.pPr.numPr.ilvl.val)
+        for p in document.paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None
+    ]
+    assert items[:4] == [
+        ("Tổ chức 45 hội nghị quán triệt", 0),
+        ("ở cấp huyện", 1),
+        ("ở cơ sở", 1),
+        ("Ban hành 12 văn bản", 0),
+    ]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Số liệu so sánh")
+    header = table._tbl.tr_lst[0]
+    assert header.tc_lst[0].tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "3"
+    assert table._tbl.tblPr.find(qn("w:tblBorders")) is not None
+
+    data, _subtree = indicators_xlsx(campaign, tree.province)
+    sheet = load_workbook(io.BytesIO(data))["Nội dung"]
+    rows = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Đoàn viên | 18.200 | 27.850" in rows["1"].split("\n")

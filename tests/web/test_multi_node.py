@@ -10,15 +10,21 @@ deploy/README.md "Several machines"); each node here gets its own var folder to 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from baocao.apps.campaigns.models import SectionText
+from baocao.apps.campaigns.models import ReminderLog, SectionText
 
+from . import campaign_scenario
 from .live_http import Browser
+from .queue_worker import Worker, slow_mail_server  # noqa: F401  (the fixture)
+from .test_background_tasks import DONE, REMINDED, received
 from .test_crash_safety import (
     PASSWORD,
     Gunicorn,
@@ -94,3 +100,49 @@ def test_failed_logins_on_one_node_lock_the_name_on_the_other(nodes, school, set
     assert refused.status == 429
     assert "quá nhiều lần" in refused.body
     assert settings.SESSION_COOKIE_NAME not in refused.cookies()
+
+
+def test_a_reminder_confirmed_on_one_node_is_sent_once_by_the_worker_and_seen_on_the_other(
+    nodes,
+    tree,
+    member,
+    tmp_path,
+    slow_mail_server,  # noqa: F811
+):
+    scene = campaign_scenario.build(tree, member)  # the test's own notices: sent at once
+    officer = scene.people.province
+    officer.set_password(PASSWORD)
+    officer.save(update_fields=["password"])
+    for node in nodes:
+        node.env["BAOCAO_TASK_BACKEND"] = "database"  # as deployed: the queue and a worker
+        node.start()
+    node_a, node_b = nodes
+    on_a = Browser(node_a.url)
+    on_a.log_in(officer.username, PASSWORD)
+    remind = reverse("campaigns:remind", args=[scene.campaign.slug])
+    reports = re.search(r'name="reports" value="([^"]*)"', on_a.get(remind).body)
+    assert reports is not None
+
+    answer = on_a.post(remind, {"confirm": "1", "reports": reports.group(1)})
+
+    # Node A only enqueued the batch, and sent the person to its progress page.
+    assert answer.status == 302, answer.body[:500]
+    batch = DBTaskResult.objects.get()
+    progress = reverse("campaigns:remind_progress", args=[scene.campaign.slug, batch.pk])
+    assert answer.header("Location") == progress
+    assert slow_mail_server.received == [] and not ReminderLog.objects.exists()
+    on_b = Browser(node_b.url, dict(on_a.cookies))
+    assert "Đã gửi 0/3 thư" in on_b.get(progress).body
+
+    # A worker of its own (another machine: its own folder) sends it, each reminder once.
+    folder = tmp_path / "worker"
+    folder.mkdir()
+    worker = Worker(folder, slow_mail_server.port)
+    worker.run_batch()
+    assert received(slow_mail_server) == Counter(REMINDED)
+    page = on_b.get(progress)
+    assert page.status == 200 and "Đã gửi 3/3 thư" in page.body and DONE in page.body
+
+    worker.run_batch()
+    assert received(slow_mail_server) == Counter(REMINDED)
+    assert ReminderLog.objects.count() == 3

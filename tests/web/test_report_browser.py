@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from baocao.apps.campaigns.models import IndicatorValue, ReportStatus, SectionVersion
 
+from .phone_steps import open_section
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -56,7 +57,10 @@ def test_write_submit_return_fix_and_accept(
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 1")
     expect(page.locator(f'[id="{_mark_id(page, "P1/I/1")}"]')).to_contain_text("đã viết")
 
-    # Section 2 with the keyboard alone: type, Tab away (saves at once), Enter on "Lưu".
+    # Section 2 with the keyboard alone: type, Tab away (saves at once), Enter on "Lưu". On a
+    # phone the page shows one section at a time: "Mục sau" goes on to it.
+    page.get_by_role("navigation", name="Chuyển mục").get_by_role("link", name="Mục sau").click()
+    expect(first).to_be_hidden()
     second = section(page, "P1/I/2")
     second_text = second.locator("textarea[name=text]")
     second_text.focus()
@@ -68,6 +72,7 @@ def test_write_submit_return_fix_and_accept(
     expect(second.locator(".editor__status")).to_contain_text("phiên bản 1")
 
     # A figure: typed Vietnamese style, saved when the cell is left, shown as printed.
+    open_section(page, "P1/II/1")
     members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
     members.fill("1.234")
     members.press("Tab")
@@ -111,11 +116,13 @@ def test_write_submit_return_fix_and_accept(
     # The writer sees the remark beside the section, fixes it and sends again.
     page.reload()
     expect(page.locator(".status")).to_have_text("Bị trả lại")
+    open_section(page, "P1/I/1")
     expect(first.locator(".review-note")).to_contain_text("Nêu rõ số đoàn viên được học tập.")
     text = first.locator("textarea[name=text]")
     text.fill(text.input_value() + "\n- 1.234 đoàn viên được học tập")
     first.get_by_role("button", name="Lưu").click()
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    page.get_by_role("link", name="Đến phần gửi báo cáo").click()
     page.locator("#gui-bao-cao").get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".status")).to_have_text("Đã gửi")
 
@@ -146,9 +153,9 @@ def _mark_id(page, section_id):
 
 def _screenshots(page, new_page, shots):
     """The editor with text and figures, at phone width and on a desktop."""
-    section(page, "P1/I/1").scroll_into_view_if_needed()
-    page.evaluate("document.querySelector('[id=\"muc-P1/I/1\"]').scrollIntoView()")
+    open_section(page, "P1/I/1")  # a phone: one section at a time
     page.screenshot(path=shots / "editor-phone.png")
+    open_section(page, "P1/II/1")
     section(page, "P1/II/1").locator("table").scroll_into_view_if_needed()
     page.screenshot(path=shots / "editor-phone-figures.png")
     desktop = new_page(1280, 900)

@@ -12,6 +12,7 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, SectionText
 from baocao.richtext import editable_lines, from_plain_lines
 
+from .phone_steps import open_section
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,7 +152,9 @@ def test_a_tab_that_died_offline_offers_its_text_back_on_the_next_visit(
     expect(editor.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
     assert stored_lines(report) == f"{FIRST}\n{OFFLINE}"
     figures.get_by_role("button", name="Khôi phục").click()
-    wait_for(lambda: IndicatorValue.objects.filter(report=report, code="members", year=2017).exists())
+    wait_for(
+        lambda: IndicatorValue.objects.filter(report=report, code="members", year=2017).exists()
+    )
     assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
     wait_for(lambda: again.evaluate(COPIES) == [])
 
@@ -174,3 +177,33 @@ def test_a_copy_dropped_is_gone_and_the_server_text_stays(new_page, log_in, repo
     expect(section(again).locator(".restore")).to_have_count(0)
     expect(section(again).locator("textarea[name=text]")).to_have_value(FIRST)
     assert stored_lines(report) == FIRST
+
+
+def test_on_a_phone_the_page_opens_where_a_copy_waits(
+    new_page, log_in, report, writer, screenshots
+):
+    page = new_page(390, 844)  # one section at a time
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    open_section(page, "P1/I/3")
+    page.context.set_offline(True)
+    section(page, "P1/I/3").locator("textarea[name=text]").fill(OFFLINE)
+    expect(section(page, "P1/I/3").locator(".editor__status")).to_contain_text(PENDING)
+    context = page.context
+    page.close()
+    context.set_offline(False)
+
+    again = context.new_page()
+    again.goto(page.url.split("#")[0])
+    offer = section(again, "P1/I/3").locator(".restore")
+    expect(offer).to_be_visible()
+    expect(section(again, "P1/I/1")).to_be_hidden()
+    offer.scroll_into_view_if_needed()
+    again.screenshot(path=screenshots / "restore-phone.png")
+    again.locator(".report-nav summary").click()
+    menu = again.locator(".report-nav")
+    expect(menu.locator('a[href="#muc-P1/I/3"]')).to_contain_text("có nội dung chưa lưu")
+    expect(menu.locator('a[href="#muc-P1/I/1"]')).not_to_contain_text("có nội dung chưa lưu")
+    again.locator(".report-nav summary").click()
+    offer.get_by_role("button", name="Khôi phục").click()
+    wait_for(lambda: stored_lines(report, "P1/I/3") == OFFLINE)
+    expect(menu.locator('a[href="#muc-P1/I/3"]')).not_to_contain_text("có nội dung chưa lưu")

@@ -129,9 +129,12 @@ def test_a_returned_report_shows_the_remark_at_the_top_of_its_section(
     expect(note).to_contain_text(REMARK)
     expect(note).to_be_visible()
     # At the top: right under the section's title, above its guidance and its editor.
-    assert remarked.evaluate(
-        "s => s.querySelector(':scope > .rs__title').nextElementSibling.className"
-    ) == "review-note"
+    assert (
+        remarked.evaluate(
+            "s => s.querySelector(':scope > .rs__title').nextElementSibling.className"
+        )
+        == "review-note"
+    )
     note_box = note.bounding_box()
     assert note_box["y"] < remarked.locator(".guide").bounding_box()["y"]
     assert note_box["y"] < remarked.locator("textarea[name=text]").bounding_box()["y"]

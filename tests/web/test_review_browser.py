@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import ReportStatus, ReviewDraft
 
+from .phone_steps import open_section
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -110,10 +111,12 @@ def test_remarks_survive_leaving_the_page_and_the_changes_since_the_return_are_s
     text.fill(text.input_value() + "\nĐã tổ chức 12 buổi học tập Nghị quyết.")
     first.get_by_role("button", name="Lưu").click()
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
+    open_section(page, "P1/II/1")  # a phone: one section at a time
     members = page.get_by_label(MEMBERS_2017)
     members.fill("1.243")
     members.press("Tab")
     expect(page.locator("td", has=page.get_by_label(MEMBERS_2017))).to_contain_text("Đã lưu: 1.243")
+    page.get_by_role("link", name="Đến phần gửi báo cáo").click()
     page.locator("#gui-bao-cao").get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".status")).to_have_text("Đã gửi")
 

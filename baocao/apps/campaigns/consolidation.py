@@ -36,7 +36,7 @@ from baocao.consolidate.synthesis import BUDGET_WORDS, Source, said_keys, synthe
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
 from baocao.richtext import clean_section_text
-from baocao.xlsx_out import FigureRow
+from baocao.xlsx_out import FigureRow, SectionTextRow
 
 # Above this many reports under a unit, its report's figures are rolled up in SQL ("auto").
 SQL_ROLLUP_FROM = 5_000
@@ -482,12 +482,23 @@ def _first(item: tuple[str, Source]) -> str:
 def indicators_xlsx(
     campaign: Campaign, unit: Unit, *, include_submitted: bool = False
 ) -> tuple[bytes, SubtreeFigures | SqlSubtreeFigures]:
-    """The subtree's indicator workbook (a row per report, totals as formulas). Callers refuse
-    a subtree of more than `XLSX_MAX_REPORTS` reports first (`reports_under`), each saying in
-    its own words what to download instead."""
+    """The subtree's indicator workbook (a row per report, totals as formulas), and the unit's
+    own report texts on a second sheet. Callers refuse a subtree of more than
+    `XLSX_MAX_REPORTS` reports first (`reports_under`), each saying in its own words what to
+    download instead."""
     from baocao.xlsx_out import indicators_workbook
 
     subtree = subtree_figures(campaign, unit, include_submitted=include_submitted)
+    own = dict(
+        SectionText.objects.filter(report__campaign=campaign, report__unit=unit)
+        .exclude(text="")
+        .values_list("section_id", "text")
+    )
+    texts = [
+        SectionTextRow(section.number, section.title, own[section.id])
+        for section, _ in campaign.outline_tree.walk()
+        if section.id in own
+    ]
     data = indicators_workbook(
         subtree.rows(),
         campaign.catalogue.indicators,
@@ -497,6 +508,7 @@ def indicators_xlsx(
             subtree.rollup.expected.get(unit.path, 0),
             include_submitted,
         ),
+        texts=texts,
     )
     return data, subtree
 

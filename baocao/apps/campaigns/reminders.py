@@ -17,7 +17,9 @@ e-mails go one at a time (`baocao.web.mailing`), each logged before it is sent, 
 transaction that checks the window again, so a second click waits for the first and finds the
 unit reminded; a refused one is unlogged and reported with its unit and why.
 
-Used by the dashboard's button and by `baocao remind`; both call `preview` and `remind`.
+Used by the dashboard's button and by `baocao remind`; both call `preview` and `remind` (the
+button's confirmation through the background task `baocao.apps.campaigns.tasks.send_reminders`,
+sent by a worker).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""E-mailing the notices: what `baocao notices send` runs from cron, and what a background task
-can call the same way later (`run`), off the request path either way.
+"""E-mailing the notices: what `baocao notices send` runs from cron, and what the background
+task `baocao.apps.notices.tasks.email_notices` runs after each commit that made notices (`run`),
+off the request path either way.
 
 A run first makes the "sắp đến hạn" notices that are due (`notify.deadline_soon`), then
 e-mails every pending notice, one at a time (`baocao.web.mailing`): each is marked

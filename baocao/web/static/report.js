@@ -13,8 +13,9 @@
    away and the sections' tree as the menu; a desktop, print and a page without this script show
    the whole report.
 
-   This file holds no words: what it says comes from the page (#ban-tren-may and the templates
-   beside it, campaigns/report/_local_copies.html), in the page's language. */
+   What this file says comes from the page (#ban-tren-may and the templates beside it, in
+   campaigns/report/_local_copies.html), in the page's language; FAILED below is only the
+   fallback for a page without them. */
 (function () {
   "use strict";
 
@@ -374,15 +375,30 @@
     if (now && now.at === copy.at) { local.drop(part); }
   }
 
+  // The section's entry in the menu says it has a copy waiting (on a phone the offer may be
+  // in a section not shown); the answer takes the mark off again.
+  function markMenu(form) {
+    var section = form.closest(".rs");
+    var link = section ? document.querySelector(".report-nav a[href='#" + CSS.escape(section.id) + "']") : null;
+    var mark = document.getElementById("mau-dau-chua-luu");
+    if (!link || !mark) { return function () {}; }
+    link.insertBefore(mark.content.cloneNode(true), link.firstChild);
+    return function () {
+      link.querySelectorAll("[data-unsaved-mark]").forEach(function (old) { old.remove(); });
+    };
+  }
+
   function offerText(form, copy) {
     var part = sectionPart(form);
     var box = offerBox("mau-khoi-phuc", copy);
     if (!box) { return; }
+    var unmark = markMenu(form);
     box.querySelector(".restore__text").value = copy.text;
     box.querySelector("[data-restore]").addEventListener("click", function () {
       var here = stillHere(form);
       var text = textOf(here);
       box.remove();
+      unmark();
       if (!text) { return; }
       text.value = copy.text;
       // Sent against the version it was written on: if someone saved since, the server
@@ -396,6 +412,7 @@
     box.querySelector("[data-drop]").addEventListener("click", function () {
       dropIfSame(part, copy);
       box.remove();
+      unmark();
     });
     form.parentNode.insertBefore(box, form);
   }
@@ -403,6 +420,7 @@
   function offerCells(table, found) {
     var box = offerBox("mau-khoi-phuc-so-lieu", found[0].copy);
     if (!box) { return; }
+    var unmark = markMenu(table);
     var list = box.querySelector(".restore__cells");
     found.forEach(function (item) {
       var line = document.createElement("li");
@@ -411,6 +429,7 @@
     });
     box.querySelector("[data-restore]").addEventListener("click", function () {
       box.remove();
+      unmark();
       found.forEach(function (item) {
         var input = stillHere(item.input);
         if (!input) { return; }
@@ -423,6 +442,7 @@
     box.querySelector("[data-drop]").addEventListener("click", function () {
       found.forEach(function (item) { dropIfSame(item.part, item.copy); });
       box.remove();
+      unmark();
     });
     table.parentNode.insertBefore(box, table);
   }
