@@ -118,6 +118,7 @@ _NO_TEXT = frozenset({"hr", "img", "col", "colgroup", "wbr"})
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
 _MAX_DEPTH = 100  # deeper elements are read as text of the one at this depth
 _NOT_SIMPLE = re.compile(r"<(?!/?(?:p|h4|ul|ol|li|br|strong|em|u)>)", re.IGNORECASE)
+_BLOCK_IN_ITEM = re.compile(r"<li>(?:(?!</?li>).)*?<(?:p|h4)>", re.IGNORECASE | re.DOTALL)
 _MSO_LIST = re.compile(r"\b(l\d+)\s+level(\d+)")
 _ORDERED_MARKER = re.compile(
     r"\(?(?:(?:\d{1,4}\.)*\d{1,4}[.)]?|(?:[a-zA-Z]|[ivxlcdmIVXLCDM]{1,6})[.)])"
@@ -134,11 +135,14 @@ def clean_section_text(text: str | None) -> str:
     text = clean_text(text)
     if not _TAG.search(text):
         text = _from_plain(text)
-    if _NOT_SIMPLE.search(text):
-        text = _normalise(nh3.clean(text, **_READ))
-    # else: typed lines, a stored text: only the format's own tags, no attribute, nothing for
-    # the middle pass to reduce (it costs ten times the sanitiser's time).
-    sanitised = nh3.clean(text, **_STORE)
+    sanitised = ""
+    if not (_NOT_SIMPLE.search(text) or _BLOCK_IN_ITEM.search(text)):
+        # Typed lines, a stored text: only the format's own tags, no attribute, no paragraph in
+        # a list item (as editors built on ProseMirror write them): nothing for the middle pass
+        # to reduce (it costs ten times the sanitiser's time).
+        sanitised = nh3.clean(text, **_STORE)
+    if not _TAG.search(sanitised):  # (a text left with no tag would be read as plain lines)
+        sanitised = nh3.clean(_normalise(nh3.clean(text, **_READ)), **_STORE)
     cleaned = clean_text(sanitised).strip()  # again: nh3 turns "&#1;" into the character
     return cleaned if plain_text(cleaned) else ""
 
@@ -973,7 +977,7 @@ class _SectionParser(HTMLParser):
             table = state.table
             self._table = None
             header = 0
-            for head, row in zip(state.heads, table.rows, strict=True):
+            for head, row in zip(state.heads, table.rows, strict=False):
                 if not (head or all(cell.header for cell in row)):
                     break
                 header += 1

@@ -7,7 +7,9 @@
   tuned for them, and frozen): paragraphs placed in the right section and figures read right
   (ratios aside), kept apart, the figures also by where they are stated (a table, a table
   with the years as rows, only a sentence) and those written in another unit than the
-  catalogue's; targets of issue 15: >= 99% paragraphs, >= 80% figures.
+  catalogue's; targets of issue 15: >= 99% paragraphs, >= 80% figures. A figure proposed
+  from a sentence counts as read (the preview shows it with its sentence, to be accepted):
+  for a code and year no table gives, the surest proposal (`with_proposals`).
 
 Prints figures, then one line of JSON with all of them; asserts nothing (the floor of the
 first set is in tests/core/test_ingest_quality.py; the second has no floor yet).
@@ -15,6 +17,7 @@ Run: `make bench` or `.venv/bin/python bench/bench_ingest_quality.py [--set repo
 """
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -96,8 +99,28 @@ def _line(score: scoring.FreeformScore, width: int = 16) -> str:
     )
 
 
+def with_proposals(result):
+    """The result as the person sees it in the preview: the table figures, and for a code and
+    year no table gives, the surest figure proposed from a sentence (shown with its sentence,
+    to be accepted). Only the collection changes; scoring.py scores it as it scores tables."""
+    indicators = {code: dict(by_year) for code, by_year in result.indicators.items()}
+    for proposal in sorted(result.proposals, key=lambda p: -p.confidence):
+        indicators.setdefault(proposal.code, {}).setdefault(proposal.year, proposal.value)
+    return dataclasses.replace(result, indicators=indicators)
+
+
+def freeform_scores(outline) -> list:
+    ratios = {indicator.code for indicator in outline.indicators if indicator.derived}
+    return [
+        scoring.score_result(
+            name, with_proposals(ingest_docx(data, outline, name=f"{name}.docx")), truth, ratios
+        )
+        for name, data, truth in scoring.fixtures()
+    ]
+
+
 def freeform_set(outline, verbose: bool) -> dict:
-    scores = scoring.score_all(outline)
+    scores = freeform_scores(outline)
     print(
         f"free-form set of issue 15 (tests/fixtures/freeform, {len(scores)} reports written "
         "before tuning, frozen):"

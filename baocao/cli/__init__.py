@@ -11,6 +11,7 @@ from baocao.cli import (
     issue_cmd,
     notices_cmd,
     outline_cmd,
+    rollup_cmd,
     units_cmd,
     uploads_cmd,
     web_cmd,
@@ -44,6 +45,11 @@ app.add_typer(
     accounts_cmd.app,
     name="accounts",
     help="Tài khoản: cấp cho mọi đơn vị, đặt lại mật khẩu (accounts issue/reset).",
+)
+app.add_typer(
+    rollup_cmd.app,
+    name="rollup",
+    help="Số liệu tổng hợp tức thời: tính lại từ các báo cáo (rollup rebuild).",
 )
 web_cmd.register(app)
 campaign_cmd.register(app)

@@ -52,9 +52,10 @@ def _default_recipients() -> list[str]:
 class ReportDocument:
     """One report to render.
 
-    `section_texts` maps a section id ("P1/II/1") to its text: the sanitised HTML subset of
-    `baocao.richtext` (p, ul, ol, li, br, strong, em) or plain lines. `indicator_values` maps an
-    indicator code to {year: value}; None (or a missing year) means no figure, not zero.
+    `section_texts` maps a section id ("P1/II/1") to its text: the stored format of
+    `baocao.richtext` (paragraphs, sub-headings, nested lists, tables; bold, italic,
+    underline) or plain lines. `indicator_values` maps an indicator code to {year: value};
+    None (or a missing year) means no figure, not zero.
     `years` is (baseline, current); empty `title`, `years` or `indicators` fall back to the
     outline's title, years and catalogue.
     """

@@ -121,6 +121,28 @@ def repeat_as_header(row: _Row) -> None:
             tr_pr.append(OxmlElement(tag))
 
 
+def merge_cells(grid: list[list], row: int, column: int, rowspan: int, colspan: int):
+    """Merge a rectangle of a new table as Word writes a merge, in time linear in its size
+    (python-docx's `merge` searches the whole table for each one): w:gridSpan on the first
+    w:tc of each row and the row's others removed, w:vMerge "restart" on the top row and
+    "continue" below. `grid` holds each row's w:tc as they were before any merge; the
+    rectangles merged must not overlap. Returns the top-left w:tc."""
+    for index in range(row, row + rowspan):
+        first = grid[index][column]
+        width = first.width
+        for other in grid[index][column + 1 : column + colspan]:
+            if other.width is not None and width is not None:
+                width += other.width
+            other.getparent().remove(other)
+        if colspan > 1:
+            first.grid_span = colspan
+            if width is not None:
+                first.width = width
+        if rowspan > 1:
+            first.vMerge = "restart" if index == row else "continue"
+    return grid[row][column]
+
+
 def keep_row_together(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:

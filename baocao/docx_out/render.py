@@ -1,9 +1,10 @@
 """A report as a Word document in the format of Nghị định 30/2020/NĐ-CP.
 
 The writer speaks in report terms: header block, title, headings numbered as in the outline,
-section text, indicator tables, footnotes, signature, appendix with the comparison table and
-chart. Raw WordprocessingML lives in `oxml.py`; the text and figures come ready from
-`sectiontext.py`, `figures.py` and `charts.py`.
+section text (its lists as real Word lists, its tables as bordered Word tables: `write_text`),
+indicator tables, footnotes, signature, appendix with the comparison table and chart. The unit's
+report and the consolidated one are the same writer. Raw WordprocessingML lives in `oxml.py`;
+the text and figures come ready from `sectiontext.py`, `figures.py` and `charts.py`.
 
 Layout: A4; margins top 20, bottom 20, left 30, right 15 mm; Times New Roman everywhere; body
 14 pt justified, first line indented 1.27 cm, 6 pt after, line spacing 1.2 (a "multiple" of
@@ -347,20 +348,18 @@ class ReportWriter:
         for grid_column in table.columns:
             grid_column.width = column
         # Before any merge, a row's w:tc are its grid positions.
-        cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-        for row in cells:
-            for cell in row:
-                cell.width = column
+        grid = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+        for row in grid:
+            for tc in row:
+                tc.width = column
         for index, row in enumerate(table.rows):
             if index < block.header_rows:
                 oxml.repeat_as_header(row)
             else:
                 oxml.keep_row_together(row)
         for place in placements:
-            cell = cells[place.row][place.column]
-            if place.rowspan > 1 or place.colspan > 1:
-                last = cells[place.row + place.rowspan - 1][place.column + place.colspan - 1]
-                cell = cell.merge(last)
+            tc = oxml.merge_cells(grid, place.row, place.column, place.rowspan, place.colspan)
+            cell = _Cell(tc, table)
             header = place.row < block.header_rows or place.cell.header
             text = place.cell.text.strip()
             if header:

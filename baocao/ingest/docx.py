@@ -26,6 +26,7 @@ from baocao.docx_in import NOTE_MARK, Paragraph, Table, iter_paragraphs, read_do
 from baocao.errors import InputError
 from baocao.indicators.numbers import LOCALES
 from baocao.ingest import headings as h
+from baocao.ingest.prose import ProseReader, propose
 from baocao.ingest.result import IngestResult, Placement
 from baocao.ingest.values import IndicatorMatcher, read_table
 from baocao.officefile import subject_of
@@ -84,6 +85,7 @@ class _Index:
     matcher: IndicatorMatcher | None = None
     years: list[int] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    prose: ProseReader | None = None
 
     def __post_init__(self) -> None:
         outline = self.outline
@@ -103,6 +105,7 @@ class _Index:
         self.matcher = IndicatorMatcher(list(outline.indicators))
         self.years = [int(year) for year in outline.years.values()] if outline.years else []
         self.names = {indicator.code: indicator.name for indicator in outline.indicators}
+        self.prose = ProseReader(list(outline.indicators), self.years)
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -172,6 +175,7 @@ class _Reader:
         self._at = 0  # the item being placed: placements are listed in reading order
         self._placed: list[tuple[int, int, Placement]] = []
         self.entries: dict[int, list[_Entry]] = {}  # section index -> its text, in order
+        self.paragraphs: list[tuple[str, str | None]] = []  # (text, section id): for figures
 
     def _place(self, placement: Placement) -> None:
         self._placed.append((self._at, len(self._placed), placement))
@@ -203,6 +207,9 @@ class _Reader:
         pairs = h.align(candidates, self.index.keys, self._evidence(body, candidates))
         self._assign(body, candidates, pairs)
         self._texts()
+        self.result.proposals = propose(
+            self.index.prose, self.paragraphs, self.result.indicators, self.locale
+        )
         self.result.placements = [placement for _, _, placement in sorted(self._placed)]
         return self.result
 
@@ -578,6 +585,8 @@ class _Reader:
     def _text(self, section: int | None, entry: _Entry, item: _Item) -> None:
         section_id = None if section is None else self.index.keys[section].id
         self._place(Placement(entry.text, "text", section_id))
+        if item.paragraph is not None:  # a sentence, not a table's row
+            self.paragraphs.append((entry.text, section_id))
         notes = item.paragraph.notes if item.paragraph is not None and item.first_line else []
         entries = [entry] + [_Entry(f"({note})") for note in notes]
         if section is None:

@@ -685,9 +685,7 @@ class Profiles:
             parents.append(len(bags))
             bags.append(bag)
         documents = Counter(word for bag in bags for word in bag)
-        self._idf = {
-            word: math.log(1 + len(bags) / count) for word, count in documents.items()
-        }
+        self._idf = {word: math.log(1 + len(bags) / count) for word, count in documents.items()}
         self._vectors = [self._vector(bag) for bag in bags]
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for index, vector in enumerate(self._vectors):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baocao.templatemark import TemplateMark
+
+if TYPE_CHECKING:
+    from baocao.ingest.prose import ProseFigure
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class IngestResult:
     heading was merged into another's (its text is there; see `warnings`). `indicators` maps
     a code to {year: value}; `value_notes` say what was doubtful about single values.
     `unassigned` is content that could not be placed: it is shown to the person, never dropped.
+    `proposals` are figures read from sentences (`baocao.ingest.prose`), each with its
+    sentence and a confidence: offered to the person, never in `indicators`, never stored
+    unless accepted.
     """
 
     sections: dict[str, str] = field(default_factory=dict)
@@ -62,6 +68,7 @@ class IngestResult:
     guidance: list[str] = field(default_factory=list)
     template: TemplateMark | None = None
     placements: list[Placement] = field(default_factory=list)
+    proposals: list[ProseFigure] = field(default_factory=list)
 
     def keep_figure(self, code: str, year: int, value: Decimal, *, label: str, place: str) -> None:
         """A figure read from `place` ("bảng 2", "trang tính “Số liệu”"): the first one read for
@@ -102,6 +109,7 @@ class IngestResult:
             data["front_matter"] = list(self.front_matter)
             data["guidance"] = list(self.guidance)
             data["template"] = None if self.template is None else self.template.to_properties()
+            data["proposals"] = [proposal.to_json() for proposal in self.proposals]
         return data
 
 

@@ -612,9 +612,7 @@ def _read_by_columns(
     read in the context of the columns to its left, then with the cell above it)."""
     reading = TableReading(transposed=True)
     year_rows = {
-        r: year
-        for r, row in enumerate(grid)
-        if row and (year := _year_label(row[0])) is not None
+        r: year for r, row in enumerate(grid) if row and (year := _year_label(row[0])) is not None
     }
     if not year_rows:
         return reading

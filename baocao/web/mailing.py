@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
 
 from baocao.text import clean_line
 
@@ -116,18 +117,25 @@ def _connection_lost(error: Exception) -> bool:
 
 
 def refusal(error: Exception) -> str:
-    """Why the mail server (or Django) refused one e-mail, in Vietnamese."""
+    """Why the mail server (or Django) refused one e-mail, in the active language (Vietnamese
+    unless a page in English asks)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(
             f"{address} ({code} {_said(reply)})"
             for address, (code, reply) in error.recipients.items()
         )
-        return f"máy chủ thư từ chối địa chỉ {refused}; hãy sửa địa chỉ thư"
+        return _("máy chủ thư từ chối địa chỉ %(refused)s; hãy sửa địa chỉ thư") % {
+            "refused": refused
+        }
+    said = {
+        "code": getattr(error, "smtp_code", ""),
+        "reply": _said(getattr(error, "smtp_error", "")),
+    }
     if isinstance(error, smtplib.SMTPSenderRefused):
-        return f"máy chủ thư từ chối địa chỉ gửi đi ({error.smtp_code} {_said(error.smtp_error)})"
+        return _("máy chủ thư từ chối địa chỉ gửi đi (%(code)s %(reply)s)") % said
     if isinstance(error, smtplib.SMTPDataError):
-        return f"máy chủ thư không nhận thư ({error.smtp_code} {_said(error.smtp_error)})"
-    return f"không tạo được thư ({error})"
+        return _("máy chủ thư không nhận thư (%(code)s %(reply)s)") % said
+    return _("không tạo được thư (%(error)s)") % {"error": error}
 
 
 def _said(reply: bytes | str) -> str:

@@ -187,6 +187,9 @@ LOGIN_URL = "login"
 # A session ends after 14 days (SESSION_COOKIE_AGE) and, on shared office computers, after
 # this many minutes without a request (baocao.web.middleware; 0: never).
 BAOCAO_IDLE_MINUTES = int(os.environ.get("BAOCAO_IDLE_MINUTES") or 240)
+# The report page's rich-text editor (TipTap, vendored: static/vendor/tiptap-*.min.js) over each
+# section's <textarea>; BAOCAO_RICH_EDITOR=0 leaves the plain-lines textarea (as without JS).
+BAOCAO_RICH_EDITOR = env_bool("BAOCAO_RICH_EDITOR", True)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins lock a username (and, at a higher count, a client address) for a while

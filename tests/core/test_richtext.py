@@ -155,6 +155,17 @@ def test_browser_editor_html_reduces_too():
     )
 
 
+def test_rich_editor_html_with_paragraphs_in_list_items_reduces_too():
+    """Editors built on ProseMirror (TipTap) wrap every item's text in <p>."""
+    assert (
+        clean_section_text(
+            "<ul><li><p>Một</p><ul><li><p>con</p><p>dòng hai</p></li></ul></li></ul>"
+            "<ol><li><p>Đầu</p></li></ol>"
+        )
+        == "<ul><li>Một<ul><li>con<br>dòng hai</li></ul></li></ul><ol><li>Đầu</li></ol>"
+    )
+
+
 def test_a_first_row_only_partly_bold_is_not_a_header():
     stored = clean_section_text(
         "<table><tr><td><b>A</b></td><td>B</td></tr><tr><td>1</td><td>2</td></tr></table>"

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -303,3 +306,60 @@ def test_notices_are_emailed_by_the_worker_after_a_return(
 
     worker.run_batch()
     assert len(slow_mail_server.received) == 1
+
+
+def test_one_transaction_that_makes_many_notices_enqueues_one_task(queue, scene):
+    district, school = scene.reports.district, scene.reports.school
+    last = Notice.objects.order_by("pk").last().pk
+    with transaction.atomic():
+        district.refresh_from_db()
+        actions.accept(district, scene.people.province, district.version)
+        school.refresh_from_db()
+        actions.submit(school, scene.people.school, school.version)
+        school.refresh_from_db()
+        actions.return_report(
+            school, scene.people.dak_ha, "Còn thiếu.", expected_version=school.version
+        )
+        assert not DBTaskResult.objects.exists()  # nothing before the commit
+    made = Notice.objects.filter(pk__gt=last).values_list("kind", flat=True)
+    assert set(made) == {"report_accepted", "report_returned"}  # by two actions
+    assert DBTaskResult.objects.get().task_path == "baocao.apps.notices.tasks.email_notices"
+
+
+def test_tasks_of_a_dead_worker_are_queued_again_and_failed_after_three_deaths(queue):
+    """`recover_abandoned`, as `baocao worker` runs it at start and every minute."""
+    from baocao.web.background import ABANDONED_TRIES, recover_abandoned, worker_id
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    here = worker_id().split(":")[0]
+    now = timezone.now()
+
+    def running(worker: str, *, started: datetime.datetime = now, tries: int = 1):
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="baocao.apps.notices.tasks.email_notices",
+            backend_name="default",
+            run_after=now,
+            status=TaskResultStatus.RUNNING,
+            started_at=started,
+            worker_ids=[f"earlier-{n}" for n in range(tries - 1)] + [worker],
+        )
+
+    gone = running(f"{here}:{dead.stdout.strip()}:12345")  # its process has exited
+    alive = running(worker_id())  # this very process
+    elsewhere = running("may-khac:42:99")  # another machine: cannot tell, not long ago
+    stale = running("may-khac:43:99", started=now - datetime.timedelta(hours=2))
+    by_hand = running("Xy7abc")  # `manage db_worker` with its own id, just now
+    doomed = running(f"{here}:{dead.stdout.strip()}:12345", tries=ABANDONED_TRIES)
+
+    assert recover_abandoned() == 3
+    status = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert status[gone.pk] == status[stale.pk] == TaskResultStatus.READY
+    assert status[alive.pk] == status[elsewhere.pk] == status[by_hand.pk] == "RUNNING"
+    assert status[doomed.pk] == TaskResultStatus.FAILED
+    assert recover_abandoned() == 0

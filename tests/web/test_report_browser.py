@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from baocao.apps.campaigns.models import IndicatorValue, ReportStatus, SectionVersion
 
+from .editor_steps import append, text_box, write
 from .phone_steps import open_section
 from .samples import PASSWORD
 
@@ -50,8 +51,8 @@ def test_write_submit_return_fix_and_accept(
 
     # Section 1: typed, then left alone: autosave after the pause.
     first = section(page, "P1/I/1")
-    first.locator("textarea[name=text]").fill(
-        "Ban Thường vụ đã ban hành kế hoạch thực hiện Nghị quyết.\n- Tổ chức 12 buổi học tập"
+    write(
+        first, "Ban Thường vụ đã ban hành kế hoạch thực hiện Nghị quyết.\n- Tổ chức 12 buổi học tập"
     )
     expect(first.locator(".editor__status")).to_contain_text("Đã lưu lúc", timeout=SAVE_WAIT)
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 1")
@@ -62,7 +63,7 @@ def test_write_submit_return_fix_and_accept(
     page.get_by_role("navigation", name="Chuyển mục").get_by_role("link", name="Mục sau").click()
     expect(first).to_be_hidden()
     second = section(page, "P1/I/2")
-    second_text = second.locator("textarea[name=text]")
+    second_text = text_box(second)
     second_text.focus()
     page.keyboard.type("Các CĐCS đã quán triệt Nghị quyết đến 100% đoàn viên.")
     page.keyboard.press("Tab")
@@ -102,6 +103,7 @@ def test_write_submit_return_fix_and_accept(
     submit_area.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".status")).to_have_text("Đã gửi")
     expect(page.locator("textarea[name=text]")).to_have_count(0)
+    expect(text_box(page)).to_have_count(0)
 
     # The reviewer returns it with a remark on section 1.
     review_page = new_page(1280, 900)
@@ -118,8 +120,7 @@ def test_write_submit_return_fix_and_accept(
     expect(page.locator(".status")).to_have_text("Bị trả lại")
     open_section(page, "P1/I/1")
     expect(first.locator(".review-note")).to_contain_text("Nêu rõ số đoàn viên được học tập.")
-    text = first.locator("textarea[name=text]")
-    text.fill(text.input_value() + "\n- 1.234 đoàn viên được học tập")
+    append(first, "\n1.234 đoàn viên được học tập")  # Enter after a bullet: the next bullet
     first.get_by_role("button", name="Lưu").click()
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
     page.get_by_role("link", name="Đến phần gửi báo cáo").click()
@@ -177,7 +178,7 @@ def test_two_people_editing_one_section_merge_and_lose_nothing(
     log_in(theirs, colleague.username, PASSWORD, next_path=path)
 
     their_section = section(theirs, "P1/I/3")
-    their_section.locator("textarea[name=text]").fill("Nhận thức của đoàn viên chuyển biến rõ.")
+    write(their_section, "Nhận thức của đoàn viên chuyển biến rõ.")
     their_section.get_by_role("button", name="Lưu").click()
     expect(their_section.locator(".editor__status")).to_contain_text(
         "phiên bản 1", timeout=SAVE_WAIT
@@ -192,8 +193,8 @@ def test_two_people_editing_one_section_merge_and_lose_nothing(
 
     mine.route("**/muc/P1/I/3/luu/", hold)
     my_section = section(mine, "P1/I/3")
-    my_text = my_section.locator("textarea[name=text]")
-    my_text.fill("Cán bộ công đoàn nắm chắc Nghị quyết")
+    my_text = text_box(my_section)
+    write(my_section, "Cán bộ công đoàn nắm chắc Nghị quyết")
     while not held:
         mine.wait_for_timeout(100)
     my_text.press("End")
@@ -224,11 +225,10 @@ def test_two_people_editing_one_section_merge_and_lose_nothing(
         "<p>Nhận thức của đoàn viên chuyển biến rõ.</p><p>Cán bộ công đoàn nắm chắc Nghị quyết.</p>"
     )
     # After the merge my editor carries on from version 2: the next autosave is not a conflict.
-    text = my_section.locator("textarea[name=text]")
-    text.fill(text.input_value() + "\nThêm một dòng.")
+    append(my_section, "\nThêm một dòng.")
     expect(status).to_contain_text("phiên bản 3", timeout=SAVE_WAIT)
     # ...and the next one carries on from version 3 (the save answered with the new version).
-    text.fill(text.input_value() + "\nDòng cuối.")
+    append(my_section, "\nDòng cuối.")
     expect(status).to_contain_text("phiên bản 4", timeout=SAVE_WAIT)
     assert not SectionVersion.objects.filter(report=report, section_id="P1/I/3", version=5).exists()
     mine.context.close()

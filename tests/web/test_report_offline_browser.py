@@ -12,6 +12,7 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, SectionText
 from baocao.richtext import editable_lines, from_plain_lines
 
+from .editor_steps import append, expect_lines, write
 from .phone_steps import open_section
 from .samples import PASSWORD
 
@@ -56,12 +57,10 @@ def wait_for(condition, seconds: float = 10.0):
 def write_then_go_offline(page, report, writer):
     """Save a first line, lose the line, type on."""
     editor = section(page)
-    text = editor.locator("textarea[name=text]")
-    text.fill(FIRST)
+    write(editor, FIRST)
     expect(editor.locator(".editor__status")).to_contain_text("phiên bản 1", timeout=SAVE_WAIT)
     page.context.set_offline(True)
-    text.press("End")
-    page.keyboard.type("\n" + OFFLINE)
+    append(editor, "\n" + OFFLINE)
     expect(editor.locator(".editor__status")).to_contain_text(PENDING, timeout=SAVE_WAIT)
     page.wait_for_timeout(2_000)  # the autosave went out and failed
     expect(editor.locator(".editor__status")).to_contain_text(PENDING)
@@ -140,7 +139,7 @@ def test_a_tab_that_died_offline_offers_its_text_back_on_the_next_visit(
     expect(offer).to_contain_text("Có nội dung chưa lưu từ lần trước")
     expect(offer.locator("textarea")).to_have_value(f"{FIRST}\n{OFFLINE}")
     # The server's text stays in the editor until the writer chooses.
-    expect(editor.locator("textarea[name=text]")).to_have_value(FIRST)
+    expect_lines(editor, FIRST)
     again.wait_for_timeout(2_000)
     assert stored_lines(report) == FIRST
     figures = again.locator(".restore", has_text="Có số liệu chưa lưu từ lần trước")
@@ -175,7 +174,7 @@ def test_a_copy_dropped_is_gone_and_the_server_text_stays(new_page, log_in, repo
     assert again.evaluate(COPIES) == []
     again.reload()
     expect(section(again).locator(".restore")).to_have_count(0)
-    expect(section(again).locator("textarea[name=text]")).to_have_value(FIRST)
+    expect_lines(section(again), FIRST)
     assert stored_lines(report) == FIRST
 
 
@@ -186,7 +185,7 @@ def test_on_a_phone_the_page_opens_where_a_copy_waits(
     log_in(page, writer.username, PASSWORD, next_path=report_path(report))
     open_section(page, "P1/I/3")
     page.context.set_offline(True)
-    section(page, "P1/I/3").locator("textarea[name=text]").fill(OFFLINE)
+    write(section(page, "P1/I/3"), OFFLINE)
     expect(section(page, "P1/I/3").locator(".editor__status")).to_contain_text(PENDING)
     context = page.context
     page.close()

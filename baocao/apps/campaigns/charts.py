@@ -1,6 +1,7 @@
 """Small charts as inline SVG, drawn on the server: no script, readable on a phone, printable.
 
-Each function takes plain numbers and labels (already in Vietnamese) and returns the SVG text,
+Each function takes plain numbers and labels (already translated: the page passes its few own
+words, Vietnamese by default) and returns the SVG text,
 with a <title> and <desc> so a screen reader announces what it shows; the page puts the same
 numbers in a table beside it. Colours come from CSS classes (dashboard.css), so the legend and
 the chart always agree. Framework-free.
@@ -59,6 +60,7 @@ def progress_chart(
     today: datetime.date,
     title: str,
     desc: str,
+    deadline_label: str = "Hạn",
 ) -> str:
     """Reports sent (at least once) by the end of each day, against the number expected."""
     left, right, top, bottom = 44, WIDTH - 12, 14, 186
@@ -103,7 +105,7 @@ def progress_chart(
     shift = -4 if anchor == "end" else 4
     body.append(
         f'<text class="note" x="{dx + shift:.1f}" y="{top + 10}" text-anchor="{anchor}">'
-        f"Hạn {_dm(deadline)}</text>"
+        f"{_e(deadline_label)} {_dm(deadline)}</text>"
     )
     if start < today < end:
         tx = x(today)
@@ -171,7 +173,14 @@ class Pair:
     current: Decimal | None
 
 
-def paired_bars(pairs: Sequence[Pair], *, years: tuple[int, int], title: str, desc: str) -> str:
+def paired_bars(
+    pairs: Sequence[Pair],
+    *,
+    years: tuple[int, int],
+    title: str,
+    desc: str,
+    no_figure: str = "chưa có số liệu",
+) -> str:
     """Each indicator on its own scale (members and CĐCS differ a hundredfold): the baseline
     year's bar over the current year's, each with its figure, and the change beside."""
     label_width, right = 52, WIDTH - 70
@@ -191,7 +200,7 @@ def paired_bars(pairs: Sequence[Pair], *, years: tuple[int, int], title: str, de
             )
             if value is None:
                 body.append(
-                    f'<text class="tick" x="{label_width}" y="{y + bar - 4}">chưa có số liệu</text>'
+                    f'<text class="tick" x="{label_width}" y="{y + bar - 4}">{_e(no_figure)}</text>'
                 )
                 continue
             width = max(1.0, (right - label_width) * float(value) / float(peak))

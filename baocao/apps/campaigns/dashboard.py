@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from django.db.models import Case, OuterRef, QuerySet, Subquery, TextField, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from baocao.apps.campaigns.checks import numbers_against_tables
 from baocao.apps.campaigns.consolidation import SUBMITTED_TOO, counted_statuses
@@ -36,7 +37,7 @@ from baocao.apps.campaigns.models import (
     SectionText,
 )
 from baocao.apps.campaigns.rollup_sql import rollup_sql
-from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT, tree_order
+from baocao.apps.orgs.display import KIND_ORDER, kind_short, tree_order
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.indicators import catalogue as indicator_catalogue
 from baocao.indicators.rules import evaluate
@@ -55,10 +56,10 @@ class Timeliness:
     PENDING = "pending"  # never sent, there is still time
 
     LABELS = {
-        ON_TIME: "Đúng hạn",
-        LATE: "Gửi muộn",
-        OVERDUE: "Quá hạn",
-        PENDING: "Chưa đến hạn",
+        ON_TIME: gettext_noop("Đúng hạn"),
+        LATE: gettext_noop("Gửi muộn"),
+        OVERDUE: gettext_noop("Quá hạn"),
+        PENDING: gettext_noop("Chưa đến hạn"),
     }
 
 
@@ -177,11 +178,11 @@ class UnitRow:
 
     @property
     def kind_short(self) -> str:
-        return KIND_SHORT.get(self.kind, self.kind)
+        return kind_short(self.kind)
 
     @property
     def timeliness_label(self) -> str:
-        return Timeliness.LABELS[self.timeliness]
+        return gettext(Timeliness.LABELS[self.timeliness])
 
     @property
     def is_late(self) -> bool:
@@ -551,7 +552,7 @@ def status_by_kind(rows: Iterable[UnitRow]) -> list[KindStatus]:
     return [
         KindStatus(
             kind,
-            KIND_SHORT.get(kind, kind),
+            kind_short(kind),
             sum(counts[kind].values()),
             {status: counts[kind][status] for status in ReportStatus.in_order()},
         )

@@ -455,3 +455,61 @@ class Upload(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == UploadStatus.PENDING
+
+
+class LiveFigure(models.Model):
+    """A unit's consolidated figure for one indicator and year, kept up to date by every figure
+    save and status change (`baocao.apps.campaigns.live_rollup`), for one counting mode
+    (accepted reports only, or submitted ones too): reading it is a lookup, not a roll-up.
+
+    `own` is the unit's own figure while its report counts (else empty); `children_sum` and
+    `children_count` add up the `value` of its direct units that have one; `value` is `own`
+    when there is one, else `children_sum` when some unit below gave a figure, else empty."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    include_submitted = models.BooleanField(_("tính cả báo cáo đã gửi"))
+    code = models.CharField(_("mã chỉ tiêu"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    own = models.DecimalField(_("số của đơn vị"), max_digits=30, decimal_places=4, null=True)
+    children_sum = models.DecimalField(
+        _("tổng các đơn vị trực thuộc"), max_digits=30, decimal_places=4, default=0
+    )
+    children_count = models.PositiveIntegerField(_("số đơn vị trực thuộc có số liệu"), default=0)
+    value = models.DecimalField(_("số tổng hợp"), max_digits=30, decimal_places=4, null=True)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp tức thời")
+        verbose_name_plural = _("số liệu tổng hợp tức thời")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "include_submitted", "code", "year"],
+                name="live_figure_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id} {self.code} {self.year}: {self.value}"
+
+
+class LiveCount(models.Model):
+    """How many reports of a unit's subtree (its own included) are in each state, kept up to
+    date with every status change: the dashboard's tiles, and "counted" in either mode
+    (accepted; accepted and submitted), as lookups."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    draft = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số báo cáo theo trạng thái")
+        verbose_name_plural = _("số báo cáo theo trạng thái")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="live_count_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}"

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from baocao.apps.audit.log import record
 from baocao.apps.orgs import scope
@@ -174,12 +175,12 @@ def account_of(unit: Unit) -> Any:
 
 def mail_login(login: IssuedLogin, unit: Unit, actor: Any) -> str:
     """E-mail one new login to the unit's address, alone (Django's mail, one message per
-    unit): "" when sent, else why not, in Vietnamese. The audit says to whom, never the
-    password."""
+    unit): "" when sent, else why not, in the active language. The audit says to whom, never
+    the password."""
     if not login.password:
-        return "tài khoản đã có từ trước, mật khẩu không đổi nên không gửi"
+        return _("tài khoản đã có từ trước, mật khẩu không đổi nên không gửi")
     if not unit.email or not email_valid(unit.email):
-        return "đơn vị chưa có địa chỉ thư hợp lệ"
+        return _("đơn vị chưa có địa chỉ thư hợp lệ")
     subject = f"Tài khoản báo cáo của {unit.name}"
     body = (
         f"Kính gửi {unit.name},\n\n"

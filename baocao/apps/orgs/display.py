@@ -13,21 +13,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit, UnitKind
 from baocao.text import fold
 from baocao.unitfile import KIND_LEVEL
 
-# Short names for counts ("10 LĐLĐ huyện · 185 CĐCS"); the full labels are UnitKind's.
+# Short names for counts ("10 LĐLĐ huyện · 185 CĐCS"); the full labels are UnitKind's. In
+# Vietnamese, as the documents say them; a page says them in the person's language (kind_short).
 KIND_SHORT = {
-    UnitKind.NATIONAL: "Tổng LĐLĐ",
-    UnitKind.PROVINCE: "LĐLĐ tỉnh",
-    UnitKind.NATIONAL_SECTOR: "CĐ ngành TW",
-    UnitKind.DISTRICT: "LĐLĐ huyện",
-    UnitKind.SECTOR: "CĐ ngành",
-    UnitKind.ZONE: "CĐ KKT, KCN",
-    UnitKind.GRASSROOTS: "CĐCS",
+    UnitKind.NATIONAL: gettext_noop("Tổng LĐLĐ"),
+    UnitKind.PROVINCE: gettext_noop("LĐLĐ tỉnh"),
+    UnitKind.NATIONAL_SECTOR: gettext_noop("CĐ ngành TW"),
+    UnitKind.DISTRICT: gettext_noop("LĐLĐ huyện"),
+    UnitKind.SECTOR: gettext_noop("CĐ ngành"),
+    UnitKind.ZONE: gettext_noop("CĐ KKT, KCN"),
+    UnitKind.GRASSROOTS: gettext_noop("CĐCS"),
 }
 KIND_ORDER = list(KIND_SHORT)
+
+
+def kind_short(kind: str) -> str:
+    """A kind's short name as a page says it (the kind itself when unknown)."""
+    return gettext(KIND_SHORT[kind]) if kind in KIND_SHORT else kind
 
 
 @dataclass
@@ -62,7 +70,7 @@ class UnitTree:
 def kind_counts(counter: Counter) -> list[KindCount]:
     labels = dict(UnitKind.choices)
     return [
-        KindCount(kind, str(labels[kind]), KIND_SHORT[kind], counter[kind])
+        KindCount(kind, str(labels[kind]), kind_short(kind), counter[kind])
         for kind in KIND_ORDER
         if counter[kind]
     ]
@@ -125,7 +133,7 @@ def build_tree(units: Iterable[Unit], query: str = "", *, open_all: bool = False
             unit=unit,
             level=len(ancestors[unit.code]),
             match=unit.code in matched,
-            kind_short=KIND_SHORT.get(unit.kind, unit.kind),
+            kind_short=kind_short(unit.kind),
             below=kind_counts(below.get(unit.code, Counter())),
         )
         for unit in shown

@@ -13,6 +13,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from baocao.apps.orgs.signals import units_moved
+
 PATH_SEPARATOR = "/"
 
 
@@ -82,6 +84,10 @@ class Unit(models.Model):
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_depth),
                 )
+                moved = list(
+                    Unit.objects.filter(path__startswith=self.path).values_list("pk", flat=True)
+                )
+                units_moved.send(sender=Unit, unit_ids=moved)
 
     def clean(self) -> None:
         super().clean()

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 
 from baocao.apps.audit.log import record
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
+from baocao.apps.orgs.signals import units_moved
 from baocao.unitfile import (
     KnownUnit,
     RowProblem,
@@ -181,6 +182,7 @@ def _write(plan: _Plan, result: ImportResult) -> ImportResult:
 
     by_code = {row.code: row for row in plan.rows}
     changed: list[tuple] = []
+    moved: list[int] = []
     for code, old in stored.items():
         row, path = by_code.get(code), paths[code]
         if row is None and old.path == path:
@@ -204,6 +206,7 @@ def _write(plan: _Plan, result: ImportResult) -> ImportResult:
         ]
         if path != old.path:
             result.moved += 1
+            moved.append(old.pk)
         if what or path != old.path:
             changed.append((new.name, new.kind, new.email, new.parent_id, path, new.depth, old.pk))
         if row is not None:
@@ -212,6 +215,8 @@ def _write(plan: _Plan, result: ImportResult) -> ImportResult:
             else:
                 result.unchanged += 1
     _update_units(changed)
+    if moved:
+        units_moved.send(sender=Unit, unit_ids=moved)
     return result
 
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from baocao.apps.outlines.forms import (
+    ROLLUP_CHOICES,
+    TYPE_CHOICES,
     IndicatorForm,
     OutlineFileForm,
     RuleForm,
@@ -321,8 +323,8 @@ def _forms(request, outline: Outline, bound: dict) -> dict:
                 "current": outline.years.get("current"),
             }
         ),
-        "type_labels": editing.TYPE_LABELS,
-        "rollup_labels": editing.ROLLUP_LABELS,
+        "type_labels": dict(TYPE_CHOICES),
+        "rollup_labels": dict(ROLLUP_CHOICES),
     }
 
 

@@ -21,8 +21,21 @@ _FILE_ERRORS = {
     "invalid": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
     "missing": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp rồi nộp lại."),
 }
-TYPE_CHOICES = list(TYPE_LABELS.items())
-ROLLUP_CHOICES = list(ROLLUP_LABELS.items())
+# The core's words for an indicator's type and roll-up are the workbook's (Vietnamese); the
+# pages say them in the person's language.
+TYPE_WORDS = {
+    "count": gettext_lazy("Số lượng"),
+    "money": gettext_lazy("Tiền"),
+    "percent": gettext_lazy("Tỷ lệ (%)"),
+    "text": gettext_lazy("Chữ"),
+}
+ROLLUP_WORDS = {
+    "sum": gettext_lazy("Cộng dồn lên cấp trên"),
+    "ratio": gettext_lazy("Tỷ lệ = tử số / mẫu số (tính tự động)"),
+    "none": gettext_lazy("Không cộng dồn (nhập ở từng cấp)"),
+}
+TYPE_CHOICES = [(key, TYPE_WORDS.get(key, label)) for key, label in TYPE_LABELS.items()]
+ROLLUP_CHOICES = [(key, ROLLUP_WORDS.get(key, label)) for key, label in ROLLUP_LABELS.items()]
 YEAR_BOUNDS = {"min_value": 1950, "max_value": 2100}
 
 

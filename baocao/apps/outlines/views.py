@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from baocao.apps.orgs import scope
 from baocao.apps.outlines.display import outline_view
 from baocao.apps.outlines.forms import (
+    ROLLUP_CHOICES,
+    TYPE_CHOICES,
     IndicatorFixForm,
     IndicatorFixFormSet,
     OutlineUploadForm,
@@ -26,7 +28,6 @@ from baocao.apps.outlines.forms import (
 from baocao.apps.outlines.models import OutlineDocument
 from baocao.apps.outlines.services import save_imported_outline
 from baocao.errors import InputError
-from baocao.outline.editing import ROLLUP_LABELS, TYPE_LABELS
 from baocao.outline.files import check_size, read_outline, size_limit
 from baocao.outline.indicator_sheet import apply_sheet
 from baocao.outline.model import Outline
@@ -135,8 +136,8 @@ def _preview(request, outline: Outline, head=None, fixes=None, error=None, statu
         )
     forms = fixes.forms if editable else [None] * len(preview.rows)
     kinds = [
-        f"{TYPE_LABELS.get(row.indicator.type, row.indicator.type)} · "
-        f"{ROLLUP_LABELS.get(row.indicator.rollup, row.indicator.rollup)}"
+        f"{dict(TYPE_CHOICES).get(row.indicator.type, row.indicator.type)} · "
+        f"{dict(ROLLUP_CHOICES).get(row.indicator.rollup, row.indicator.rollup)}"
         for row in preview.rows
     ]
     return render(

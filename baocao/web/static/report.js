@@ -33,6 +33,11 @@
     return form ? form.querySelector("textarea[name=text]") : null;
   }
 
+  // A section whose textarea is under the rich-text editor (report-editor.js): the field
+  // holds HTML, shown to people as lines.
+  function rich(form) { return !!(form && window.BaocaoRich && window.BaocaoRich.on(form)); }
+  function shown(text) { return window.BaocaoRich ? window.BaocaoRich.lines(text) : text; }
+
   function editorOf(elt) {
     return elt && elt.closest ? elt.closest("form.editor") : null;
   }
@@ -232,7 +237,13 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var text = target && target.matches && target.matches("form.editor") ? textOf(target) : null;
-    if (text) { typing[target.id] = text.value; }
+    if (text && rich(target)) {
+      // The rich editor's field holds HTML; the panel shows lines. Only keys pressed during
+      // the round trip are put back, as lines.
+      if (text.value !== target.dataset.sending) { typing[target.id] = window.BaocaoRich.lines(text.value); }
+    } else if (text) {
+      typing[target.id] = text.value;
+    }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     Object.keys(typing).forEach(function (id) {
@@ -393,7 +404,7 @@
     var box = offerBox("mau-khoi-phuc", copy);
     if (!box) { return; }
     var unmark = markMenu(form);
-    box.querySelector(".restore__text").value = copy.text;
+    box.querySelector(".restore__text").value = shown(copy.text);
     box.querySelector("[data-restore]").addEventListener("click", function () {
       var here = stillHere(form);
       var text = textOf(here);
@@ -401,12 +412,16 @@
       unmark();
       if (!text) { return; }
       text.value = copy.text;
+      if (rich(here)) {  // the editor shows it and writes it its way: that is the copy now
+        text.dispatchEvent(new Event("baocao-text-set"));
+        copy = { text: text.value, base: copy.base, at: copy.at };
+      }
       // Sent against the version it was written on: if someone saved since, the server
       // answers with the conflict panel, both texts side by side.
       var base = here.querySelector("input[name=base_version]");
       if (base && !here.hasAttribute("data-unsaved")) { base.value = String(copy.base || 0); }
       local.put(part, copy);
-      text.focus();
+      if (rich(here)) { window.BaocaoRich.editor(here).commands.focus(); } else { text.focus(); }
       htmx.ajax("POST", here.getAttribute("hx-post"), { source: here });
     });
     box.querySelector("[data-drop]").addEventListener("click", function () {

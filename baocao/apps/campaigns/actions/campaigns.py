@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from baocao.apps.audit.log import record
+from baocao.apps.campaigns import live_rollup
 from baocao.apps.campaigns.actions.errors import CLOSED, ActionError, NotAllowed
 from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report
 from baocao.apps.campaigns.permissions import can_open_campaign
@@ -89,9 +90,10 @@ def open_campaign(
             )
     except IntegrityError:
         raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.') from None
-    Report.objects.bulk_create(
+    reports = Report.objects.bulk_create(
         [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
     )
+    live_rollup.apply_reports_added(campaign, reports)
     record(
         actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
     )
@@ -104,7 +106,10 @@ def add_units(campaign: Campaign, root_unit: Unit, actor: Any) -> int:
     """Units added to the tree after the campaign opened get their report: every unit of the
     campaign's kinds under `root_unit` (within the campaign's root) that has none. Returns how
     many were added; running it again adds nothing. A unit moved or removed from the tree
-    keeps its report and history (reports hold their unit)."""
+    keeps its report and history (reports hold their unit).
+
+    The live roll-up (`live_rollup`) counts the new reports (drafts without figures) in every
+    unit above them, in this transaction: nothing else of it changes, so no rebuild is needed."""
     if not can_open_campaign(actor, campaign.root_unit):
         raise NotAllowed(
             "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được thêm đơn vị vào đợt "
@@ -118,9 +123,10 @@ def add_units(campaign: Campaign, root_unit: Unit, actor: Any) -> int:
             f"{root_unit.name} không thuộc {locked.root_unit.name}, đơn vị chủ trì của đợt báo cáo."
         )
     missing = list(units_without_report(locked, root_unit).values_list("pk", flat=True))
-    Report.objects.bulk_create(
+    reports = Report.objects.bulk_create(
         [Report(campaign=locked, unit_id=unit_id) for unit_id in missing], batch_size=1000
     )
+    live_rollup.apply_reports_added(locked, reports)
     if missing:
         record(actor, "campaign.add_units", locked, root=root_unit.code, reports=len(missing))
         notify.campaign_opened(locked, missing, actor)

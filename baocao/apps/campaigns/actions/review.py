@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from baocao.apps.audit.log import record
+from baocao.apps.campaigns import live_rollup
 from baocao.apps.campaigns.actions.errors import STALE, ActionError, NotAllowed, StaleReport
 from baocao.apps.campaigns.actions.locks import (
     check_open,
@@ -176,6 +177,7 @@ def _change_status(
         reason=reason,
         section_comments=comments or {},
     )
+    live_rollup.apply_status_change(locked, locked.status, to_status)
     # The caller's instance follows, as Django's own save() would leave it.
     for target in {id(report): report, id(locked): locked}.values():
         target.status, target.version = to_status, locked.version + 1

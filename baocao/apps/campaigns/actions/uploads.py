@@ -133,13 +133,16 @@ def store_upload(
 @dataclass
 class UploadChoices:
     """What the writer chose on the preview: sections and figures ("code:year") to import, a
-    section (or SKIP) for each unplaced piece, and what the page showed as current."""
+    section (or SKIP) for each unplaced piece, the figures read from sentences that they
+    accepted (by their place in the file's `proposals`), and what the page showed as
+    current."""
 
     sections: set[str] = field(default_factory=set)
     values: set[str] = field(default_factory=set)
     places: dict[int, str] = field(default_factory=dict)
     bases: dict[str, int] = field(default_factory=dict)  # section id -> version shown
     was: dict[str, str] = field(default_factory=dict)  # "code:year" -> figure shown
+    proposals: set[int] = field(default_factory=set)  # accepted figures read from sentences
 
 
 @dataclass
@@ -147,12 +150,14 @@ class Applied:
     sections: dict[str, int] = field(default_factory=dict)  # saved: section id -> version
     values: dict[str, str] = field(default_factory=dict)  # saved: "code:year" -> raw
     places: dict[int, str] = field(default_factory=dict)  # placed content -> section or SKIP
+    proposals: dict[int, str] = field(default_factory=dict)  # saved: proposal -> raw
     conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
     value_conflicts: dict[str, str] = field(default_factory=dict)
+    proposal_conflicts: dict[int, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        return not self.conflicts and not self.value_conflicts
+        return not self.conflicts and not self.value_conflicts and not self.proposal_conflicts
 
 
 @transaction.atomic
@@ -172,6 +177,11 @@ def confirm_upload(report: Report, upload: Upload, choices: UploadChoices, actor
         **outcome.get("places", {}),
         **{str(k): v for k, v in applied.places.items()},
     }
+    if applied.proposals or outcome.get("proposals"):
+        outcome["proposals"] = {
+            **outcome.get("proposals", {}),
+            **{str(k): v for k, v in applied.proposals.items()},
+        }
     locked.outcome = outcome
     fields = ["outcome"]
     if applied.complete:
@@ -190,6 +200,7 @@ def confirm_upload(report: Report, upload: Upload, choices: UploadChoices, actor
         filename=upload.filename,
         sections=sorted(applied.sections),
         values=sorted(applied.values),
+        proposals=sorted(applied.proposals),
         complete=applied.complete,
     )
     return applied
@@ -342,4 +353,47 @@ def _apply(report: Report, upload: Upload, choices: UploadChoices, actor: Any) -
             applied.value_conflicts[key] = error.message
             continue
         applied.values[key] = saved.raw
+    _apply_proposals(report, upload, choices, actor, stored, applied)
     return applied
+
+
+def _apply_proposals(
+    report: Report,
+    upload: Upload,
+    choices: UploadChoices,
+    actor: Any,
+    stored: dict,
+    applied: Applied,
+) -> None:
+    """The figures read from sentences that the writer accepted, each saved like a table
+    figure (`save_indicator`) unless the same figure was taken from a table meanwhile or was
+    changed since the preview; none is ever saved without being ticked."""
+    proposals = (upload.result or {}).get("proposals") or []
+    done = {int(k) for k in (upload.outcome or {}).get("proposals", {})}
+    for index in sorted(choices.proposals):
+        if not 0 <= index < len(proposals) or index in done:
+            continue
+        proposal = proposals[index]
+        code, year = str(proposal.get("code", "")), proposal.get("year")
+        value = decimal_of(proposal.get("value"))
+        if value is None or not isinstance(year, int):
+            continue
+        key = f"{code}:{year}"
+        if key in applied.values:
+            continue  # the table's figure, ticked too, went in
+        now = stored.get((code, year))
+        if (now.raw if now else "") != choices.was.get(key, ""):
+            applied.proposal_conflicts[index] = _(
+                "Số liệu này vừa được sửa thành “%(raw)s” sau khi bạn mở trang xem trước; chưa "
+                "ghi đè."
+            ) % {"raw": now.raw if now else ""}
+            continue
+        try:
+            saved = save_indicator(report, code, year, format_number(value), actor)
+        except NotAllowed:
+            raise
+        except InputError as error:
+            applied.proposal_conflicts[index] = error.message
+            continue
+        applied.proposals[index] = saved.raw
+        applied.values[key] = saved.raw

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from baocao.apps.audit.log import record
+from baocao.apps.campaigns import live_rollup
 from baocao.apps.campaigns.actions.errors import ActionError
 from baocao.apps.campaigns.actions.locks import check_section, lock_editable
 from baocao.apps.campaigns.models import (
@@ -70,7 +71,7 @@ def save_section(
 ) -> SaveResult:
     """Save a section's text if nobody saved it since `base_version` (0: never saved).
 
-    The text is sanitised (paragraphs and lists only) and NFC-normalised; saving the text
+    The text is sanitised (`richtext.clean_section_text`) and NFC-normalised; saving the text
     already stored changes nothing. After a conflict the editor shows both texts and saves the
     merge with base_version=conflict.their_version (note: e.g. "Gộp sau khi trùng sửa").
     """
@@ -219,6 +220,7 @@ def save_indicator(
     if not raw:
         if existing is not None:
             existing.delete()
+            live_rollup.apply_figure_change(locked, code, year, existing.value, None)
             IndicatorChange.objects.create(
                 report=locked, code=code, year=year, value=None, raw="", changed_by=actor
             )
@@ -233,6 +235,7 @@ def save_indicator(
         year=year,
         defaults={"value": value, "raw": raw, "updated_by": actor},
     )
+    live_rollup.apply_figure_change(locked, code, year, existing and existing.value, value)
     IndicatorChange.objects.create(
         report=locked, code=code, year=year, value=value, raw=raw, changed_by=actor
     )

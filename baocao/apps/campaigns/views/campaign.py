@@ -27,6 +27,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baocao.apps.campaigns import actions, charts, dashboard
@@ -238,9 +239,9 @@ def campaign_detail(request, slug: str):
 
 
 MATRIX_CELLS = {
-    "filled": ("✓", "đã viết"),
-    "empty": ("·", "còn trống"),
-    "comment": ("!", "có nhận xét"),
+    "filled": ("✓", gettext_noop("đã viết")),
+    "empty": ("·", gettext_noop("còn trống")),
+    "comment": ("!", gettext_noop("có nhận xét")),
 }
 
 
@@ -320,6 +321,7 @@ def _charts(board: dashboard.Dashboard) -> dict[str, str]:
         total=progress.total,
         deadline=progress.deadline,
         today=progress.today,
+        deadline_label=_("Hạn"),
         title=_("Số báo cáo đã gửi theo ngày"),
         desc=_(
             "Đường tăng dần: số đơn vị đã gửi báo cáo (ít nhất một lần) đến cuối mỗi ngày, "
@@ -363,6 +365,7 @@ def _charts(board: dashboard.Dashboard) -> dict[str, str]:
             for pair in summary.pairs
         ],
         years=(summary.baseline_year, summary.current_year),
+        no_figure=_("chưa có số liệu"),
         title=_("Chỉ tiêu chính năm %(base)d và năm %(now)d")
         % {"base": summary.baseline_year, "now": summary.current_year},
         desc="; ".join(
@@ -374,11 +377,15 @@ def _charts(board: dashboard.Dashboard) -> dict[str, str]:
     return {"progress": progress_svg, "kinds": kinds_svg, "indicators": pairs_svg}
 
 
-SHORT_NAMES = {"members": "Đoàn viên", "workers": "CNVCLĐ", "grassroots_unions": "CĐCS"}
+SHORT_NAMES = {
+    "members": pgettext_lazy("chart", "Đoàn viên"),
+    "workers": pgettext_lazy("chart", "CNVCLĐ"),
+    "grassroots_unions": pgettext_lazy("chart", "CĐCS"),
+}
 
 
 def _short_name(code: str, name: str) -> str:
-    return SHORT_NAMES.get(code, name[:20])
+    return str(SHORT_NAMES[code]) if code in SHORT_NAMES else name[:20]
 
 
 # --- export -----------------------------------------------------------------------------------

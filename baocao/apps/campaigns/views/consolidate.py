@@ -70,7 +70,7 @@ from baocao.apps.campaigns.permissions import (
 )
 from baocao.apps.campaigns.views.common import dom_keys, forbidden, load_report, placed_sections
 from baocao.apps.campaigns.views.report import SAVED_EVENT, Block
-from baocao.apps.orgs.display import KIND_ORDER, KIND_SHORT
+from baocao.apps.orgs.display import KIND_ORDER, kind_short
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.apps.orgs.people import display_name
 from baocao.apps.outlines.display import SectionView, outline_view, section_anchor
@@ -402,7 +402,7 @@ def passages_page(
         Passage(
             pk=row.pk,
             unit=row.report.unit,
-            kind=KIND_SHORT.get(row.report.unit.kind, row.report.unit.kind),
+            kind=kind_short(row.report.unit.kind),
             status=row.report.status,
             status_text=ReportStatus(row.report.status).label,
             text=clean_section_text(row.text),
@@ -608,7 +608,7 @@ def workspace_context(
             _workspace_url(report, filters, page=filters.page + 1) if filters.page < pages else ""
         ),
         "kind_choices": [
-            (kind, KIND_SHORT[kind], kind_counts[kind])
+            (kind, kind_short(kind), kind_counts[kind])
             for kind in KIND_ORDER
             if kind in kind_counts
         ],

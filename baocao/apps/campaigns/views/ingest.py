@@ -84,6 +84,8 @@ TOO_BIG = gettext_lazy(
 LOOSE_PAGE = 50
 # The numbers of unplaced paragraphs a message lists before it says "..." instead.
 LISTED_NUMBERS = 20
+# Figures read from sentences kept with an upload (a report states a few dozen at most).
+MAX_PROPOSALS = 300
 
 # How sure the match of a section's heading is: 1 when number and title agree.
 HIGH, MEDIUM = 0.85, 0.6
@@ -214,6 +216,7 @@ def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
             for code, by_year in result.indicators.items()
         },
         "value_notes": [asdict(note) for note in result.value_notes],
+        "proposals": [proposal.to_json() for proposal in result.proposals[:MAX_PROPOSALS]],
         "unassigned": list(result.unassigned),
         "warnings": list(result.warnings),
         "front_matter": list(result.front_matter)[:60],
@@ -361,6 +364,35 @@ class ValueRow:
 
 
 @dataclass
+class ProposalRow:
+    """A figure read from a sentence of the file: offered, never ticked by the page itself."""
+
+    index: int  # its place in the upload's proposals (the form's value)
+    dom: str
+    key: str  # "code:year"
+    name: str
+    unit: str
+    year: int
+    found: str  # the value in the catalogue's unit, as the report prints it
+    written: str  # as the sentence writes it ("2.200.000 đồng")
+    sentence: str
+    level: str  # high, medium, low: how sure the reading is
+    note: str = ""
+    section: str = ""  # the section the sentence was placed in
+    current: str = ""
+    importable: bool = True
+    reason: str = ""
+    same: bool = False
+    checked: bool = False
+    done: bool = False
+    conflict: str = ""
+
+    @property
+    def level_label(self) -> str:
+        return str(CONFIDENCE_LABELS.get(self.level, ""))
+
+
+@dataclass
 class Loose:
     """A piece of content the ingest could not place: the writer chooses where it goes."""
 
@@ -383,12 +415,14 @@ class Posted(UploadChoices):
     errors: list[str] = field(default_factory=list)
     conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
     value_conflicts: dict[str, str] = field(default_factory=dict)
+    proposal_conflicts: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def from_post(cls, post) -> Posted:
         posted = cls(
             sections=set(post.getlist("section")),
             values=set(post.getlist("value")),
+            proposals={int(v) for v in post.getlist("proposal") if v.isdigit() and len(v) < 6},
             rest=post.get("place_rest", ""),
             page=loose_page(post.get("doan")),
             other_unit=post.get("other_unit") == "1",
@@ -496,7 +530,9 @@ def preview_context(
             )
         (sections if row.found else missing).append(row)
 
-    values = _value_rows(report, data, done_values, posted)
+    figures = report_figures(report)
+    values = _value_rows(report, data, done_values, posted, figures)
+    proposals = _proposal_rows(report, data, outcome, posted, labels, figures)
     section_choices = [
         (section.id, labels.get(section.id, ("", section.label))[1])
         for section, _ in outline.walk()
@@ -546,6 +582,7 @@ def preview_context(
         "merged": [row for row in missing if row.merged],
         "missing_count": len(missing),
         "values": values,
+        "proposals": proposals,
         "loose": loose,
         "loose_open": [item for item in loose if not item.done],
         "loose_page": {
@@ -575,12 +612,14 @@ def preview_context(
         "errors": posted.errors if posted else [],
         "conflicted": [row for row in sections if row.conflict]
         + [row for row in missing if row.conflict],
-        "value_conflicts": [row for row in values if row.conflict],
+        "value_conflicts": [row for row in values if row.conflict]
+        + [row for row in proposals if row.conflict],
         "bases": [(row.id, row.version) for row in sections + missing],
         "counts": {
             "sections": len(sections),
             "total": len(sections) + len(missing),
             "values": sum(1 for row in values if row.found),
+            "proposals": len(proposals),
             "loose": len(unassigned),
         },
         "file_url": report_part_url("upload_file", report, upload.pk),
@@ -593,7 +632,11 @@ def preview_context(
 
 
 def _value_rows(
-    report: Report, data: dict[str, Any], done: set[str], posted: Posted | None
+    report: Report,
+    data: dict[str, Any],
+    done: set[str],
+    posted: Posted | None,
+    figures: dict | None = None,
 ) -> list[ValueRow]:
     campaign = report.campaign
     catalogue = campaign.catalogue
@@ -601,7 +644,8 @@ def _value_rows(
     notes: dict[str, list[dict[str, str]]] = {}
     for note in data.get("value_notes") or []:
         notes.setdefault(f"{note.get('code')}:{note.get('year')}", []).append(note)
-    current = {f"{code}:{year}": value for (code, year), value in report_figures(report).items()}
+    figures = report_figures(report) if figures is None else figures
+    current = {f"{code}:{year}": value for (code, year), value in figures.items()}
     keys: list[tuple[str, int]] = []
     for code, by_year in found.items():
         keys.extend((code, int(year)) for year in by_year)
@@ -650,6 +694,62 @@ def _value_rows(
             row.checked = row.importable and not row.same and not row.done and not warned
         if row.conflict:
             row.checked = False
+        rows.append(row)
+    return rows
+
+
+def _proposal_rows(
+    report: Report,
+    data: dict[str, Any],
+    outcome: dict[str, Any],
+    posted: Posted | None,
+    labels: dict[str, tuple[str, str]],
+    figures: dict,
+) -> list[ProposalRow]:
+    """The figures read from the file's sentences, each with its sentence: unticked unless
+    the writer ticked it (a refused confirm shows their choice again)."""
+    campaign = report.campaign
+    catalogue = campaign.catalogue
+    current = {f"{code}:{year}": value for (code, year), value in figures.items()}
+    done = {int(k) for k in (outcome.get("proposals") or {})}
+    rows = []
+    for index, proposal in enumerate((data.get("proposals") or [])[:MAX_PROPOSALS]):
+        code, year = str(proposal.get("code", "")), proposal.get("year")
+        if not isinstance(year, int):
+            continue
+        indicator = catalogue.by_code.get(code)
+        key = f"{code}:{year}"
+        value = decimal_of(proposal.get("value"))
+        stored = current.get(key)
+        confidence = proposal.get("confidence")
+        row = ProposalRow(
+            index=index,
+            dom=f"d{index}",
+            key=key,
+            name=indicator.name if indicator else code,
+            unit=indicator.unit if indicator else "",
+            year=year,
+            found=format_number(value) if value is not None else "",
+            written=str(proposal.get("written", "")),
+            sentence=str(proposal.get("sentence", "")),
+            level=_level(confidence if isinstance(confidence, int | float) else None),
+            note=str(proposal.get("note") or ""),
+            section=labels.get(str(proposal.get("section") or ""), ("", ""))[1],
+            current=stored.raw if stored else "",
+            done=index in done,
+        )
+        if indicator is None:
+            row.importable, row.reason = False, _("Đề cương không có chỉ tiêu này.")
+        elif indicator.derived:
+            row.importable, row.reason = False, _("Được tính tự động từ các chỉ tiêu khác.")
+        elif year not in campaign.years:
+            row.importable, row.reason = False, _("Đợt báo cáo không có năm này.")
+        elif value is None:
+            row.importable, row.reason = False, _("Không đọc được số liệu.")
+        row.same = value is not None and stored is not None and stored.value == value
+        if posted is not None:
+            row.conflict = posted.proposal_conflicts.get(index, "")
+            row.checked = index in posted.proposals and not row.conflict
         rows.append(row)
     return rows
 
@@ -711,6 +811,35 @@ def _check_choices(report: Report, upload: Upload, posted: Posted) -> list[str]:
                 + (", …" if len(missing) > LISTED_NUMBERS else ""),
             }
         )
+    chosen: dict[str, set[str]] = {}
+    for key in posted.values:
+        code, _sep, year = key.rpartition(":")
+        found = ((data.get("indicators") or {}).get(code) or {}).get(year)
+        if found is not None:
+            chosen.setdefault(key, set()).add(str(found))
+    proposals = data.get("proposals") or []
+    for index in posted.proposals:
+        if 0 <= index < len(proposals):
+            proposal = proposals[index]
+            key = f"{proposal.get('code')}:{proposal.get('year')}"
+            chosen.setdefault(key, set()).add(str(proposal.get("value")))
+    twice = sorted(key for key, found in chosen.items() if len(found) > 1)
+    if twice:
+        names = {
+            indicator.code: indicator.name for indicator in report.campaign.catalogue.indicators
+        }
+        errors.append(
+            _(
+                "Có số liệu được chọn hai lần với hai số khác nhau (%(names)s): hãy chỉ đánh dấu "
+                "một số cho mỗi chỉ tiêu và năm."
+            )
+            % {
+                "names": "; ".join(
+                    f"{names.get(key.rpartition(':')[0], key)}, năm {key.rpartition(':')[2]}"
+                    for key in twice
+                )
+            }
+        )
     if wrong_unit(report, data) is not None and not posted.other_unit:
         errors.append(
             _(
@@ -757,11 +886,12 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
         "sections": len(applied.sections),
         "values": len(applied.values),
     }
-    if applied.conflicts or applied.value_conflicts:
+    if applied.conflicts or applied.value_conflicts or applied.proposal_conflicts:
         labels = section_labels(report.campaign.outline_tree)
         names = "; ".join(f"“{labels.get(sid, ('', sid))[1]}”" for sid in applied.conflicts)
         posted.conflicts = applied.conflicts
         posted.value_conflicts = applied.value_conflicts
+        posted.proposal_conflicts = applied.proposal_conflicts
         if applied.conflicts:
             posted.errors.append(
                 _(
@@ -771,15 +901,16 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
                 )
                 % {"count": len(applied.conflicts), "names": names}
             )
-        if applied.value_conflicts:
+        if applied.value_conflicts or applied.proposal_conflicts:
             posted.errors.append(
                 _("Có %(count)d số liệu chưa nhập; xem lời nhắn ở từng số liệu bên dưới.")
-                % {"count": len(applied.value_conflicts)}
+                % {"count": len(applied.value_conflicts) + len(applied.proposal_conflicts)}
             )
         if applied.sections or applied.values:
             messages.success(request, saved)
         posted.sections -= set(applied.sections) | set(applied.conflicts)
         posted.values -= set(applied.values) | set(applied.value_conflicts)
+        posted.proposals -= set(applied.proposals)
         return _render_preview(request, report, upload, posted, status=409)
     messages.success(
         request,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -491,6 +492,8 @@ def report_context(request, report: Report, state: PageState | None = None) -> d
         "parent": report.unit.parent,
         # Names the copies report.js keeps on this device of what this user typed here.
         "local_key": f"{user.pk}:{report.pk}",
+        # The rich-text editor over each section's textarea (report-editor.js).
+        "rich_editor": settings.BAOCAO_RICH_EDITOR,
     }
 
 
@@ -620,6 +623,12 @@ def _conflict_response(
 def section_save(request, report: Report, section_id: str) -> HttpResponse:
     section_id = checked_section(report, section_id)
     typed = request.POST.get("text", "")
+    # "html": the rich-text editor's HTML (sanitised by save_section like any text); else
+    # the textarea's plain lines, where every "<" is text.
+    rich = request.POST.get("format") == "html"
+    stored_form = typed if rich else from_plain_lines(typed)
+    if rich:  # what the plain-text panels (conflict, a refused save) show of it
+        typed = editable_lines(clean_section_text(typed))
     choice = request.POST.get("choice", "")
     try:
         base_version = int(request.POST.get("base_version") or 0)
@@ -638,7 +647,7 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
     note = {"mine": NOTE_MINE, "merge": NOTE_MERGE}.get(choice, "")
     try:
         result = actions.save_section(
-            report, section_id, from_plain_lines(typed), base_version, request.user, note=note
+            report, section_id, stored_form, base_version, request.user, note=note
         )
     except actions.NotAllowed as error:
         if request.htmx:

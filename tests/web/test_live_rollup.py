@@ -1,0 +1,259 @@
+"""The live roll-ups (`live_rollup`) follow every write: after any sequence of figure saves,
+submits, returns, accepts, reopens, unit moves and units added, every unit's live figures and
+counts equal a rebuild from the rows and the roll-up computed from scratch
+(`consolidation.subtree_figures`), in both counting modes, on whichever database the suite runs.
+"""
+
+import contextlib
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from typer.testing import CliRunner
+
+from baocao.apps.campaigns import actions, live_rollup
+from baocao.apps.campaigns.consolidation import subtree_figures
+from baocao.apps.campaigns.models import LiveCount, LiveFigure, Report, ReportStatus
+from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.cli import app
+
+from .campaign_scenario import nq20_document
+
+pytestmark = pytest.mark.django_db
+
+# average_income is not summed; union_houses_value has decimals.
+CODES = ("workers", "members", "union_houses_value", "average_income")
+VALUES = {
+    "workers": st.sampled_from(["", "60", "75", "100"]),
+    "members": st.sampled_from(["", "0", "10", "25", "50"]),  # never above the workers
+    "union_houses_value": st.sampled_from(["", "0", "12,5", "0,1", "3"]),
+    "average_income": st.sampled_from(["", "5.000.000"]),
+}
+KINDS = [UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.GRASSROOTS]
+
+
+def build_tree() -> dict[str, Unit]:
+    """Nation > province > two districts and a sector union (no report: not a campaign kind)
+    > grassroots unions."""
+    units: dict[str, Unit] = {}
+
+    def add(code, kind, parent=None):
+        units[code] = Unit.objects.create(
+            code=code, name=code, kind=kind, parent=units[parent] if parent else None
+        )
+
+    add("N", UnitKind.NATIONAL)
+    add("P", UnitKind.PROVINCE, "N")
+    add("D1", UnitKind.DISTRICT, "P")
+    add("D2", UnitKind.DISTRICT, "P")
+    add("S", UnitKind.SECTOR, "P")
+    add("G11", UnitKind.GRASSROOTS, "D1")
+    add("G12", UnitKind.GRASSROOTS, "D1")
+    add("G21", UnitKind.GRASSROOTS, "D2")
+    add("G31", UnitKind.GRASSROOTS, "S")
+    return units
+
+
+def open_campaign(units, admin):
+    return actions.open_campaign(
+        nq20_document(),
+        units["P"],
+        kinds=KINDS,
+        deadline=datetime.date(2017, 10, 30),
+        actor=admin,
+        name="Thử tổng hợp tức thời",
+        slug="tuc-thoi",
+        baseline_year=2008,
+        current_year=2017,
+    )
+
+
+def live_state(campaign):
+    """The live rows that say something (a row left empty by a change is as good as none)."""
+    figures = {}
+    for row in LiveFigure.objects.filter(campaign=campaign):
+        if row.own is None and row.children_count == 0:
+            assert row.value is None and row.children_sum == 0, row
+            continue
+        key = (row.unit_id, row.include_submitted, row.code, row.year)
+        figures[key] = (row.own, row.children_sum, row.children_count, row.value)
+    counts = {
+        row["unit_id"]: row
+        for row in LiveCount.objects.filter(campaign=campaign).values(
+            "unit_id", *live_rollup.STATES
+        )
+        if any(row[state] for state in live_rollup.STATES)
+    }
+    return figures, counts
+
+
+def check_everything(campaign):
+    """Live == rebuild == the roll-up from scratch, for every unit and both modes. A unit's
+    roll-up depends on its subtree only, so the roll-up of the whole tree (from the nation)
+    gives every unit's reference figures, counts and differences in one go."""
+    top = Unit.objects.get(code="N")
+    for mode in live_rollup.MODES:
+        reference = subtree_figures(campaign, top, include_submitted=mode, engine="python")
+        for unit in Unit.objects.all():
+            assert live_rollup.figures(campaign, unit, mode) == reference.figures(unit), (
+                unit.path,
+                mode,
+            )
+            done, expected = live_rollup.counted(campaign, unit, mode)
+            assert expected == reference.rollup.expected.get(unit.path, 0), unit.path
+            assert done == reference.rollup.counted.get(unit.path, 0), (unit.path, mode)
+            below = [d for d in reference.rollup.differences if d.path.startswith(unit.path)]
+            assert live_rollup.differences(campaign, unit, mode) == below, unit.path
+        if live_rollup.figures(campaign, top, mode):
+            SEEN[mode] += 1
+    before = live_state(campaign)
+    live_rollup.rebuild(campaign)
+    assert live_state(campaign) == before
+
+
+SEEN = {False: 0, True: 0}  # checks that found figures at the top: the examples reach them
+
+
+class LiveRollupMachine(RuleBasedStateMachine):
+    admin = None  # set by the test: made once, outside the examples' savepoints
+
+    def __init__(self):
+        super().__init__()
+        self.savepoint = transaction.savepoint_create()
+        self.units = build_tree()
+        self.campaign = open_campaign(self.units, self.admin)
+        self.added = 0
+
+    def teardown(self):
+        transaction.savepoint_rollback(self.savepoint)
+
+    def report(self, number: int) -> Report | None:
+        reports = list(
+            Report.objects.filter(campaign=self.campaign).select_related("unit").order_by("pk")
+        )
+        return reports[number % len(reports)]
+
+    @rule(
+        number=st.integers(0, 20),
+        code=st.sampled_from(CODES),
+        year=st.sampled_from([2008, 2017]),
+        data=st.data(),
+    )
+    def save(self, number, code, year, data):
+        report = self.report(number)
+        typed = data.draw(VALUES[code])
+        try:
+            actions.save_indicator(report, code, year, typed, self.admin)
+        except actions.ActionError:
+            assert report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @rule(number=st.integers(0, 20))
+    def submit(self, number):
+        report = self.report(number)
+        with contextlib.suppress(actions.ActionError):
+            actions.submit(report, self.admin, report.version)
+
+    @rule(number=st.integers(0, 20))
+    def accept(self, number):
+        report = self.report(number)
+        with contextlib.suppress(actions.ActionError):
+            actions.accept(report, self.admin, report.version)
+
+    @rule(number=st.integers(0, 20))
+    def return_report(self, number):
+        report = self.report(number)
+        with contextlib.suppress(actions.ActionError):
+            actions.return_report(report, self.admin, "Sửa lại", expected_version=report.version)
+
+    @rule(number=st.integers(0, 20))
+    def reopen(self, number):
+        report = self.report(number)
+        with contextlib.suppress(actions.ActionError):
+            actions.reopen(report, self.admin, "Mở lại", expected_version=report.version)
+
+    @rule(
+        code=st.sampled_from(["G11", "G12", "G21", "G31", "D2"]),
+        to=st.sampled_from(["P", "D1", "D2", "S"]),
+    )
+    def move(self, code, to):
+        unit = Unit.objects.get(code=code)
+        parent = Unit.objects.get(code=to)
+        if parent.is_within(unit) or unit.parent_id == parent.pk:
+            return
+        unit.parent = parent
+        unit.save()
+
+    @rule(under=st.sampled_from(["D1", "D2", "S", "G11"]))
+    def add_unit(self, under):
+        self.added += 1
+        Unit.objects.create(
+            code=f"NEW{self.added}",
+            name="Mới",
+            kind=UnitKind.GRASSROOTS,
+            parent=Unit.objects.get(code=under),
+        )
+        assert actions.add_units(self.campaign, self.units["P"], self.admin) == 1
+
+    @invariant()
+    def live_equals_rebuild_equals_rollup(self):
+        check_everything(self.campaign)
+
+
+def test_live_roll_ups_follow_every_change(django_user_model):
+    nq20_document()  # installed once, outside the examples
+    LiveRollupMachine.admin = django_user_model.objects.create_superuser("quantri", password="x")
+    run_state_machine_as_test(
+        LiveRollupMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+    assert SEEN[False] and SEEN[True], SEEN  # accepted and submitted figures were rolled up
+
+
+def test_a_district_standing_on_its_own_figure_and_the_cli_rebuild(django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri", password="x")
+    units = build_tree()
+    campaign = open_campaign(units, admin)
+
+    def settle(code, figures, *, accept=True):
+        report = Report.objects.get(campaign=campaign, unit=units[code])
+        for key, typed in figures.items():
+            actions.save_indicator(report, key, 2017, typed, admin)
+        actions.submit(report, admin, report.version)
+        if accept:
+            report.refresh_from_db()
+            actions.accept(report, admin, report.version)
+
+    settle("G11", {"workers": "100", "members": "40"})
+    settle("G12", {"workers": "90", "members": "30"})
+    settle("G21", {"workers": "50", "members": "20"}, accept=False)
+    assert live_rollup.figures(campaign, units["P"])["members"] == {2017: Decimal(70)}
+    assert live_rollup.figures(campaign, units["P"], True)["members"] == {2017: Decimal(90)}
+    settle("D1", {"members": "75"})  # the district's own total wins over its CĐCS' 70
+    assert live_rollup.figures(campaign, units["P"])["members"] == {2017: Decimal(75)}
+    assert live_rollup.figures(campaign, units["P"])["workers"] == {2017: Decimal(190)}
+    rate = live_rollup.figures(campaign, units["D1"])["unionisation_rate"][2017]
+    assert round(rate, 2) == Decimal("39.47")  # 75 / 190, a ratio of the sums
+    [difference] = live_rollup.differences(campaign, units["P"])
+    assert (difference.path, difference.reported, difference.children_sum) == (
+        units["D1"].path,
+        Decimal(75),
+        Decimal(70),
+    )
+    assert live_rollup.counted(campaign, units["P"]) == (3, 7)
+
+    LiveFigure.objects.filter(campaign=campaign).update(value=Decimal(1))  # drifted
+    result = CliRunner().invoke(app, ["rollup", "rebuild", "--campaign", "tuc-thoi"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tính lại 1 đợt" in result.output
+    check_everything(campaign)
+    result = CliRunner().invoke(app, ["rollup", "rebuild", "--campaign", "khong-co"])
+    assert result.exit_code == 1 and "Không có đợt báo cáo" in result.output
