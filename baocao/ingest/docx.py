@@ -6,12 +6,18 @@ The document is read by `baocao.docx_in` into paragraphs and tables, then:
    set apart (kept in `front_matter`, never taken for text);
 2. the outline's own guidance and prompts, which the template prints in grey italics to be
    written over, are recognised by their words and left out (kept in `guidance`);
-3. headings are found by `headings.align` (numbering and title words, in outline order);
+3. headings are found by `headings.align`: numbering and title words in outline order first,
+   then what the order left over (sections written out of order, headings in the unit's own
+   words placed by their number under their parent or by what the text under them is about);
+   a number alone on its line ("II.") takes the title on the next line;
 4. everything between two headings is that section's text: paragraphs, bullet lists, tables;
-   a table whose rows name indicators and whose columns name the campaign years gives values
-   instead (`values.read_table`);
+   a table whose rows (or, turned over, columns) name indicators and whose columns (rows)
+   name the campaign years gives values instead (`values.read_table`); a table that names
+   indicators in too few rows stays text, and says so;
 5. what could not be placed (text before the first heading, under a heading of the unit's own,
-   rows of a figures table that name no indicator) goes to `unassigned`; nothing is dropped.
+   rows of a figures table that are not understood) goes to `unassigned`; nothing is dropped;
+6. the figures the sentences state are proposed (`prose`), each with its sentence: kept in
+   `proposals`, apart from the table figures, for a person to accept.
 """
 
 from __future__ import annotations

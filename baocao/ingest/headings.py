@@ -12,6 +12,17 @@ such spans are scored as one more kind of key. A second pass knows at which dept
 outline each form of heading (bold capitals, "1.", Heading 2 ...) was matched in the first,
 and lets that decide close calls.
 
+The order is a strong hint, not a law: reports write sections out of order ("4.4" before
+"4.3", "I.2" before "I.1"), renumber them in the order written, or word them their own way.
+What the ordered alignment leaves over is looked at again (`align`): between two matched
+headings, heading-like lines are aligned once more with a lower threshold, their number
+counting when it gives the section's place under its parent ("1." right under "II." is II.1);
+a line that clearly fits a section nobody took, under the sections open where it stands, is
+that section though out of order; a numbered line left over takes the section left under its
+parent. Besides its words, a heading is judged by what the text under it is about
+(`Profiles`: each section's title, guidance, prompts and indicators), so "Về đoàn viên và
+người lao động" followed by members and income is II.1, not 4.1.
+
 Titles are compared word by word, folded (no diacritics, lower case): how much of the heading
 is the section's title (precision) matters most, because headings are shortened far more often
 than they are padded; each word of the file is first mapped to the outline's closest word, so a
@@ -66,7 +77,7 @@ CONTENT_FLOOR, CONTENT_WEIGHT = 0.25, 0.25
 # bonus for a number that gives the section's place.
 REPAIR_MARGIN = 0.1
 GAP_THRESHOLD = 0.4
-LEFTOVER_THRESHOLD, LEFTOVER_MARGIN = 0.3, 0.05
+LEFTOVER_THRESHOLD, LEFTOVER_MARGIN = 0.15, 0.05
 GAP_EVIDENCE = 0.12
 CROSS_DEPTH_EVIDENCE = 0.1
 _PLACE_BONUS = 0.15
@@ -537,8 +548,10 @@ def _fill_gaps(
             for i in gap
         ]
         rows = {j: [gap_value(i, key) for key in gap_keys] for j, i in enumerate(gap)}
-        for j, key, fit in _align(local, gap_keys, len(keys), rows.__getitem__):
-            added.append((gap[j], key, fit))
+        # Numbered from the gap's start: jumping over sections costs from there.
+        local_keys = [replace(key, index=n) for n, key in enumerate(gap_keys)]
+        for j, key, fit in _align(local, local_keys, len(local_keys), rows.__getitem__):
+            added.append((gap[j], gap_keys[key.index], fit))
     return sorted(pairs + added, key=lambda pair: pair[0])
 
 

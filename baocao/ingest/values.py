@@ -73,6 +73,8 @@ _NOT_INDICATORS = frozenset(
         "ket qua",
     }
 )
+# A column's own header that says only "the total" of the merged header above it.
+_TOTALS = frozenset({"", "tong so", "tong", "tong cong", "cong", "so luong", "so", "chung"})
 _STOPWORDS = frozenset({"cac", "nhung", "cua", "va", "duoc", "da", "la", "cho", "voi", "tai"})
 _NO_FIGURE = frozenset({"-", "–", "—", "x", "...", "…", "../..", "./.", "_"})
 _NOT_AVAILABLE = re.compile(
@@ -529,6 +531,7 @@ def _read_by_rows(
             "rồi nộp lại, hoặc nhập số liệu bằng tay."
         )
         return reading
+    empty: set[str] = set()  # codes whose row so far held no figure
     for r in data_rows:
         row = grid[r]
         if r not in labels:
@@ -543,6 +546,8 @@ def _read_by_rows(
             continue
         label_column, code = labels[r]
         indicator = matcher.by_code(code)
+        if code in reading.codes and code in empty:
+            reading.codes.remove(code)  # the row before only named a group ("A. ĐOÀN VIÊN")
         if code in reading.codes:
             shown = _row_text(row, r, merged)
             reading.unmatched_rows.append(shown)
@@ -560,11 +565,16 @@ def _read_by_rows(
             else ""
         )
         unit = _unit_of(_text(row[label_column]), unit_cell)
+        read_before = (len(reading.notes), sum(len(v) for v in reading.values.values()))
         for year, column in columns.items():
             if column >= len(row) or column == label_column:
                 continue
             _read_cell(reading, row[column], (r, column) in merged, indicator, year, locale,
                        where, unit)  # fmt: skip
+        if (len(reading.notes), sum(len(v) for v in reading.values.values())) == read_before:
+            empty.add(code)
+        else:
+            empty.discard(code)
     return reading
 
 
@@ -633,7 +643,15 @@ def _read_by_columns(
             continue
         headers[c] = " ".join(cells)
         code = None
-        for text in (cells[-1], " ".join(cells)):
+        # The lower cell, then with the one above ("Đoàn viên" over "Nữ"), then the one above
+        # alone; under a merged "Đoàn viên", a "Tổng số" is the members themselves.
+        above = cells[-2::-1]
+        tries = (
+            [cells[-1], *above]
+            if label_key(cells[-1]) in _TOTALS
+            else [cells[-1], " ".join(cells), *above]
+        )
+        for text in tries:
             if _could_label(text) or _BRACKETED.search(text):
                 code = matcher.match(text, context)
             if code is not None:

@@ -6,6 +6,7 @@ attribute or an on...= handler would log "Refused to ..." here."""
 import pytest
 from playwright.sync_api import expect
 
+from .editor_steps import write
 from .phone_steps import open_section
 from .samples import PASSWORD
 
@@ -53,7 +54,7 @@ def test_the_main_pages_break_no_content_security_policy_rule(
     log_in(page, writer.username, PASSWORD, next_path=report)
     assert page.url.endswith(report), page.url
     section = page.locator('[id="muc-P1/I/1"]')
-    section.locator("textarea[name=text]").fill("Đã tổ chức 12 buổi học tập Nghị quyết.")
+    write(section, "Đã tổ chức 12 buổi học tập Nghị quyết.")  # the rich-text editor
     expect(section.locator(".editor__status")).to_contain_text("Đã lưu lúc", timeout=SAVE_WAIT)
     open_section(page, "P1/II/1")  # a phone: one section at a time
     members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")

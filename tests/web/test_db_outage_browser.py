@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns.models import SectionText
 from baocao.richtext import clean_section_text, from_plain_lines
 
+from .editor_steps import expect_lines, write
 from .outage import server_connections_lost, short_sqlite_timeout
 from .samples import PASSWORD
 
@@ -33,9 +34,9 @@ def test_the_editor_retries_a_save_refused_during_an_outage(
         editor = page.locator(f'[id="muc-{SECTION}"]')
         status = editor.locator(".editor__status")
         with server_connections_lost():
-            editor.locator("textarea[name=text]").fill(TYPED)
+            write(editor, TYPED)
             expect(status).to_contain_text(OUTAGE, timeout=10_000)
-            expect(editor.locator("textarea[name=text]")).to_have_value(TYPED)
+            expect_lines(editor, TYPED)
         # The database is back: within Retry-After (5 s) the editor saves on its own.
         expect(status).to_contain_text("Đã lưu lúc", timeout=15_000)
     stored = SectionText.objects.get(report=report, section_id=SECTION)

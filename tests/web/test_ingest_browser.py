@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, SectionText, Upload
 
+from .editor_steps import text_box
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -96,7 +97,7 @@ def test_download_fill_upload_preview_confirm(
         "Đã nhập từ tệp Báo cáo Đăk Mar.docx: 1 mục, 2 số liệu."
     )
     section = page.locator('[id="muc-P1/I/2"]')
-    expect(section.locator("textarea[name=text]")).to_contain_text(TEXT)
+    expect(text_box(section)).to_contain_text(TEXT)
     expect(page.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_have_value("47")
     assert SectionText.objects.get(report=report, section_id="P1/III/1").text == writer_text
     assert IndicatorValue.objects.filter(report=report).count() == 2

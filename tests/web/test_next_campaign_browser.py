@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns.models import Campaign, Report, ReportStatus
 from baocao.apps.outlines.models import OutlineDocument
 
+from .editor_steps import write
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,9 +135,7 @@ def test_the_next_campaign_from_a_guidance_document_to_the_province_docx(
 
     # It writes a section of the new outline and a figure of its appendix, and submits.
     development = cdcs.locator('[id="muc-I/2"]')
-    development.locator("textarea[name=text]").fill(
-        "Năm 2024 công đoàn cơ sở kết nạp 12 đoàn viên mới."
-    )
+    write(development, "Năm 2024 công đoàn cơ sở kết nạp 12 đoàn viên mới.")
     development.get_by_role("button", name="Lưu", exact=True).click()
     expect(development.get_by_role("status")).to_contain_text("Đã lưu")
     figure = cdcs.get_by_label("Số đoàn viên kết nạp mới, năm 2024")

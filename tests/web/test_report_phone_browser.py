@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from baocao.apps.campaigns import actions
 
+from .editor_steps import text_box, write
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,7 @@ def test_a_phone_shows_one_section_at_a_time(new_page, log_in, report, writer, s
     page = new_page(*PHONE)
     log_in(page, writer.username, PASSWORD, next_path=report_path(report))
     first = section(page, "P1/I/1")
-    expect(first.locator("textarea[name=text]")).to_be_visible()
+    expect(text_box(first)).to_be_visible()
     for other in SECTIONS[1:]:
         expect(section(page, other)).to_be_hidden()
     height = page_height(page)
@@ -78,20 +79,20 @@ def test_a_phone_shows_one_section_at_a_time(new_page, log_in, report, writer, s
     expect(steps.get_by_role("link", name="Mục trước")).to_be_hidden()
     steps.get_by_role("link", name="Mục sau").click()
     second = section(page, "P1/I/2")
-    expect(second.locator("textarea[name=text]")).to_be_visible()
-    expect(first.locator("textarea[name=text]")).to_be_hidden()
+    expect(text_box(second)).to_be_visible()
+    expect(text_box(first)).to_be_hidden()
     expect(steps).to_contain_text("2/")
     assert page.url.endswith("#muc-P1/I/2")
     # The section's place in the outline stays above it.
     expect(page.get_by_role("heading", name="I. TÌNH HÌNH TRIỂN KHAI", exact=False)).to_be_visible()
     steps.get_by_role("link", name="Mục trước").click()
-    expect(first.locator("textarea[name=text]")).to_be_visible()
+    expect(text_box(first)).to_be_visible()
     expect(second).to_be_hidden()
     page.go_back()  # the browser's own Back walks the sections too
-    expect(second.locator("textarea[name=text]")).to_be_visible()
+    expect(text_box(second)).to_be_visible()
 
     # Writing in a section marks it written in the menu.
-    second.locator("textarea[name=text]").fill("Các CĐCS đã quán triệt Nghị quyết.")
+    write(second, "Các CĐCS đã quán triệt Nghị quyết.")
     second.get_by_role("button", name="Lưu").click()
     expect(second.locator(".editor__status")).to_contain_text("phiên bản 1", timeout=8_000)
 
@@ -102,7 +103,7 @@ def test_a_phone_shows_one_section_at_a_time(new_page, log_in, report, writer, s
     expect(menu_link(page, "P1/I/2")).to_have_attribute("aria-current", "location")
     page.screenshot(path=screenshots / "report-phone-menu.png")
     menu_link(page, "P2/3").click()
-    expect(section(page, "P2/3").locator("textarea[name=text]")).to_be_visible()
+    expect(text_box(section(page, "P2/3"))).to_be_visible()
     expect(second).to_be_hidden()
     expect(menu_link(page, "P2/3")).to_be_hidden()  # the menu folded away
 
@@ -137,7 +138,7 @@ def test_a_returned_report_shows_the_remark_at_the_top_of_its_section(
     )
     note_box = note.bounding_box()
     assert note_box["y"] < remarked.locator(".guide").bounding_box()["y"]
-    assert note_box["y"] < remarked.locator("textarea[name=text]").bounding_box()["y"]
+    assert note_box["y"] < text_box(remarked).bounding_box()["y"]
     page.screenshot(path=screenshots / "report-phone-remark.png")
 
 
@@ -145,7 +146,7 @@ def test_a_desktop_still_shows_the_whole_report(new_page, log_in, report, writer
     page = new_page(1280, 900)
     log_in(page, writer.username, PASSWORD, next_path=report_path(report))
     for section_id in SECTIONS:
-        expect(section(page, section_id).locator("textarea[name=text]")).to_be_visible()
+        expect(text_box(section(page, section_id))).to_be_visible()
     expect(page.get_by_role("navigation", name="Chuyển mục")).to_be_hidden()
     expect(page.locator("#gui-bao-cao")).to_be_visible()
     # A phone that prints gets the whole report too.
@@ -170,6 +171,7 @@ def test_a_phone_without_javascript_gets_the_whole_report(browser, live_server, 
         page.wait_for_load_state()
         for section_id in SECTIONS:
             expect(section(page, section_id).locator("textarea[name=text]")).to_be_visible()
+        expect(page.locator(".editor__rich")).to_have_count(0)  # the textarea is the editor
         expect(page.get_by_role("navigation", name="Chuyển mục")).to_be_hidden()
     finally:
         context.close()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import ReportStatus, ReviewDraft
 
+from .editor_steps import append
 from .phone_steps import open_section
 from .samples import PASSWORD
 
@@ -107,8 +108,7 @@ def test_remarks_survive_leaving_the_page_and_the_changes_since_the_return_are_s
     log_in(page, writer.username, PASSWORD, next_path=path)
     first = section(page, SECTION)
     expect(first.locator(".review-note")).to_contain_text("Nêu rõ số buổi học tập.")
-    text = first.locator("textarea[name=text]")
-    text.fill(text.input_value() + "\nĐã tổ chức 12 buổi học tập Nghị quyết.")
+    append(first, "\nĐã tổ chức 12 buổi học tập Nghị quyết.")
     first.get_by_role("button", name="Lưu").click()
     expect(first.locator(".editor__status")).to_contain_text("phiên bản 2", timeout=SAVE_WAIT)
     open_section(page, "P1/II/1")  # a phone: one section at a time

@@ -239,20 +239,24 @@
     var text = target && target.matches && target.matches("form.editor") ? textOf(target) : null;
     if (text && rich(target)) {
       // The rich editor's field holds HTML; the panel shows lines. Only keys pressed during
-      // the round trip are put back, as lines.
-      if (text.value !== target.dataset.sending) { typing[target.id] = window.BaocaoRich.lines(text.value); }
+      // the round trip are put back, as lines; the copy on this device becomes lines anyway.
+      typing[target.id] = {
+        text: text.value !== target.dataset.sending ? window.BaocaoRich.lines(text.value) : null,
+        rich: true
+      };
     } else if (text) {
-      typing[target.id] = text.value;
+      typing[target.id] = { text: text.value, rich: false };
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     Object.keys(typing).forEach(function (id) {
       var form = document.getElementById(id);
       var text = textOf(form);
-      if (form && form.hasAttribute("data-unsaved") && text && text.value !== typing[id]) {
-        text.value = typing[id];
-        keepText(form);
-      }
+      if (!form || !form.hasAttribute("data-unsaved") || !text) { return; }
+      var typed = typing[id];
+      var changed = typed.text !== null && text.value !== typed.text;
+      if (changed) { text.value = typed.text; }
+      if (changed || typed.rich) { keepText(form); }
     });
     typing = {};
   });

@@ -8,8 +8,10 @@ Who sees what:
 - the dashboard is for viewers, reviewers, consolidators and admins (and superusers), over the
   part of the campaign they see; a plain writer is sent to its own unit's report;
 - opening, adding units, closing and archiving follow `permissions.can_open_campaign`,
-  reminders `reminders.can_remind`.
-The views only read the request and call `dashboard` (queries), `actions` and `reminders`.
+  reminders `reminders.can_remind`; a batch of reminders on its way (its progress page) is
+  followed by the person who sent it and by those who share that person's dashboard.
+The views only read the request and call `dashboard` (queries), `actions`, `reminders` and
+`tasks` (the reminders are sent by a background worker).
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ from baocao.web.downloads import download
 from baocao.web.replica import replica_reads
 
 LISTED = 10  # units named in a message about reminders; the rest are counted
+# Batches of reminders run at once (no queue: nothing keeps their result but the session of
+# the person who sent them): {task id: what they did}, the last REMINDED_KEPT.
+REMINDED_SESSION_KEY = "baocao.reminded"
+REMINDED_KEPT = 10
+LEVELS = {  # a summary's message levels (`reminded_messages`) as the messages framework's
+    "success": messages.SUCCESS,
+    "info": messages.INFO,
+    "warning": messages.WARNING,
+    "error": messages.ERROR,
+}
 
 # --- who sees what -------------------------------------------------------------------------
 
@@ -605,10 +617,6 @@ def campaign_remind(request, slug: str):
     )
 
 
-REMINDED_SESSION_KEY = "baocao.reminded"  # batches run at once: {task id: what they did}
-REMINDED_KEPT = 10
-
-
 @require_GET
 def campaign_remind_progress(request, slug: str, task_id: str):
     """A batch of reminders on its way (`tasks.find_batch`): "Đã gửi k/N thư", polled every
@@ -654,14 +662,6 @@ def _ids(raw: str | None) -> set[int] | None:
 def _say_reminded(request, done: dict[str, Any]) -> None:
     for level, text in reminded_messages(done):
         messages.add_message(request, LEVELS[level], text)
-
-
-LEVELS = {
-    "success": messages.SUCCESS,
-    "info": messages.INFO,
-    "warning": messages.WARNING,
-    "error": messages.ERROR,
-}
 
 
 def reminded_messages(done: dict[str, Any]) -> list[tuple[str, str]]:
