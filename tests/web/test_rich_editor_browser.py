@@ -46,6 +46,9 @@ lang=VI>Phát triển đoàn viên<o:p></o:p></span></p>
 <p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if
 !supportLists]><span><span style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New
 Roman"'>&nbsp;&nbsp; </span></span></span><![endif]><span lang=VI>Bước một<o:p></o:p></span></p>
+<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l1 level2 lfo2'><![if
+!supportLists]><span><span style='mso-list:Ignore'>a.<span style='font:7.0pt "Times New
+Roman"'>&nbsp;&nbsp; </span></span></span><![endif]><span lang=VI>Chi tiết<o:p></o:p></span></p>
 <p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if
 !supportLists]><span><span style='mso-list:Ignore'>2.<span style='font:7.0pt "Times New
 Roman"'>&nbsp;&nbsp; </span></span></span><![endif]><span lang=VI>Bước hai<o:p></o:p></span></p>
@@ -136,7 +139,7 @@ def test_a_word_clipboard_keeps_bold_nested_lists_and_a_table_through_save_and_r
         "<ul><li>Tuyên truyền Nghị quyết<ul><li>Học tập chuyên đề</li>"
         "<li>Hội nghị <em>cán bộ</em> chủ chốt</li></ul></li><li>Phát triển đoàn viên</li></ul>"
     ) in stored, stored
-    assert "<ol><li>Bước một</li><li>Bước hai</li></ol>" in stored, stored
+    assert "<ol><li>Bước một<ol><li>Chi tiết</li></ol></li><li>Bước hai</li></ol>" in stored
     assert stored.count("<table>") == 1 and stored.count("<tr>") == 3, stored
     assert stored.count("<td>") + stored.count("<th>") == 9, stored
     assert "<th>Chỉ tiêu</th>" in stored or "<td><strong>Chỉ tiêu</strong></td>" in stored
@@ -149,7 +152,7 @@ def test_a_word_clipboard_keeps_bold_nested_lists_and_a_table_through_save_and_r
     box = text_box(first)
     expect(box.locator("strong").first).to_have_text("Kết quả nổi bật")
     expect(box.locator("ul > li > ul > li")).to_have_count(2)
-    expect(box.locator("ol > li")).to_have_count(2)
+    expect(box.locator("ol > li > ol > li")).to_have_text("Chi tiết")
     expect(box.locator("table tr")).to_have_count(3)
     expect(box.locator("table tr").nth(1).locator("td, th")).to_have_count(3)
     expect(page.locator(".restore")).to_have_count(0)
@@ -161,6 +164,12 @@ def test_a_word_clipboard_keeps_bold_nested_lists_and_a_table_through_save_and_r
     page.keyboard.press("Escape")
     bold = first.get_by_role("button", name="Chữ đậm (Ctrl+B)")
     expect(bold).to_be_focused()
+    page.keyboard.press("ArrowRight")  # the toolbar is one tab stop; arrows move along it
+    expect(first.get_by_role("button", name="Chữ nghiêng (Ctrl+I)")).to_be_focused()
+    page.keyboard.press("End")
+    expect(first.get_by_role("button", name="Làm lại (Ctrl+Y)")).to_be_focused()
+    page.keyboard.press("Tab")  # on to the text
+    expect(box).to_be_focused()
     toolbar = first.get_by_role("toolbar", name="Định dạng nội dung")
     for name in (
         "Chữ nghiêng (Ctrl+I)",
@@ -203,3 +212,40 @@ def test_typed_lines_become_paragraphs_and_bullets(
         == "<p>Dòng một có dấu &lt; và &amp;.</p><ul><li>Ý thứ nhất</li><li>Ý thứ hai</li></ul>"
     )
     expect_lines(first, "Dòng một có dấu < và &.\n- Ý thứ nhất\n- Ý thứ hai")
+
+
+# What LibreOffice Writer puts on the clipboard (trimmed): real lists, but a nested list beside
+# its item rather than in it; bold as <b> or as a styled span; a heading; <font> everywhere.
+LIBREOFFICE_HTML = """<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN"><html><head>
+<meta name="generator" content="LibreOffice 7.4.7.2 (Linux)"/><style type="text/css">
+p { line-height: 115%; margin-bottom: 0.25cm }</style></head><body lang="vi-VN" dir="ltr">
+<h2 class="western"><font face="Liberation Serif">Phần mở đầu</font></h2>
+<p style="margin-bottom: 0cm"><span style="font-weight: bold">Đoàn viên</span> tăng đều.</p>
+<ul><li><p style="margin-bottom: 0cm">Khu vực nhà nước</p></li>
+<ul><li><p style="margin-bottom: 0cm">Giáo dục</p></li></ul>
+<li><p style="margin-bottom: 0cm">Ngoài nhà nước</p></li></ul>
+<table width="100%" cellpadding="4" cellspacing="0"><col width="128*"/><col width="128*"/>
+<tr valign="top"><td style="border: 1px solid #000000"><p><b>Năm</b></p></td>
+<td style="border: 1px solid #000000"><p><b>Số</b></p></td></tr>
+<tr valign="top"><td style="border: 1px solid #000000"><p>2017</p></td>
+<td style="border: 1px solid #000000"><p>1.234</p></td></tr></table>
+</body></html>"""
+
+
+def test_a_libreoffice_clipboard_keeps_its_nesting(
+    browser_page, log_in, live_server, report, writer
+):
+    page = browser_page
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    first = section(page)
+    box = text_box(first)
+    expect(box).to_be_visible()
+    page.evaluate(PASTE, [box.element_handle(), LIBREOFFICE_HTML])
+    expect(first.locator(".editor__status")).to_contain_text("Đã lưu lúc", timeout=SAVE_WAIT)
+    stored = SectionText.objects.get(report=report, section_id=SECTION).text
+    assert stored.startswith("<h4>Phần mở đầu</h4><p><strong>Đoàn viên</strong> tăng đều.</p>")
+    assert (
+        "<ul><li>Khu vực nhà nước<ul><li>Giáo dục</li></ul></li><li>Ngoài nhà nước</li></ul>"
+        in stored
+    ), stored
+    assert stored.count("<tr>") == 2 and "1.234" in stored, stored

@@ -154,7 +154,7 @@ def _climb(
             return
         parent = rows[(unit_id, mode, code, year)]
         parent.children_sum += (after or _ZERO) - (before or _ZERO)
-        parent.children_count += (after is not None) - (before is not None)
+        parent.children_count += (after is not None) and (before is None)
         before = parent.value
         parent.value = after = _effective(parent)
         changed.add(parent.pk)
@@ -218,26 +218,35 @@ def apply_status_change(report: Report, old_status: str, new_status: str) -> Non
     )
 
 
-def apply_reports_added(campaign: Campaign, reports: Iterable[Report]) -> None:
-    """New reports (drafts, without figures) counted in their units' subtrees."""
-    paths = list(
-        Unit.objects.filter(pk__in=[report.unit_id for report in reports]).values_list(
-            "path", flat=True
-        )
+def apply_reports_added(
+    campaign: Campaign, reports: Iterable[Report], *, fresh: bool = False
+) -> None:
+    """New reports (drafts, without figures) counted in their units' subtrees. `fresh`: the
+    campaign was opened in this transaction (nobody else can see it: no rows to lock)."""
+    unit_paths = dict(
+        Unit.objects.filter(pk__in=[report.unit_id for report in reports]).values_list("path", "pk")
     )
-    if not paths:
+    if not unit_paths:
         return
-    _share_campaign(campaign.pk)
     by_path: dict[str, int] = defaultdict(int)
-    for path in paths:
+    for path in unit_paths:
         for prefix in _prefixes(path):
             by_path[prefix] += 1
-    ids = _unit_ids(by_path)
-    moves: dict[int, dict[str, int]] = {}
-    for path, count in by_path.items():
-        if path in ids:
-            moves[ids[path]] = {ReportStatus.DRAFT: count}
-    _move_counts(campaign.pk, moves)
+    ids = {**_unit_ids(path for path in by_path if path not in unit_paths), **unit_paths}
+    added = {ids[path]: count for path, count in by_path.items() if path in ids}
+    if fresh:
+        LiveCount.objects.bulk_create(
+            [
+                LiveCount(campaign=campaign, unit_id=unit_id, draft=count)
+                for unit_id, count in added.items()
+            ],
+            batch_size=_BATCH,
+        )
+        return
+    _share_campaign(campaign.pk)
+    _move_counts(
+        campaign.pk, {unit_id: {ReportStatus.DRAFT: count} for unit_id, count in added.items()}
+    )
 
 
 def _unit_ids(paths: Iterable[str]) -> dict[str, int]:

@@ -185,6 +185,17 @@
     doc.body.querySelectorAll("[style]").forEach(function (node) { node.removeAttribute("style"); });
     if (MSO_LIST.test(html)) { wordLists(doc); }
     stylesAsTags(doc);
+    // LibreOffice writes a nested list beside its item, not in it: put it in.
+    doc.body.querySelectorAll("ul > ul, ul > ol, ol > ul, ol > ol").forEach(function (list) {
+      var item = list.previousElementSibling;
+      if (item && item.nodeName === "LI") { item.appendChild(list); }
+    });
+    // Headings of any level are the section's one sub-heading level, as the server reads them.
+    doc.body.querySelectorAll("h1, h2, h3, h5, h6").forEach(function (heading) {
+      var sub = doc.createElement("h4");
+      while (heading.firstChild) { sub.appendChild(heading.firstChild); }
+      heading.replaceWith(sub);
+    });
     doc.body.querySelectorAll("[data-style], [class]").forEach(function (node) {
       node.removeAttribute("data-style");
       node.removeAttribute("class");
@@ -255,6 +266,7 @@
     var label = form.querySelector(".editor__label");
     var source = text.hasAttribute("data-rich") ? text.getAttribute("data-rich") : fromLines(text.value);
     var attributes = {
+      id: "rich-" + text.id,
       role: "textbox",
       "aria-multiline": "true",
       spellcheck: "true",
@@ -277,8 +289,9 @@
           transformPastedHTML: pasted,
           handleKeyDown: function (view, event) {
             if (event.key === "Escape") {  // out of the text (Tab indents lists, moves in tables)
-              var first = tools.querySelector("button:not([disabled])");
-              if (first) { first.focus(); }
+              var current = tools.querySelector("button[tabindex='0']:not([disabled])") ||
+                tools.querySelector("button:not([disabled])");
+              if (current) { current.focus(); }
               return true;
             }
             return false;
@@ -289,7 +302,7 @@
       return;  // the textarea stays
     }
     editors.set(form, editor);
-    tools.setAttribute("aria-controls", text.id);
+    tools.setAttribute("aria-controls", "rich-" + text.id);
     text.parentNode.insertBefore(box, text);
     text.hidden = true;
     format.value = "html";
@@ -332,21 +345,35 @@
         if (PRESSED[name]) { button.setAttribute("aria-pressed", editor.isActive(PRESSED[name]) ? "true" : "false"); }
         if (button.hasAttribute("data-in-table")) { button.disabled = !inTable; }
       });
+      if (!tools.querySelector("button[tabindex='0']:not([disabled])")) { current(tools.querySelector("button")); }
     }
     tools.addEventListener("click", function (event) {
       var button = event.target.closest("[data-command]");
       if (!button || !COMMANDS[button.dataset.command]) { return; }
       COMMANDS[button.dataset.command](editor.chain().focus()).run();
     });
-    // Arrow keys move along the toolbar (one tab stop for the whole bar would need roving
-    // tabindex; the buttons stay in the tab order, arrows are a shortcut).
+    // The toolbar is one stop in the tab order (WAI-ARIA's toolbar pattern): the arrow keys,
+    // Home and End move along its buttons; Tab goes on to the text.
+    function usable() {
+      return Array.prototype.filter.call(tools.querySelectorAll("button"), function (b) { return !b.disabled; });
+    }
+    function current(button) {
+      tools.querySelectorAll("button").forEach(function (each) {
+        each.setAttribute("tabindex", each === button ? "0" : "-1");
+      });
+    }
+    current(tools.querySelector("button"));
+    tools.addEventListener("focusin", function (event) {
+      if (event.target.matches("button")) { current(event.target); }
+    });
     tools.addEventListener("keydown", function (event) {
-      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") { return; }
-      var buttons = Array.prototype.filter.call(tools.querySelectorAll("button"), function (b) { return !b.disabled; });
+      var buttons = usable();
       var at = buttons.indexOf(document.activeElement);
-      if (at < 0) { return; }
-      var next = buttons[(at + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
-      next.focus();
+      var to = {
+        ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1
+      }[event.key];
+      if (at < 0 || to === undefined) { return; }
+      buttons[(to + buttons.length) % buttons.length].focus();
       event.preventDefault();
     });
     editor.on("transaction", refresh);

@@ -93,7 +93,7 @@ def open_campaign(
     reports = Report.objects.bulk_create(
         [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
     )
-    live_rollup.apply_reports_added(campaign, reports)
+    live_rollup.apply_reports_added(campaign, reports, fresh=True)
     record(
         actor, "campaign.open", campaign, root=root_unit.code, kinds=kinds, reports=len(unit_ids)
     )
