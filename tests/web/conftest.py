@@ -289,3 +289,15 @@ def report(tree, django_user_model):
     admin = django_user_model.objects.create_superuser("quantri")
     campaign = open_nq20(tree, admin, kinds=[UnitKind.GRASSROOTS], days=10)
     return report_of(campaign, tree.cdcs_dh1)
+
+
+@pytest.fixture
+def writer(tree, member):
+    """The writer of `report` (KT-DH-01), who logs in with PASSWORD."""
+    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
+
+
+@pytest.fixture
+def reviewer(tree, member):
+    """Đăk Hà's reviewer, who reviews `report`, logging in with PASSWORD."""
+    return member("dakha_duyet", tree.dakha, "reviewer", password=PASSWORD)

@@ -19,11 +19,6 @@ TYPED = "Viết trong lúc mất kết nối: 12 buổi học tập Nghị quy�
 OUTAGE = "Mất kết nối cơ sở dữ liệu, đang thử lại…"
 
 
-@pytest.fixture
-def writer(tree, member):
-    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
-
-
 def test_the_editor_retries_a_save_refused_during_an_outage(
     browser_page, log_in, live_server, report, writer
 ):

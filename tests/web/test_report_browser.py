@@ -8,6 +8,7 @@ from baocao.apps.campaigns.models import IndicatorValue, ReportStatus, SectionVe
 
 from .editor_steps import append, text_box, write
 from .phone_steps import open_section
+from .report_steps import report_path, section
 from .samples import PASSWORD
 
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
@@ -17,24 +18,6 @@ SAVE_WAIT = 8_000  # autosave waits 1.5 s after the last key, then the round tri
 
 
 # `report` (KT-DH-01's, in a campaign for the CĐCS) is conftest's.
-
-
-@pytest.fixture
-def writer(tree, member):
-    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
-
-
-@pytest.fixture
-def reviewer(tree, member):
-    return member("dakha_duyet", tree.dakha, "reviewer", password=PASSWORD)
-
-
-def report_path(report):
-    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
-
-
-def section(page, section_id):
-    return page.locator(f'[id="muc-{section_id}"]')
 
 
 def test_write_submit_return_fix_and_accept(

@@ -12,8 +12,10 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import IndicatorValue, SectionText
 from baocao.richtext import editable_lines, from_plain_lines
 
+from . import report_steps
 from .editor_steps import append, expect_lines, write
 from .phone_steps import open_section
+from .report_steps import report_path
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,17 +28,8 @@ OFFLINE = "Tổ chức 12 buổi học tập cho 1.234 đoàn viên."
 COPIES = "Object.keys(localStorage).filter(k => k.startsWith('baocao:chua-luu:'))"
 
 
-@pytest.fixture
-def writer(tree, member):
-    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
-
-
-def report_path(report):
-    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
-
-
 def section(page, section_id=SECTION):
-    return page.locator(f'[id="muc-{section_id}"]')
+    return report_steps.section(page, section_id)
 
 
 def stored_lines(report, section_id=SECTION) -> str:

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from baocao.apps.campaigns import actions
 
 from .editor_steps import text_box, write
+from .report_steps import report_path, section
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,24 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = (390, 844)
 REMARK = "Nêu rõ số buổi học tập và số đoàn viên tham dự."
 SECTIONS = ("P1/I/1", "P1/I/2", "P1/I/3", "P1/II/1", "P2/3")
-
-
-@pytest.fixture
-def writer(tree, member):
-    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
-
-
-@pytest.fixture
-def reviewer(tree, member):
-    return member("dakha_duyet", tree.dakha, "reviewer", password=PASSWORD)
-
-
-def report_path(report):
-    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
-
-
-def section(page, section_id):
-    return page.locator(f'[id="muc-{section_id}"]')
 
 
 def page_height(page) -> int:

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from baocao.apps.campaigns.models import SectionText
 
+from . import report_steps
 from .editor_steps import expect_lines, text_box, write
+from .report_steps import report_path
 from .samples import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,17 +93,8 @@ VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => 
   (event.target && event.target.outerHTML ? event.target.outerHTML.slice(0, 200) : "")))"""
 
 
-@pytest.fixture
-def writer(tree, member):
-    return member("truong_viet", tree.cdcs_dh1, "writer", password=PASSWORD)
-
-
-def report_path(report):
-    return f"/dot-bao-cao/{report.campaign.slug}/bao-cao/{report.unit.code}/"
-
-
 def section(page, section_id=SECTION):
-    return page.locator(f'[id="muc-{section_id}"]')
+    return report_steps.section(page, section_id)
 
 
 def test_a_word_clipboard_keeps_bold_nested_lists_and_a_table_through_save_and_reload(
