@@ -154,7 +154,7 @@ def _climb(
             return
         parent = rows[(unit_id, mode, code, year)]
         parent.children_sum += (after or _ZERO) - (before or _ZERO)
-        parent.children_count += (after is not None) and (before is None)
+        parent.children_count += (after is not None) - (before is not None)
         before = parent.value
         parent.value = after = _effective(parent)
         changed.add(parent.pk)
