@@ -12,7 +12,8 @@
   for a code and year no table gives, the surest proposal (`with_proposals`).
 
 Prints figures, then one line of JSON with all of them; asserts nothing (the floor of the
-first set is in tests/core/test_ingest_quality.py; the second has no floor yet).
+first set is in tests/core/test_ingest_quality.py, that of the second, issue 15's targets, in
+tests/core/test_freeform_quality.py).
 Run: `make bench` or `.venv/bin/python bench/bench_ingest_quality.py [--set reports|freeform|all] [-v]`.
 """
 

@@ -30,9 +30,9 @@ from rapidfuzz import fuzz, process
 
 from baocao.docx_in import NOTE_MARK, Paragraph, Table, iter_paragraphs, read_docx
 from baocao.errors import InputError
-from baocao.indicators.numbers import LOCALES
+from baocao.indicators.numbers import LOCALES, format_number
 from baocao.ingest import headings as h
-from baocao.ingest.prose import ProseReader, propose
+from baocao.ingest.prose import MAX_PARAGRAPHS, ProseReader, propose
 from baocao.ingest.result import IngestResult, Placement
 from baocao.ingest.values import IndicatorMatcher, read_table
 from baocao.officefile import subject_of
@@ -55,6 +55,7 @@ _APPENDIX = re.compile(
 _SENTENCE_SPLIT = re.compile(r"(?<=[^\s.])(?::|\.(?=\s+[A-ZÀ-ỸĐ]))\s+")
 _BULLET_LEAD = re.compile(r"^(?P<marker>[-+•*–—·▪◦○●])\s*(?P<rest>\S.*)$")
 _MAX_TITLE_WORDS = 45
+CONTENT_CHARS = 1500  # of the text under a heading, read to tell what it is about
 
 
 @dataclass
@@ -216,6 +217,12 @@ class _Reader:
         self.result.proposals = propose(
             self.index.prose, self.paragraphs, self.result.indicators, self.locale
         )
+        if len(self.paragraphs) > MAX_PARAGRAPHS:
+            most = format_number(MAX_PARAGRAPHS)
+            self.result.warnings.append(
+                f"Tệp có hơn {most} đoạn văn; số liệu trong câu văn chỉ được đọc ở {most} đoạn "
+                "đầu. Hãy nhập các số liệu còn lại bằng tay."
+            )
         self.result.placements = [placement for _, _, placement in sorted(self._placed)]
         return self.result
 
@@ -388,8 +395,11 @@ class _Reader:
             elif item.text:
                 texts[current].append(item.text)
         profiles = self.index.profiles
+        # What a text is about shows in its first paragraphs: a long section is not read whole.
         return h.Evidence(
-            content=lambda n: profiles.scores(" ".join(texts[n])) if texts[n] else None,
+            content=lambda n: (
+                profiles.scores(" ".join(texts[n])[:CONTENT_CHARS]) if texts[n] else None
+            ),
             about=lambda n: profiles.scores(candidates[n].title) if candidates[n].words else None,
         )
 
@@ -683,7 +693,7 @@ def _title_line(item: _Item | None) -> bool:
         item.text
     ):
         return True
-    # A title typed in plain text under a number in bold ("II." / "Kết quả đạt được"): short,
+    # A title typed in plain text under a number in bold ("II." / "Kết quả sau mười năm"): short,
     # no sentence, no list item.
     return (
         len(item.text.split()) <= 20

@@ -20,8 +20,8 @@ counting when it gives the section's place under its parent ("1." right under "I
 a line that clearly fits a section nobody took, under the sections open where it stands, is
 that section though out of order; a numbered line left over takes the section left under its
 parent. Besides its words, a heading is judged by what the text under it is about
-(`Profiles`: each section's title, guidance, prompts and indicators), so "Về đoàn viên và
-người lao động" followed by members and income is II.1, not 4.1.
+(`Profiles`: each section's title, guidance, prompts and indicators), so "Về người lao động
+và đoàn viên" followed by members and income is II.1, not 4.1.
 
 Titles are compared word by word, folded (no diacritics, lower case): how much of the heading
 is the section's title (precision) matters most, because headings are shortened far more often
@@ -564,7 +564,7 @@ def _leftovers(
     depths: dict[str, int] | None,
 ) -> list[Pair]:
     """A numbered heading still left over, numbered like the matched sections of its depth
-    ("6." after "5." = 4.4 in a report that numbers II's points 1-6): the section nobody took
+    ("4." after "3." = II.3 in a report that writes II.2 last): the section nobody took
     under its open parent that fits it best, if it fits at least LEFTOVER_THRESHOLD and
     better (LEFTOVER_MARGIN) than any other left there. Its low score says so in the
     preview, which does not tick such a section for import."""
@@ -673,7 +673,7 @@ class Profiles:
     """What each section of the outline is about, as weighted words: its title (twice), its
     guidance and prompts, the names of the indicators it asks for, and all of that of its
     sub-sections. A heading in the unit's
-    own words ("Về đoàn viên và người lao động") fits several titles; the text under it (its
+    own words ("Về người lao động và đoàn viên") fits several titles; the text under it (its
     figures of members and income, its words) says which section it is."""
 
     def __init__(self, outline: Outline):

@@ -1,29 +1,29 @@
 """Figures proposed from a report's sentences: "đến nay có 1.245 đoàn viên", "năm 2017 kết nạp
-113 đoàn viên", "thu nhập bình quân đạt 6.200.000 đồng/người/tháng (năm 2008: 2,6 triệu)".
+140 đoàn viên", "thu nhập bình quân 6,2 triệu đồng/người/tháng (năm 2008: 2.400.000 đồng)".
 
 A report that has no figures table still states its figures, in sentences. Each number of a
 paragraph is read with what it counts and for which year, and becomes a `ProseFigure`: a
 PROPOSAL, with the sentence it came from and a confidence, that a person accepts or not. It
 is never stored by itself (`IngestResult.proposals`, apart from the table figures).
 
-What a number counts: the words right after it (its own noun: "1.245 đoàn viên", "32 buổi
-tuyên truyền"), then the words before it back to the previous number ("kết nạp 113 đoàn
-viên", "số chưa qua đào tạo còn 583 người"), then the rest of its sentence, weakly ("... 23
-nhà “Mái ấm Công đoàn” ..., trong đó năm 2017 là 3 nhà"); a list item without a noun of its
-own ("704 đoàn viên có trình độ đại học trở lên, 274 cao đẳng") borrows the words of the item
+What a number counts: the words right after it (its own noun: "1.245 đoàn viên", "45 buổi
+tuyên truyền"), then the words before it back to the previous number ("kết nạp 140 đoàn
+viên", "số chưa qua đào tạo còn 210 người"), then the rest of its sentence, weakly ("... 25
+nhà “Mái ấm Công đoàn” ..., riêng năm 2017 là 4 nhà"); a list item without a noun of its
+own ("410 đoàn viên có trình độ đại học trở lên, 95 cao đẳng") borrows the words of the item
 before it. Each indicator is named by its name, its row label and its `mentions`; a number
 must fit the indicator's kind: a count of people ("người", "lao động", "đồng chí"), of
 attendances ("lượt"), of things counted with a word of their own ("buổi", "vụ", "nhà"), or
 money ("triệu đồng", converted from "đồng", "nghìn đồng", "tỷ đồng"). The indicator whose
 words the number's words cover best wins; a near tie is left alone.
 
-For which year: "năm 2008" after the number ("41 sáng kiến năm 2008"), the year of its bracket
-("(năm 2008: 1,9 triệu đồng)", "so với năm 2008 (2.300.000 đồng)"), else the last year said
+For which year: "năm 2008" after the number ("30 sáng kiến năm 2008"), the year of its bracket
+("(năm 2008: 2,5 triệu đồng)", "so với năm 2008 (2.400.000 đồng)"), else the last year said
 before it in its sentence ("Năm 2017 có ...", "đến nay", "hiện nay": the campaign's current
 year), else the sentence before it in the paragraph, else the current year (less sure).
 
 Not figures, never proposed: changes ("tăng 312", "giảm 5"), percentages (of a count), totals
-over a period ("Giai đoạn 2008 - 2017 đã kết nạp 755 đoàn viên", "trong 10 năm", "từ năm 2008
+over a period ("Giai đoạn 2008 - 2017 đã kết nạp 820 đoàn viên", "trong 10 năm", "từ năm 2008
 đến nay"), a year between the campaign's ("năm 2013"), approximations ("khoảng 300"),
 averages ("mỗi CĐCS"), ranges, durations ("10 năm"), dates and document numbers.
 """
@@ -49,6 +49,7 @@ _NUMBER = re.compile(
     r"(\s?%)?(?![\w/\-]|[.,]\d)"
 )
 _YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ“\"(])|\n")
 # Markers of the year what follows is about, folded. Periods first: "từ năm 2008 đến nay" is a
@@ -66,10 +67,10 @@ _NOW = re.compile(
     r"|den thang \d+ nam (\d{4}))\b"
 )
 _BRACKET_YEAR = re.compile(r"^\(\s*nam\s+(\d{4})\s*[:,]")
-# Right after a number: its year ("41 sáng kiến năm 2008"), within its clause.
+# Right after a number: its year ("30 sáng kiến năm 2008"), within its clause.
 # Where the words after a number stop being its noun: a semicolon, a bracket, a full stop,
-# a comma before a new clause ("1.178 đoàn viên, trong đó nữ 502 người"); a comma inside a
-# noun goes on ("3.460 cán bộ, viên chức, người lao động").
+# a comma before a new clause ("1.650 đoàn viên, trong đó nữ 700 người"); a comma inside a
+# noun goes on ("2.100 công nhân, viên chức, lao động").
 _CLAUSE_END = re.compile(
     r"[;():]|\.(?:\s|$)|,\s*(?=(?:trong do|trong so|tang|giam|dat|chiem|so voi|rieng|nam|con"
     r"|da|duoc|voi|la|co|bang|gom|nhu)\b)"
@@ -80,13 +81,13 @@ _CHANGE = {"tang", "giam", "them", "gap", "chenh"}
 _APPROXIMATE = {"khoang", "gan", "hon", "tren", "duoi", "xap", "uoc", "toi"}
 # Read with diacritics: folded, "mỗi" (each) would be "mới" (new).
 _AVERAGE = re.compile(r"\b(?:mỗi|bình quân mỗi|trung bình mỗi|hằng năm|hàng năm|mỗi năm)\W*$", re.I)
-# "tại 47 CĐCS", "ở 12 doanh nghiệp": where something was done, no total of the year.
+# "tại 30 CĐCS", "ở 12 doanh nghiệp": where something was done, no total of the year.
 _WHERE = re.compile(r"(?<!\w)(?:tại|ở|trên địa bàn)\s*$", re.IGNORECASE)
 # "lần thứ 4", "Đoạn thứ 51", "khóa 12", "số 22": a rank or a name, no count.
 _RANK = re.compile(r"(?<!\w)(?:thứ|khóa|khoá|số|mục|điều|khoản|trang|phần)\s*$", re.IGNORECASE)
 # Words after a number that make it a duration, a rank or a date.
 _NOT_COUNTED = {"nam", "thang", "ngay", "gio", "tuan", "lan", "tuoi", "ky", "khoa", "phut"}
-# Words that count people without naming who ("583 người", "95 đồng chí", "lượt").
+# Words that count people without naming who ("210 người", "60 đồng chí", "lượt").
 _PEOPLE = {"nguoi", "dong chi", "ca nhan", "truong hop"}
 _STOPWORDS = frozenset(
     {"cac", "nhung", "cua", "va", "duoc", "da", "la", "cho", "voi", "tai", "co", "trong", "do",
@@ -97,6 +98,9 @@ _LEADS = ("tong so luot ", "tong so ", "so luong ", "so ")
 WINDOW = 8  # words looked at either side of a number
 PROPOSE_AT = 0.45  # the least confidence a proposal is made with
 PER_FIGURE = 3  # the surest proposals kept for one indicator and year (the rest add nothing)
+# Paragraphs read for figures: a report of a few hundred pages has a few thousand; a file of
+# tens of thousands of numbered lines is no report to read sentence by sentence.
+MAX_PARAGRAPHS = 3000
 _NOTHING: tuple = ()  # no indicator fits at all (a near tie is None)
 _SPECIFIC = 0.25  # per word of an indicator's name the number's words name
 _UNIT_ONLY = 0.55  # the fit of a number known only by its unit word ("5 lớp")
@@ -107,7 +111,7 @@ _MARGIN = 0.1  # between the best indicator and the next
 class ProseFigure:
     """A figure read from a sentence, proposed to the person: never stored unless accepted.
 
-    `written` is the number as the sentence writes it, with its unit ("2.200.000 đồng");
+    `written` is the number as the sentence writes it, with its unit ("2.400.000 đồng");
     `value` is in the catalogue's unit; `confidence` from 0 to 1 (how surely the words name
     the indicator and the year); `note` what was converted or doubtful; `section` where the
     sentence was placed (None: unplaced text)."""
@@ -147,8 +151,13 @@ def _plain(value: Decimal) -> str:
 
 def words_of(text: str) -> list[str]:
     """Folded words, abbreviations spelled out ("CNVCLĐ" is "công nhân viên chức lao động")."""
+    return _words(fold(text))
+
+
+def _words(folded: str) -> list[str]:
+    """`words_of` for text folded already."""
     found: list[str] = []
-    for word in _WORD.findall(fold(text)):
+    for word in _WORD.findall(folded):
         found.extend(ABBREVIATIONS.get(word, word).split())
     return found
 
@@ -224,8 +233,9 @@ class ProseReader:
         found: list[ProseFigure] = []
         carried: tuple[int | None, str] | None = None  # the year the sentence before ended on
         for sentence in _SENTENCE.split(text):
-            if not sentence.strip():
-                continue
+            if not _DIGIT.search(sentence):
+                continue  # no number; and no year for the next sentence to take
+
             figures, carried = self._sentence(sentence.strip(), carried, section, locale)
             found.extend(figures)
         return found
@@ -244,8 +254,8 @@ class ProseReader:
             return [], carried
         markers = _markers(folded, self.current)
         parts = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
-        part_words = [set(_content(words_of(sentence[a:b]))) for a, b in parts]
-        whole = set(_content(words_of(sentence)))
+        part_words = [set(_content(_words(folded[a:b]))) for a, b in parts]
+        whole = set(_content(_words(folded)))
         numbers = [
             m for m in _NUMBER.finditer(sentence) if m.group(2) or not _YEAR.match(m.group(1))
         ]  # a year ("năm 2008") bounds nothing: it is read with the words
@@ -261,15 +271,15 @@ class ProseReader:
             previous_start, previous_end = previous_end, end
             clause_after = _CLAUSE_END.split(after_text)[0]
             if clause_after == after_text and n + 1 < len(numbers) and "," in clause_after:
-                # "76 đoàn viên, giới thiệu 18 ...": after the comma, the next number's words.
+                # "90 đoàn viên, giới thiệu 20 ...": after the comma, the next number's words.
                 clause_after = clause_after[: clause_after.rfind(",")]
-            # "33 năm 2008 lên 41": the year dates the number, it is no noun.
+            # "25 năm 2008 lên 31": the year dates the number, it is no noun.
             dated_after = clause_after
             clause_after = _A_YEAR.sub(lambda m: " " * len(m.group()), clause_after)
-            after = words_of(clause_after)[: 2 * WINDOW]
+            after = _words(clause_after)[: 2 * WINDOW]
             # Before a number: its clause, back to a comma (what stands before the comma is
-            # the previous number's noun: "1.318 công nhân lao động, 1.245 đoàn viên").
-            before = words_of(re.split(r"[,;:()]", before_text)[-1])[-WINDOW:]
+            # the previous number's noun: "1.400 công nhân lao động, 1.245 đoàn viên").
+            before = _words(re.split(r"[,;:()]", before_text)[-1])[-WINDOW:]
             written_after = sentence[end : end + len(clause_after)]
             noun = _content(_noun_split(clause_after, written_after)[1])
             written_before = re.split(r"[,;:()]", sentence[previous_start:start])[-1]
@@ -289,7 +299,7 @@ class ProseReader:
                 after, context, [], sentence_words, clause_after, written_after, whole
             )
             if best == _NOTHING and not context and previous_noun:
-                # "704 đoàn viên có trình độ đại học trở lên, 274 cao đẳng": a list item
+                # "410 đoàn viên có trình độ đại học trở lên, 95 cao đẳng": a list item
                 # without the words of its own borrows those of the item before it.
                 best = self._indicator(
                     after,
@@ -356,7 +366,7 @@ class ProseReader:
             and after[0] in _NOT_COUNTED
             and not (after[0] == "nam" and len(after) > 1 and _YEAR.match(after[1]))
         ):
-            return True  # "10 năm", "3 lần"; not "33 năm 2008"
+            return True  # "10 năm", "3 lần"; not "25 năm 2008"
         if last == "tu" and "den" in after[:3]:
             return True  # "từ 10 đến 15 người"
         return last == "den" and "tu" in before[-4:-1]
@@ -406,12 +416,12 @@ class ProseReader:
         the number's own noun or unit (1), among the three words before it (1), further
         before it (0.5), after the noun to a comma (0.75), borrowed from the list item before
         (0.75), in its part of the sentence (0.3, to a semicolon), elsewhere (0.2). An indicator is ranked by the share of its name so named plus
-        _SPECIFIC per word named (the more specific name wins: "kết nạp 113 đoàn viên" is new
+        _SPECIFIC per word named (the more specific name wins: "kết nạp 140 đoàn viên" is new
         members, not members); a near tie is no answer."""
         unit, own_words, rest, far = _noun_split(clause_after, written_after or clause_after)
         own = set(_content(own_words))
         if own and not any(own & phrase for named in self.named for phrase in named.phrases):
-            # "5 đề tài, sáng kiến cấp trường": the noun goes on after the comma.
+            # "4 đề tài, sáng kiến cấp cơ sở": the noun goes on after the comma.
             own |= set(_content(rest or far))
         money = unit is not None and unit.split()[0] in _MONEY_HEADS
         if money:
@@ -452,7 +462,7 @@ class ProseReader:
                 named_words = {w: weights[w] for w in phrase if w in weights}
                 strong = {w for w, weight in named_words.items() if weight >= 0.5}
                 if not strong - unit_words and not _supported(named, unit_words, weights):
-                    continue  # "24 lớp" of a school is no training course
+                    continue  # "32 lớp" of a school are no training courses
                 if not strong and not money:
                     continue
                 if named.own and len(strong & named.own) < min(2, len(named.own)):
@@ -464,6 +474,15 @@ class ProseReader:
                     best = (rank, recall, precision, frozenset(strong))
             if best is not None:
                 scored.append((*best, named))
+        if not scored and money:
+            # "năm 2008 là 2.400.000 đồng/người/tháng": a unit only one indicator takes.
+            convertible = [
+                n
+                for n in self.named
+                if n.kind.money and conversion(unit or "", n.indicator.unit) is not None
+            ]
+            if len(convertible) == 1:
+                return convertible[0], _UNIT_ONLY
         if not scored and not money and unit:
             # "5 lớp" in a sentence about training: a unit word only one indicator counts
             # in names it, if the sentence says a word of its name too.
@@ -489,17 +508,17 @@ class ProseReader:
     ) -> bool:
         """A count of attendances needs "lượt"; a count of things its own word ("buổi",
         "vụ", "đơn", or the head of its name: "nhà"); a count of people any noun of people."""
-        said = set(words_of(unit)) if unit else set()
+        said = set(_words(unit)) if unit else set()
         if kind.visits:
             return "luot" in said or "luot" in own or "luot" in before
         if "luot" in said:
             return False
-        if said and said <= _PEOPLE_WORDS:  # "583 người", "95 đồng chí"
+        if said and said <= _PEOPLE_WORDS:  # "210 người", "60 đồng chí"
             return kind.people
         if kind.people or not kind.words:
             return not said  # "5 buổi" counts no people
         if said and not said & (kind.words | named.heads):
-            return False  # "24 lớp" counts no houses
+            return False  # "32 lớp" count no houses
         return bool((said | own | before) & (kind.words | named.heads))
 
     # --- the value ----------------------------------------------------------------------------
@@ -510,7 +529,7 @@ class ProseReader:
         """(value in the catalogue's unit, as written, note) or None when it cannot be.
         `clause_after` is what follows the number in its clause, folded; `original` the same
         as written."""
-        unit, _noun = _split_unit(words_of(clause_after)[:WINDOW])
+        unit, _noun = _split_unit(_words(clause_after)[:WINDOW])
         written = raw
         try:
             parsed = parse_number(raw, locale)
@@ -603,20 +622,20 @@ def _noun_split(
 ) -> tuple[str | None, list[str], list[str], list[str]]:
     """(the unit right after a number, its own noun, the rest of its clause to a comma, the
     rest after that), in folded words; `written_after` is the same text as written."""
-    words = words_of(folded_after)
+    words = _words(folded_after)
     unit, noun = _split_unit(words)
     start = _unit_end(folded_after, len(words) - len(noun))
     cut = _NOUN_ENDS.search(written_after, start)
     cut_at = cut.start() if cut else len(folded_after)
     if cut and cut.group() == ",":  # after a comma: another clause, or more of the noun
-        return unit, words_of(folded_after[start:cut_at]), [], words_of(folded_after[cut_at:])
+        return unit, _words(folded_after[start:cut_at]), [], _words(folded_after[cut_at:])
     comma = folded_after.find(",", cut_at)
     rest_end = comma if comma >= 0 else len(folded_after)
     return (
         unit,
-        words_of(folded_after[start:cut_at]),
-        words_of(folded_after[cut_at:rest_end]),
-        words_of(folded_after[rest_end:]),
+        _words(folded_after[start:cut_at]),
+        _words(folded_after[cut_at:rest_end]),
+        _words(folded_after[rest_end:]),
     )
 
 
@@ -697,9 +716,10 @@ def propose(
     """The proposals of a document's paragraphs ((text, section) in reading order): one per
     indicator, year and value, the surest kept, at most PER_FIGURE values for one indicator
     and year; none for a figure a table of the document already gives with the same value
-    (one it gives otherwise is proposed, with a note)."""
+    (one it gives otherwise is proposed, with a note). Only the first MAX_PARAGRAPHS
+    paragraphs are read."""
     best: dict[tuple[str, int, Decimal], ProseFigure] = {}
-    for text, section in paragraphs:
+    for text, section in paragraphs[:MAX_PARAGRAPHS]:
         for figure in reader.read(text, section, locale):
             table = tables.get(figure.code, {}).get(figure.year)
             if table is not None and table == figure.value:

@@ -351,9 +351,9 @@ def _is_figure(raw: object) -> bool:
     return bool(text) and bool(re.fullmatch(r"[-+\u2212\u2013]?[\d.,\s]*\d\s*%?", text))
 
 
-# A date ("02/5/2008", "5/2008", "02-5-2008", "25.11.2013"): names a year, is no year column.
+# A date ("14/3/2008", "5/2008", "14-3-2008", "20.11.2012"): names a year, is no year column.
 _DATE = re.compile(r"\b\d{1,2}\s*[/.\-]\s*(?:\d{1,2}\s*[/.\-]\s*)?(?:19|20)\d\d\b")
-# A figure with its unit or noun ("28 CĐCS", "156 đại biểu", "1.245 đoàn viên"): a cell of
+# A figure with its unit or noun ("45 CĐCS", "200 đại biểu", "1.245 đoàn viên"): a cell of
 # figures, never the label of a row.
 _COUNTED = re.compile(r"^\d+(?:[.,]\d+)*\s+[^\W\d_]")
 _UNIT_HEADERS = frozenset({"dvt", "don vi tinh", "don vi", "dv tinh"})
@@ -397,7 +397,7 @@ def _could_label(raw: object) -> bool:
 def year_columns(header: list[list[object]], years: list[int]) -> dict[int, int]:
     """{year: column} from the header row nearest the data that names campaign years: a cell
     that names exactly one ("Năm 2017", "2008 (người)"); the leftmost such column wins. Long
-    cells (a title that mentions 2008) and dates ("02/5/2008") are not headers."""
+    cells (a title that mentions 2008) and dates ("14/3/2008") are not headers."""
     return _year_header(header, years)[1]
 
 

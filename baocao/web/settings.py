@@ -190,6 +190,11 @@ BAOCAO_IDLE_MINUTES = int(os.environ.get("BAOCAO_IDLE_MINUTES") or 240)
 # The report page's rich-text editor (TipTap, vendored: static/vendor/tiptap-*.min.js) over each
 # section's <textarea>; BAOCAO_RICH_EDITOR=0 leaves the plain-lines textarea (as without JS).
 BAOCAO_RICH_EDITOR = env_bool("BAOCAO_RICH_EDITOR", True)
+# Consolidated figures read from the live roll-up's tables (baocao.apps.campaigns.live_rollup,
+# kept up to date by every save and review) instead of rolled up on each request. Off until
+# the live tables have been rebuilt once (`baocao rollup rebuild`) after data written around
+# the actions (demo data, restored backups).
+BAOCAO_LIVE_ROLLUP = env_bool("BAOCAO_LIVE_ROLLUP", False)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins lock a username (and, at a higher count, a client address) for a while

@@ -66,15 +66,15 @@ def test_what_a_number_counts_and_for_which_year(sentence, figures):
     "sentence",
     [
         "Số đoàn viên tăng 312 người (33,4%) so với năm 2008.",  # a change, its percentage
-        "Giai đoạn 2008 - 2017 đã kết nạp 755 đoàn viên.",  # a total over the period
+        "Giai đoạn 2008 - 2017 đã kết nạp 820 đoàn viên.",  # a total over the period
         "Trong 10 năm đã hỗ trợ 25 nhà “Mái ấm Công đoàn”.",
         "Từ năm 2008 đến nay đã thành lập mới 16 CĐCS.",
-        "Năm 2013 toàn huyện có 1.004 đoàn viên.",  # a year between the campaign's
+        "Năm 2012 toàn huyện có 1.150 đoàn viên.",  # a year between the campaign's
         "Bình quân mỗi CĐCS có 35 đoàn viên.",  # an average
         "Có khoảng 300 đoàn viên tham gia.",  # an approximation
         "Thực hiện Kế hoạch số 25/KH-LĐLĐ ngày 05/8/2014 của LĐLĐ tỉnh.",  # document, date
-        "Duy trì tủ sách pháp luật tại 47 CĐCS.",  # where, not how many
-        "Nhà trường có 24 lớp với hơn 800 học sinh.",  # classes of a school, no training
+        "Duy trì tủ sách pháp luật tại 30 CĐCS.",  # where, not how many
+        "Trường có 32 lớp học với 1.150 học sinh.",  # classes of a school, no training
         "Hội thi lần thứ 3 thu hút đông đảo đoàn viên.",  # a rank
     ],
 )
@@ -92,6 +92,11 @@ def test_money_in_another_unit_is_converted_and_said():
     assert "Đã đổi 1,25 tỷ đồng thành 1.250 triệu đồng" in figure.note
     (income,) = READER.read("Năm 2008 thu nhập bình quân là 2.200.000 đồng/người/tháng.")
     assert (income.code, income.year, income.value) == ("average_income", 2008, Decimal("2.2"))
+    # A rate per person and month is only an income, even in a clause that does not say so.
+    assert read(
+        "Thu nhập bình quân năm 2017 đạt 6,2 triệu đồng/người/tháng; năm 2008 là 2.600.000 "
+        "đồng/người/tháng."
+    ) == {("average_income", 2017, Decimal("6.2")), ("average_income", 2008, Decimal("2.6"))}
 
 
 def test_a_proposal_carries_its_sentence_section_and_confidence():
@@ -126,3 +131,14 @@ def test_proposals_are_kept_apart_from_the_table_figures():
     }
     assert list(result.to_json()) == ["sections", "indicators", "unassigned", "warnings"]
     assert len(result.to_json(details=True)["proposals"]) == 2
+
+
+def test_a_file_of_endless_numbered_lines_is_read_only_so_far_and_says_so(monkeypatch):
+    monkeypatch.setattr("baocao.ingest.prose.MAX_PARAGRAPHS", 2)
+    monkeypatch.setattr("baocao.ingest.docx.MAX_PARAGRAPHS", 2)
+    document = docx.Document()
+    for members in (100, 200, 300):
+        document.add_paragraph(f"Năm 2017 có {members} đoàn viên.")
+    result = ingest_docx(to_bytes(document), OUTLINE)
+    assert {p.value for p in result.proposals} == {100, 200}
+    assert any("chỉ được đọc ở 2 đoạn đầu" in w for w in result.warnings)

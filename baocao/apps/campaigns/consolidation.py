@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -43,7 +44,7 @@ SQL_ROLLUP_FROM = 5_000
 # The indicator workbook has a row per report, filled from every figure below: a country's
 # 130,000 reports (8.8 million figures) are too much to hold, on the web or from the CLI.
 XLSX_MAX_REPORTS = 20_000
-ENGINES = ("auto", "python", "sql")
+ENGINES = ("auto", "python", "sql", "live")
 
 # What "counted" means, everywhere a consolidated figure is shown (dashboard, workspace, draft,
 # DOCX, PDF, XLSX): accepted reports only, unless asked to count submitted ones too
@@ -158,6 +159,15 @@ class SqlSubtreeFigures(_Figures):
         return _own_values(self.campaign, self.unit)
 
 
+class LiveSubtreeFigures(SqlSubtreeFigures):
+    """What `subtree_figures` gives, read from the live roll-up's tables (`live_rollup`):
+    every unit's figures are stored, so nothing is rolled up; the reports and own figures are
+    read on first use only, as for `SqlSubtreeFigures`."""
+
+    def figures(self, unit: Unit) -> dict[str, dict[int, Decimal]]:
+        return _by_code(self.rollup, unit.path)
+
+
 def _subtree_reports(campaign: Campaign, unit: Unit) -> list[Report]:
     return list(
         Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
@@ -212,13 +222,20 @@ def subtree_figures(
     indicator, or of `indicators` (and their ratios' parts).
 
     `engine`: "python" reads every figure and rolls up in Python; "sql" lets the database
-    roll up (`SqlSubtreeFigures`); "auto" takes "sql" above `SQL_ROLLUP_FROM` reports.
+    roll up (`SqlSubtreeFigures`); "live" reads the live roll-up's tables (`live_rollup`, a
+    lookup: `LiveSubtreeFigures`); "auto" takes "live" when settings.BAOCAO_LIVE_ROLLUP is on,
+    else "sql" above `SQL_ROLLUP_FROM` reports.
     """
     statuses = counted_statuses(include_submitted)
     if indicators is None:
         indicators = campaign.catalogue.indicators
     else:
         indicators = with_parts(campaign, indicators)
+    if engine == "live" or (engine == "auto" and settings.BAOCAO_LIVE_ROLLUP):
+        from baocao.apps.campaigns.live_rollup import live_rollup_of
+
+        result = live_rollup_of(campaign, unit, include_submitted, indicators)
+        return LiveSubtreeFigures(campaign, unit, result, statuses, indicators)
     if _use_sql(campaign, unit, engine):
         from baocao.apps.campaigns.rollup_sql import rollup_sql
 

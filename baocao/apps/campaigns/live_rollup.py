@@ -29,7 +29,7 @@ a rebuild waits for the changes in flight and the changes after it wait for the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -429,18 +429,8 @@ def figures_by_unit(
     ratios = [indicator for indicator in campaign.catalogue.indicators if indicator.derived]
     result = {}
     for unit_id, by_key in by_unit.items():
-        years = {year for _, year in by_key}
-        for indicator in ratios:
-            for year in years:
-                parts = {
-                    code: by_key.get((code, year))
-                    for code in (indicator.numerator, indicator.denominator)
-                }
-                value = derive(indicator, parts)
-                if value is not None:
-                    by_key[(indicator.code, year)] = value
         by_code: dict[str, dict[int, Decimal]] = defaultdict(dict)
-        for (code, year), value in by_key.items():
+        for (code, year), value in _with_ratios(by_key, ratios).items():
             by_code[code][year] = value
         result[unit_id] = dict(by_code)
     return result
@@ -495,3 +485,94 @@ def differences(
         )
         result.append(Difference(path, code, year, own, below, expected - done))
     return sorted(result, key=lambda d: (d.path, d.code, d.year))
+
+
+# ---------------------------------------------------------------------------------------------
+# A subtree's roll-up from the live tables (`consolidation.subtree_figures(engine="live")`)
+
+
+def live_rollup_of(
+    campaign: Campaign, unit: Unit, include_submitted: bool, indicators: list | None = None
+):
+    """The `Rollup` that `rollup(...)` gives for the reports under `unit` (itself included),
+    read from the live tables: every unit's figures (only `indicators`' codes when given),
+    counts and differences, in two queries whatever the subtree's size (the reports are read
+    only if `missing` is asked)."""
+    from baocao.consolidate.rollup import Rollup
+
+    wanted = None if indicators is None else {indicator.code for indicator in indicators}
+    rows = LiveFigure.objects.filter(
+        campaign=campaign, unit__path__startswith=unit.path, include_submitted=include_submitted
+    ).values_list("unit__path", "code", "year", "own", "children_sum", "children_count", "value")
+    by_path: dict[str, dict[Key, Decimal]] = defaultdict(dict)
+    stated: list[tuple[str, str, int, Decimal, Decimal]] = []
+    for path, code, year, own, below, number, value in rows:
+        if wanted is not None and code not in wanted:
+            continue
+        if value is not None:
+            by_path[path][(code, year)] = value
+        if own is not None and number and own != below:
+            stated.append((path, code, year, own, below))
+    expected, done = {}, {}
+    for row in LiveCount.objects.filter(campaign=campaign, unit__path__startswith=unit.path).values(
+        "unit__path", *STATES
+    ):
+        path = row.pop("unit__path")
+        done[path], expected[path] = counted_of(row, include_submitted)
+    ratios = [i for i in campaign.catalogue.indicators if i.derived]
+    if wanted is not None:
+        ratios = [i for i in ratios if i.code in wanted]
+    values = {path: _with_ratios(by_path.get(path, {}), ratios) for path in expected}
+    found = sorted(
+        (
+            Difference(path, code, year, own, below, expected[path] - done[path])
+            for path, code, year, own, below in stated
+        ),
+        key=lambda d: (d.path, d.code, d.year),
+    )
+    return Rollup(values, expected, done, found, _Reports(campaign, unit, include_submitted))
+
+
+def _with_ratios(by_key: dict[Key, Decimal], ratios: list) -> dict[Key, Decimal]:
+    years = {year for _, year in by_key}
+    for indicator in ratios:
+        for year in years:
+            parts = {
+                code: by_key.get((code, year))
+                for code in (indicator.numerator, indicator.denominator)
+            }
+            value = derive(indicator, parts)
+            if value is not None:
+                by_key[(indicator.code, year)] = value
+    return by_key
+
+
+class _Reports(Mapping):
+    """The subtree's reports as `Rollup._reports` holds them (path -> UnitReport), read on
+    first use: only `Rollup.missing` needs them."""
+
+    def __init__(self, campaign: Campaign, unit: Unit, include_submitted: bool):
+        self._args = (campaign, unit, include_submitted)
+        self._loaded: dict | None = None
+
+    def _all(self) -> dict:
+        if self._loaded is None:
+            from baocao.consolidate.rollup import UnitReport
+
+            campaign, unit, include_submitted = self._args
+            self._loaded = {
+                path: UnitReport(path, counted_in(status, include_submitted))
+                for path, status in Report.objects.filter(
+                    campaign=campaign, unit__path__startswith=unit.path
+                ).values_list("unit__path", "status")
+            }
+        return self._loaded
+
+    def __getitem__(self, key):
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

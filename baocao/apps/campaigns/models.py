@@ -475,7 +475,7 @@ class LiveFigure(models.Model):
     children_sum = models.DecimalField(
         _("tổng các đơn vị trực thuộc"), max_digits=30, decimal_places=4, default=0
     )
-    children_count = models.PositiveIntegerField(_("số đơn vị trực thuộc có số liệu"), default=0)
+    children_count = models.IntegerField(_("số đơn vị trực thuộc có số liệu"), default=0)
     value = models.DecimalField(_("số tổng hợp"), max_digits=30, decimal_places=4, null=True)
 
     class Meta:
@@ -495,14 +495,16 @@ class LiveFigure(models.Model):
 class LiveCount(models.Model):
     """How many reports of a unit's subtree (its own included) are in each state, kept up to
     date with every status change: the dashboard's tiles, and "counted" in either mode
-    (accepted; accepted and submitted), as lookups."""
+    (accepted; accepted and submitted), as lookups. Plain integers, not positive ones: rows
+    written around the actions (demo data, a restored backup) leave them off until the next
+    `baocao rollup rebuild`, and that must never make a review fail."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    draft = models.PositiveIntegerField(default=0)
-    submitted = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
+    draft = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số báo cáo theo trạng thái")
