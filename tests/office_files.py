@@ -89,6 +89,26 @@ def fill_template(
     return to_bytes(document)
 
 
+# A guidance document of the issue-12 tests: Chỉ thị 05's five-year review, with its appendix.
+CT05_LINES = [
+    "Hướng dẫn sơ kết 5 năm Chỉ thị 05",
+    "I. Kết quả",
+    "1. Phát triển đoàn viên",
+    "2. Thương lượng tập thể",
+    "II. Phương hướng",
+    "Phụ lục: biểu số liệu",
+]
+CT05_HEADER = ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú")
+CT05_TABLE = [
+    CT05_HEADER,
+    ("I", "VỀ ĐOÀN VIÊN", "", "", "", ""),
+    ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
+    ("2", "Số đoàn viên nữ", "", "", "", "Mục I.1"),
+    ("3", "Tỷ lệ đoàn viên nữ trên tổng số đoàn viên", "%", "", "", "Mục I.1"),
+    ("4", "Số thỏa ước lao động tập thể", "bản", "", "", ""),
+]
+
+
 def guidance_docx(lines: list[str], table: list[tuple[str, ...]]) -> bytes:
     """A guidance document as a federation sends it: its outline's lines, then the appendix
     table of indicators (each row a tuple of cell texts)."""

@@ -4,29 +4,14 @@ the person's corrections applied before anything is stored."""
 from __future__ import annotations
 
 import pytest
-from office_files import guidance_document, guidance_docx
+from office_files import CT05_HEADER, CT05_LINES, CT05_TABLE, guidance_document, guidance_docx
 
 from baocao.errors import InputError
 from baocao.outline.parse_docx import parse_docx
 from baocao.outline.preview import NO_INDICATORS, Fix, apply_fixes, preview_of
 
-LINES = [
-    "Hướng dẫn sơ kết 5 năm Chỉ thị 05",
-    "I. Kết quả",
-    "1. Phát triển đoàn viên",
-    "2. Thương lượng tập thể",
-    "II. Phương hướng",
-    "Phụ lục: biểu số liệu",
-]
-HEADER = ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú")
-TABLE = [
-    HEADER,
-    ("I", "VỀ ĐOÀN VIÊN", "", "", "", ""),
-    ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
-    ("2", "Số đoàn viên nữ", "", "", "", "Mục I.1"),
-    ("3", "Tỷ lệ đoàn viên nữ trên tổng số đoàn viên", "%", "", "", "Mục I.1"),
-    ("4", "Số thỏa ước lao động tập thể", "bản", "", "", ""),
-]
+LINES = CT05_LINES
+HEADER, TABLE = CT05_HEADER, CT05_TABLE
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 
 import docx
 import pytest
-from office_files import guidance_docx
+from office_files import CT05_LINES, guidance_docx
 from typer.testing import CliRunner
 
 from baocao.apps.orgs.models import UnitKind
@@ -16,14 +16,7 @@ from baocao.cli import app
 pytestmark = pytest.mark.django_db
 
 
-LINES = [
-    "Hướng dẫn sơ kết 5 năm Chỉ thị 05",
-    "I. Kết quả",
-    "1. Phát triển đoàn viên",
-    "2. Thương lượng tập thể",
-    "II. Phương hướng",
-    "Phụ lục: biểu số liệu",
-]
+LINES = CT05_LINES
 
 
 def guidance(tmp_path):

@@ -2,7 +2,7 @@
 read, one indicator is corrected there, and the outline is stored corrected."""
 
 import pytest
-from office_files import guidance_docx
+from office_files import CT05_LINES, guidance_docx
 from playwright.sync_api import expect
 
 from baocao.apps.outlines.models import OutlineDocument
@@ -12,14 +12,7 @@ from .samples import PASSWORD
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the `browser` fixture, only while Playwright runs.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LINES = [
-    "Hướng dẫn sơ kết 5 năm Chỉ thị 05",
-    "I. Kết quả",
-    "1. Phát triển đoàn viên",
-    "2. Thương lượng tập thể",
-    "II. Phương hướng",
-    "Phụ lục: biểu số liệu",
-]
+LINES = CT05_LINES
 TABLE = [
     ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2019", "Năm 2024", "Ghi chú"),
     ("1", "Số đoàn viên", "người", "", "", "Mục I.1"),
