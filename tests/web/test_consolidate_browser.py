@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from baocao.apps.campaigns.models import SectionText
 
+from . import editor_steps
 from .campaign_scenario import report_of, to_consolidate
 from .samples import PASSWORD
 
@@ -79,14 +80,12 @@ def test_consolidate_draft_insert_with_source_and_download(
     expect(page.locator(".passage")).to_have_count(1)
     passage = page.locator(".passage", has_text="CĐCS UBND xã Đăk Mar")
     expect(passage).to_contain_text(FIGURE_TEXTS["cdcs_dh1"])
-    text.focus()
-    page.keyboard.press("Control+End")
-    page.keyboard.type("\nĐoạn người tổng hợp vừa gõ.")
+    editor_steps.append(page.locator("form.editor"), "\nĐoạn người tổng hợp vừa gõ.")
     insert = passage.get_by_role("button", name="Chèn kèm nguồn")
     insert.focus()
     page.keyboard.press("Enter")
     expect(passage.locator(".passage__done")).to_contain_text("Đã chèn đoạn", timeout=SAVE_WAIT)
-    expect(text).to_have_value(re.compile(r"\(Nguồn: CĐCS UBND xã Đăk Mar\)$"))
+    expect(text).to_have_value(re.compile(r"\(Nguồn: CĐCS UBND xã Đăk Mar\)(</p>)?$"))
     stored = SectionText.objects.get(report=report, section_id="P1/II/1").text
     assert "Đoạn người tổng hợp vừa gõ." in stored
     assert stored.index("Toàn tỉnh có 190") < stored.index("(Nguồn: CĐCS UBND xã Đăk Mar)")

@@ -552,3 +552,30 @@ def test_the_workspace_takes_a_bounded_number_of_queries(
         assert html.count('class="passage"') == (3 if page == 3 else 50)
     if query.get("muc") == TABLE_SECTION:
         assert ">1.030<" in html  # 103 CĐCS × 10
+
+
+def test_an_insert_after_rich_text_keeps_its_list_and_table(client, province, people, tree):
+    """The workspace's editor is the rich-text one: what it sends is HTML ("format": "html"),
+    and a passage inserted after it keeps the section's nested list and table as they are."""
+    as_user(client, people["consolidator"])
+    typed = (
+        "<p><strong>Kết quả</strong></p><ul><li>một<ul><li>hai</li></ul></li></ul>"
+        "<table><tbody><tr><td>Năm</td><td>Số</td></tr><tr><td>2017</td><td>12</td></tr>"
+        "</tbody></table>"
+    )
+    response = insert(client, province, passage_of(tree.cdcs_dh1), 0, text=typed, format="html")
+
+    assert response.status_code == 302
+    stored = own_text(province, TEXT_SECTION)
+    assert stored.startswith("<p><strong>Kết quả</strong></p><ul><li>một<ul><li>hai</li></ul>")
+    assert "<td>2017</td><td>12</td>" in stored
+    assert stored.index("</table>") < stored.index("(Nguồn: CĐCS UBND xã Đăk Mar)")
+
+
+def test_the_workspace_editor_is_the_rich_text_one(client, province, people, settings):
+    as_user(client, people["consolidator"])
+    page = client.get(url("consolidate", province, query={"muc": TEXT_SECTION}))
+    assert "report-editor.js" in page.content.decode()
+    settings.BAOCAO_RICH_EDITOR = False
+    page = client.get(url("consolidate", province, query={"muc": TEXT_SECTION}))
+    assert "report-editor.js" not in page.content.decode()

@@ -45,7 +45,7 @@ def test_the_recipe_pins_every_version_and_names_the_bundle():
     lock = json.loads((RECIPE / "package-lock.json").read_text())
     core = lock["packages"]["node_modules/@tiptap/core"]["version"]
     assert recorded()[1] == f"tiptap-{core}.min.js"
-    page = ROOT / "baocao/apps/campaigns/templates/campaigns/report/page.html"
+    page = ROOT / "baocao/apps/campaigns/templates/campaigns/report/_rich_scripts.html"
     assert f"vendor/tiptap-{core}.min.js" in page.read_text()
 
 

@@ -58,10 +58,13 @@ def insert_passage(
     typed: str | None,
     base_version: int,
     actor: Any,
+    *,
+    rich: bool = False,
 ) -> Inserted:
     """Append the passage `passage_id` of a unit below, then "(Nguồn: <unit>)", to the section.
 
-    `typed` is the editor's text as sent (not yet saved, kept) or None; a stale base version
+    `typed` is the editor's text as sent (not yet saved, kept) or None: the rich-text editor's
+    HTML when `rich`, else the textarea's plain lines; a stale base version
     comes back as the save's conflict with the passage already added to the writer's text.
     ActionError when the passage is not one of this section's below the unit.
     """
@@ -81,7 +84,7 @@ def insert_passage(
         raise PassageNotFound(_("Không có đoạn viết này."))
     source = passage.report.unit
     stored = SectionText.objects.filter(report=report, section_id=section_id).first()
-    start = _typed_or_stored(typed, stored.text if stored else "")
+    start = _typed_or_stored(typed, stored.text if stored else "", rich=rich)
     combined = start + _with_source(passage.text, source.name)
     result = save_section(
         report,
@@ -181,11 +184,13 @@ def _with_source(passage_html: str, unit_name: str) -> str:
     return f"{text}<p>{source}</p>"
 
 
-def _typed_or_stored(typed: str | None, stored: str) -> str:
-    """The editor's lines as sent, unless they are what is stored (then the stored HTML, with its
-    bold unit names, is kept as it is)."""
+def _typed_or_stored(typed: str | None, stored: str, *, rich: bool = False) -> str:
+    """The editor's text as sent (HTML from the rich-text editor, else lines), unless it is
+    what is stored (then the stored HTML, with its bold unit names, is kept as it is)."""
     if typed is None:
         return stored
+    if rich:
+        return clean_section_text(typed)
     as_typed = clean_section_text(from_plain_lines(typed))
     if as_typed == clean_section_text(from_plain_lines(editable_lines(stored))):
         return stored

@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -619,6 +620,9 @@ def workspace_context(
         ],
         "s": editor,
         "show_editor": show_editor,
+        # The report page's rich-text editor here too, so a table or a list is never flattened
+        # into lines by a consolidator's edit.
+        "rich_editor": settings.BAOCAO_RICH_EDITOR,
         "insert_url": insert_url,
         "findings": findings,
         "has_table": bool(indicators),
@@ -716,7 +720,13 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
     dom = dom_keys(report)[section_id]
     try:
         inserted = actions.insert_passage(
-            report, section_id, passage_id, request.POST.get("text"), base_version, request.user
+            report,
+            section_id,
+            passage_id,
+            request.POST.get("text"),
+            base_version,
+            request.user,
+            rich=request.POST.get("format") == "html",
         )
     except actions.PassageNotFound as error:
         raise Http404(error.message) from error
