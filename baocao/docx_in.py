@@ -3,9 +3,10 @@
 One reader for every importer of Word files (the outline importer, the report ingest), so what
 Word knows and plain text loses is read once and the same way: the heading level of a
 paragraph's style or its own outline level, the number Word draws from its automatic numbering
-(rendered here, since it is not in the text), list bullets, bold and italic, footnotes and
-endnotes with the place of each reference, content controls, text boxes, tables with merged
-cells, and the document's custom properties. What a block means is decided by its reader.
+(rendered here, since it is not in the text), list bullets and list levels, bold, italic and
+underline (each line also as inline HTML), footnotes and endnotes with the place of each
+reference, content controls, text boxes, tables with merged cells and header rows, and the
+document's custom properties. What a block means is decided by its reader.
 
 The package is checked first (`baocao.officefile`): a file that is not a readable .docx, a zip
 bomb, a macro document, a password-protected file or XML over the caps of what is parsed (its
@@ -16,9 +17,11 @@ walk builds is capped too (lines after splitting at line breaks, table grid posi
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +49,7 @@ _RT_CUSTOM = _RT + "custom-properties"
 # Stands in a paragraph's text where a footnote or endnote is referenced.
 NOTE_MARK = "\ue000"
 _BREAKS = re.compile(r"[\n\v\r\f\x85\u2028\u2029]")
+_SPACE_RUN = re.compile(r"\s+")
 # Word's built-in names are stored in English ("heading 1"); copies made in a Vietnamese Word
 # may carry the localized name.
 _HEADING_NAME = re.compile(r"^(?:heading|tiêu đề|đầu đề|đề mục)\s*([1-9])$", re.IGNORECASE)
@@ -94,6 +98,12 @@ class Paragraph:
     bold_prefix: str = ""
     notes: list[str] = field(default_factory=list)
     boxes: list[list[Block]] = field(default_factory=list)
+    # Each piece as inline HTML (bold, italic, underline kept: strong/em/u), note marks left
+    # out; `list_level` Word's list level (w:ilvl, 0 the top) when the paragraph is an item of
+    # a Word list, `ordered` whether that level is numbered rather than bulleted.
+    rich: list[str] = field(default_factory=list)
+    list_level: int | None = None
+    ordered: bool = False
 
     @property
     def text(self) -> str:
@@ -124,6 +134,7 @@ class GridCell:
 @dataclass
 class Table:
     rows: list[list[Cell]]
+    header_rows: int = 0  # the rows at the top Word repeats as the header (w:tblHeader)
 
     def grid(self) -> list[list[GridCell]]:
         """The table as a rectangle: a merged cell's text repeated in every grid position it
@@ -588,11 +599,30 @@ class _Runs:
     styles: _Styles | None = None
     bold: bool = False
     italic: bool = False
-    segments: list[tuple[str, bool, bool]] = field(default_factory=list)
+    underline: bool = False
+    segments: list[tuple[str, bool, bool, bool]] = field(default_factory=list)
     boxes: list[etree._Element] = field(default_factory=list)
+    # Bold and italic as the runs set them (directly or by a character style), the paragraph's
+    # style left out: what `rich` shows. The template's grey italic guidance style, typed
+    # over, is no emphasis of the writer's.
+    own: tuple[bool, bool] = (False, False)
+    own_segments: list[tuple[str, bool, bool, bool]] = field(default_factory=list)
 
     def add(self, text: str) -> None:
-        self.segments.append((text, self.bold, self.italic))
+        self.segments.append((text, self.bold, self.italic, self.underline))
+        self.own_segments.append((text, *self.own, self.underline))
+
+    def rich(self) -> list[str]:
+        """Each line (the text split at its line breaks, as `pieces`) as inline HTML."""
+        lines: list[list[tuple[str, bool, bool, bool]]] = [[]]
+        for text, *fmt in self.own_segments:
+            parts = _BREAKS.split(text.replace(NOTE_MARK, ""))
+            for index, part in enumerate(parts):
+                if index:
+                    lines.append([])
+                if part:
+                    lines[-1].append((part, *fmt))
+        return [_inline_html(line) for line in lines]
 
     @property
     def text(self) -> str:
@@ -603,7 +633,7 @@ class _Runs:
         letters = all_bold = all_italic = False
         prefix: list[str] = []
         in_prefix, prefix_done = True, False
-        for text, is_bold, is_italic in self.segments:
+        for text, is_bold, is_italic, _ in self.segments:
             words = any(ch.isalnum() for ch in text)
             if words:
                 all_bold = (all_bold or not letters) and is_bold
@@ -635,12 +665,48 @@ def _walk(element: etree._Element, runs: _Runs, note: Callable[[str, str], str |
         elif tag == f"{W}txbxContent":
             runs.boxes.append(child)
         elif tag == f"{W}r" and runs.styles is not None:
-            outer = runs.bold, runs.italic
-            runs.bold, runs.italic = _run_format(child, runs.styles, outer)
+            outer = runs.bold, runs.italic, runs.underline, runs.own
+            runs.bold, runs.italic = _run_format(child, runs.styles, outer[:2])
+            runs.own = _run_format(child, runs.styles, runs.own)
+            underline = _toggle(child.find(f"{W}rPr"), "u")
+            if underline is not None:
+                runs.underline = underline
             _walk(child, runs, note)
-            runs.bold, runs.italic = outer
+            runs.bold, runs.italic, runs.underline, runs.own = outer
         else:
             _walk(child, runs, note)
+
+
+def _inline_html(segments: list[tuple[str, bool, bool, bool]]) -> str:
+    """Segments of one line as HTML: spaces folded (as `clean_line` does), runs of the same
+    format joined, each wrapped in strong/em/u as it is bold, italic, underlined."""
+    joined: list[list] = []
+    for text, *fmt in segments:
+        text = _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", text))
+        if not text.strip() and joined:
+            fmt = joined[-1][1]  # spaces take the format before them
+        if joined and joined[-1][1] == fmt:
+            joined[-1][0] += text
+        else:
+            joined.append([text, fmt])
+    if joined:
+        joined[0][0] = joined[0][0].lstrip()
+        joined[-1][0] = joined[-1][0].rstrip()
+    out = []
+    for text, (bold, italic, underline) in joined:
+        if not text:
+            continue
+        piece = html.escape(text, quote=False)
+        stripped = piece.strip()
+        if stripped and (bold or italic or underline):
+            lead = piece[: len(piece) - len(piece.lstrip())]
+            tail = piece[len(piece.rstrip()) :]
+            for tag, on in (("u", underline), ("em", italic), ("strong", bold)):
+                if on:
+                    stripped = f"<{tag}>{stripped}</{tag}>"
+            piece = lead + stripped + tail
+        out.append(piece)
+    return "".join(out)
 
 
 def _run_format(
@@ -703,11 +769,14 @@ class _Walker:
         """Rows in order, cells in order within their row (content controls around rows or
         cells looked through); a nested table belongs to its cell."""
         rows: list[list[Cell]] = []
+        header_rows = 0
         for row in table.iter(f"{W}tr"):
             if next(row.iterancestors(f"{W}tbl"), None) is not table:
                 continue
             cells: list[Cell] = []
             trpr = row.find(f"{W}trPr")
+            if header_rows == len(rows) and _toggle(trpr, "tblHeader"):
+                header_rows += 1
             before = min(max(_int(_val(trpr, "gridBefore"), 0) or 0, 0), MAX_SPAN)
             self._add_grid(before)
             cells.extend(Cell([]) for _ in range(before))
@@ -726,7 +795,7 @@ class _Walker:
                     )
                 )
             rows.append(cells)
-        return Table(rows)
+        return Table(rows, header_rows)
 
     def _add_grid(self, positions: int) -> None:
         """Count grid positions as `Table.grid` will build them."""
@@ -752,7 +821,7 @@ class _Walker:
         own_level = _int(_val(ppr, "outlineLvl"))
         if own_level is not None:
             level = own_level + 1 if 0 <= own_level < 9 else None
-        number, bullet, deep = self._number(ppr, style_id, info)
+        number, bullet, deep, list_level, ordered = self._number(ppr, style_id, info)
         notes: list[str] = []
         runs = _Runs(self.styles, info.bold, info.italic)
         _walk(p, runs, lambda kind, note_id: self._note(kind, note_id, notes))
@@ -774,27 +843,31 @@ class _Walker:
             bold_prefix=bold_prefix,
             notes=notes,
             boxes=[list(self.blocks(box)) for box in runs.boxes],
+            rich=runs.rich(),
+            list_level=list_level,
+            ordered=ordered,
         )
 
     def _number(
         self, ppr: etree._Element | None, style_id: str | None, info: _StyleInfo
-    ) -> tuple[str | None, bool, bool]:
-        """Word's number for the paragraph (not in its text), whether it is a bullet, nested."""
+    ) -> tuple[str | None, bool, bool, int | None, bool]:
+        """Word's number for the paragraph (not in its text), whether it is a bullet, nested;
+        its Word list level (None: not in a Word list) and whether that level is numbered."""
         num_pr = None if ppr is None else ppr.find(f"{W}numPr")
         num_id, ilvl = info.num_id, info.ilvl
         if num_pr is not None:
             num_id = _val(num_pr, "numId") or num_id
             ilvl = _int(_val(num_pr, "ilvl"), ilvl)
         if not num_id or num_id == "0":
-            return None, info.bullet, info.deep
+            return None, info.bullet, info.deep, None, False
         if ilvl is None:
             ilvl = self.numbering.level_of_style(num_id, style_id)
         rendered = self.numbering.advance(num_id, ilvl)
         if rendered is None:
-            return None, info.bullet, info.deep
+            return None, info.bullet, info.deep, None, False
         number, bullet = rendered
         if bullet:
-            return None, True, info.deep or ilvl > 0
+            return None, True, info.deep or ilvl > 0, ilvl, False
         if number.startswith("(") and number.endswith(")"):
             number = number[1:]
-        return number or None, info.bullet, info.deep
+        return number or None, info.bullet, info.deep, (ilvl if number else None), bool(number)

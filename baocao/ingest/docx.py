@@ -10,10 +10,12 @@ The document is read by `baocao.docx_in` into paragraphs and tables, then:
    then what the order left over (sections written out of order, headings in the unit's own
    words placed by their number under their parent or by what the text under them is about);
    a number alone on its line ("II.") takes the title on the next line;
-4. everything between two headings is that section's text: paragraphs, bullet lists, tables;
-   a table whose rows (or, turned over, columns) name indicators and whose columns (rows)
-   name the campaign years gives values instead (`values.read_table`); a table that names
-   indicators in too few rows stays text, and says so;
+4. everything between two headings is that section's text, as HTML (`clean_section_text`):
+   paragraphs with their bold, italic and underline, lists (Word's bullets and numbers, nested
+   by their w:ilvl; typed "- " and "+ " bullets), tables with their merged cells; a table
+   whose rows (or, turned over, columns) name indicators and whose columns (rows) name the
+   campaign years gives values instead (`values.read_table`); a table that names indicators
+   in too few rows stays a table of the text, and says so;
 5. what could not be placed (text before the first heading, under a heading of the unit's own,
    rows of a figures table that are not understood) goes to `unassigned`; nothing is dropped;
 6. the figures the sentences state are proposed (`prose`), each with its sentence: kept in
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from baocao.docx_in import NOTE_MARK, Paragraph, Table, iter_paragraphs, read_docx
+from baocao.docx_in import NOTE_MARK, Cell, Paragraph, Table, iter_paragraphs, read_docx
 from baocao.errors import InputError
 from baocao.indicators.numbers import LOCALES, format_number
 from baocao.ingest import headings as h
@@ -66,16 +68,21 @@ class _Item:
     paragraph: Paragraph | None = None
     table: Table | None = None
     first_line: bool = True  # the paragraph's first line (Word's number and bold lead-in)
+    rich: str = ""  # the line as inline HTML (bold, italic, underline), when Word says
     kind: str = ""  # set as the document is read: front, back, guidance, heading, text, values
     section: str | None = None
 
 
 @dataclass
 class _Entry:
-    """A piece of a section's text."""
+    """A piece of a section's text: `text` as it is placed and read for figures, `html` what
+    the section's HTML shows for it (escaped `text` when empty)."""
 
     text: str
-    tag: str = "p"  # p, li, li2 (nested bullet), strong
+    tag: str = "p"  # p, li, li2 (nested bullet), strong, table
+    html: str = ""
+    level: int = 0  # a list item's level, 0 the top
+    ordered: bool = False  # a numbered list's item
 
 
 @dataclass
@@ -195,10 +202,12 @@ class _Reader:
                 self.items.append(_Item(table=block))
                 continue
             first = True
-            for piece in block.pieces:
+            rich = block.rich if len(block.rich) == len(block.pieces) else []
+            for at, piece in enumerate(block.pieces):
                 text = clean_line(piece.replace(NOTE_MARK, ""))
                 if text:
-                    self.items.append(_Item(text, block, first_line=first))
+                    line = rich[at] if rich else ""
+                    self.items.append(_Item(text, block, first_line=first, rich=line))
                     first = False
             for box in block.boxes:
                 self.flatten(box)
@@ -589,14 +598,24 @@ class _Reader:
     def _entry(self, item: _Item) -> _Entry:
         paragraph = item.paragraph
         text = item.text
+        rich = item.rich
         if paragraph is not None and paragraph.bullet and item.first_line:
-            return _Entry(text, "li2" if paragraph.deep else "li")
+            level = paragraph.list_level or 0
+            if paragraph.deep and not level:  # "List Bullet 2" numbered with a list of its own
+                level = 1
+            return _Entry(text, "li", rich, level=level)
         bullet = _BULLET_LEAD.match(text)
         if bullet and bullet["marker"] != "*":
-            return _Entry(bullet["rest"], "li2" if bullet["marker"] == "+" else "li")
+            return _Entry(bullet["rest"], "li", level=1 if bullet["marker"] == "+" else 0)
         if paragraph is not None and paragraph.number and item.first_line:
+            if paragraph.list_level is not None and paragraph.ordered:
+                # Word's own numbering: a numbered list item (the number stays in the text
+                # placed and read for figures, the list draws it in the HTML).
+                entry = _Entry(f"{paragraph.number} {text}", "li", rich, paragraph.list_level)
+                entry.ordered = True
+                return entry
             return _Entry(f"{paragraph.number} {text}")
-        return _Entry(text)
+        return _Entry(text, html=rich)
 
     def _text(self, section: int | None, entry: _Entry, item: _Item) -> None:
         section_id = None if section is None else self.index.keys[section].id
@@ -642,10 +661,21 @@ class _Reader:
             self._place(Placement(f"[bảng {self.tables}]", "values"))
             return
         result.warnings.extend(reading.warnings)
-        for line in _table_lines(table):
+        # A narrative table: each row placed as a line (as it reads), the section's text keeps
+        # it as a table.
+        kept: list[int] = []
+        lines = _table_lines(table)
+        for row, line in enumerate(lines):
             if line and not _guidance(self.index, line):
-                item = _Item(line)
-                self._text(section, _Entry(line), item)
+                kept.append(row)
+                section_id = None if section is None else self.index.keys[section].id
+                self._place(Placement(line, "text", section_id))
+                if section is None:
+                    result.unassigned.append(line)
+        if kept and section is not None:
+            self.entries.setdefault(section, []).append(
+                _Entry(" ".join(lines[row] for row in kept), "table", _table_html(table, kept))
+            )
 
     def _texts(self) -> None:
         keys = self.index.keys
@@ -781,36 +811,104 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
+_MAX_LIST_DEPTH = 9
+
+
 def _html(entries: list[_Entry]) -> str:
+    """The section's text as HTML: paragraphs, lists nested by their levels (bulleted or
+    numbered, as Word drew them), tables; through `clean_section_text`."""
     parts: list[str] = []
-    open_list = False
-    open_nested = False
+    stack: list[str] = []  # the lists open, outermost first; each has an item open
+
+    def close(depth: int) -> None:
+        while len(stack) > depth:
+            parts.append(f"</li></{stack.pop()}>")
+
     for entry in entries:
-        text = html.escape(entry.text, quote=False)
+        inline = entry.html or html.escape(entry.text, quote=False)
         if entry.tag in ("li", "li2"):
-            if not open_list:
-                parts.append("<ul>")
-                open_list = True
-            if entry.tag == "li2" and parts[-1].endswith("</li>") and not open_nested:
-                parts[-1] = parts[-1][: -len("</li>")]
-                parts.append("<ul>")
-                open_nested = True
-            elif entry.tag == "li" and open_nested:
-                parts.append("</ul></li>")
-                open_nested = False
-            parts.append(f"<li>{text}</li>")
+            kind = "ol" if entry.ordered else "ul"
+            level = 1 if entry.tag == "li2" else entry.level
+            # A level deeper than the list open allows (an item at level 2 under level 0) is
+            # one level in.
+            level = max(0, min(level, len(stack), _MAX_LIST_DEPTH))
+            close(level + 1)
+            if len(stack) == level + 1 and stack[-1] != kind:
+                close(level)
+            if len(stack) == level + 1:
+                parts.append(f"</li><li>{inline}")
+            else:
+                parts.append(f"<{kind}><li>{inline}")
+                stack.append(kind)
             continue
-        if open_nested:
-            parts.append("</ul></li>")
-            open_nested = False
-        if open_list:
-            parts.append("</ul>")
-            open_list = False
-        parts.append(
-            f"<p><strong>{text}</strong></p>" if entry.tag == "strong" else f"<p>{text}</p>"
-        )
-    if open_nested:
-        parts.append("</ul></li>")
-    if open_list:
-        parts.append("</ul>")
+        close(0)
+        if entry.tag == "table":
+            parts.append(entry.html)
+        elif entry.tag == "strong":
+            parts.append(f"<p><strong>{inline}</strong></p>")
+        else:
+            parts.append(f"<p>{inline}</p>")
+    close(0)
     return clean_section_text("".join(parts))
+
+
+def _table_html(table: Table, rows: list[int]) -> str:
+    """The rows `rows` of a narrative table as an HTML table: cells merged across (w:gridSpan)
+    and down (w:vMerge) kept as colspan/rowspan, Word's header rows as the head, each cell's
+    paragraphs as lines."""
+    # Grid position of each cell, per row; a vertical merge counted over the rows kept.
+    placed: list[list[tuple[int, Cell]]] = []
+    for row in rows:
+        column, cells = 0, []
+        for cell in table.rows[row]:
+            cells.append((column, cell))
+            column += max(1, min(cell.span, 50))
+        placed.append(cells)
+    starts = [{column: cell for column, cell in cells} for cells in placed]
+    body_parts, head_parts = [], []
+    covered: set[tuple[int, int]] = set()  # (row, column) inside a cell merged down
+    for index, (row, cells) in enumerate(zip(rows, placed, strict=True)):
+        header = row < table.header_rows
+        tag = "th" if header else "td"
+        out = []
+        for column, cell in cells:
+            if cell.merge == "continue" and (index, column) in covered:
+                continue
+            rowspan = 1
+            if cell.merge == "restart":
+                for below in starts[index + 1 :]:
+                    under = below.get(column)
+                    if under is None or under.merge != "continue" or rowspan >= 50:
+                        break
+                    covered.add((index + rowspan, column))
+                    rowspan += 1
+            attrs = ""
+            if cell.span > 1:
+                attrs += f' colspan="{min(cell.span, 50)}"'
+            if rowspan > 1:
+                attrs += f' rowspan="{rowspan}"'
+            out.append(f"<{tag}{attrs}>{_cell_html(cell, header)}</{tag}>")
+        (head_parts if header else body_parts).append(f"<tr>{''.join(out)}</tr>")
+    parts = ["<table>"]
+    if head_parts:
+        parts.append(f"<thead>{''.join(head_parts)}</thead>")
+    if body_parts:
+        parts.append(f"<tbody>{''.join(body_parts)}</tbody>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def _cell_html(cell: Cell, header: bool) -> str:
+    """A cell's paragraphs as lines; in a header cell plain (the head is bold anyway)."""
+    lines = []
+    for paragraph in iter_paragraphs(cell.blocks):
+        rich = paragraph.rich if len(paragraph.rich) == len(paragraph.pieces) else []
+        for at, piece in enumerate(paragraph.pieces):
+            text = clean_line(piece.replace(NOTE_MARK, ""))
+            if not text:
+                continue
+            if header or not rich:
+                lines.append(html.escape(text, quote=False))
+            else:
+                lines.append(rich[at])
+    return "<br>".join(lines)

@@ -188,14 +188,16 @@ def test_the_outlines_own_guidance_copied_into_a_report_is_not_imported():
     assert result.guidance == [f"- {prompt}"]
 
 
-def test_a_table_that_is_not_a_figures_table_stays_with_its_section_as_rows():
+def test_a_table_that_is_not_a_figures_table_stays_with_its_section_as_a_table():
     data = report(
         ("b", "4.1. Công tác tuyên truyền giáo dục"),
         ("t", [["Giai đoạn", "Số lớp"], ["2008 - 2012", "31"], ["2013 - 2017", "42"]]),
     )
     result = ingest_docx(data, OUTLINE)
     assert result.sections == {
-        "P1/II/4/4.1": "<p>Giai đoạn | Số lớp</p><p>2008 - 2012 | 31</p><p>2013 - 2017 | 42</p>"
+        "P1/II/4/4.1": "<table><tbody><tr><td>Giai đoạn</td><td>Số lớp</td></tr>"
+        "<tr><td>2008 - 2012</td><td>31</td></tr><tr><td>2013 - 2017</td><td>42</td></tr>"
+        "</tbody></table>"
     }
     assert result.indicators == {}
 

@@ -1,4 +1,5 @@
-"""Tables of free-form reports (issue 15, item 4): a narrative table stays text, a half-matching
+"""Tables of free-form reports (issue 15, item 4): a narrative table stays a table of its
+section's text (issue 15, item 3), a half-matching
 one is said and not guessed, no row is dropped in silence, tables with the years as rows and
 merged headers are read, and figures in another unit are converted or flagged."""
 
@@ -49,7 +50,11 @@ def test_a_dated_table_in_a_report_stays_text_of_its_section():
             cell.text = text
     result = ingest_docx(to_bytes(document), OUTLINE)
     assert not result.indicators
-    assert "05/5/2008 | Quán triệt Nghị quyết | 42 CĐCS" in result.sections["P1/I/2"]
+    assert (
+        "<tr><td>05/5/2008</td><td>Quán triệt Nghị quyết</td><td>42 CĐCS</td></tr>"
+        in result.sections["P1/I/2"]
+    )
+    assert result.sections["P1/I/2"].startswith("<table>")
     assert not result.unassigned
 
 
@@ -109,7 +114,9 @@ def test_a_half_matching_table_in_a_report_is_kept_as_text_with_a_warning():
             cell.text = text
     result = ingest_docx(to_bytes(document), OUTLINE)
     assert not result.indicators
-    assert "Số đội văn nghệ | 3 | 8" in result.sections["P1/II/4/4.4"]
+    # Kept as a table, not guessed into figures.
+    section = result.sections["P1/II/4/4.4"]
+    assert "<tr><td>Số đội văn nghệ</td><td>3</td><td>8</td></tr>" in section
     assert any("dòng giống chỉ tiêu của đề cương" in w for w in result.warnings)
 
 

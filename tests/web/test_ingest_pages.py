@@ -15,6 +15,8 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from office_files import fill_template, to_bytes, zip_bomb, zip_bytes
 from openpyxl import load_workbook
 
@@ -419,6 +421,62 @@ def test_word_template_round_trip_imports_exactly_what_was_filled(client, school
         IndicatorValue.objects.filter(report=school).values_list("code", "year", "raw")
     ) == [("members", 2017, "47")]
     assert SectionVersion.objects.get(report=school).note == "Nhập từ tệp mau_da_dien.docx"
+
+
+def test_word_lists_emphasis_and_a_narrative_table_are_previewed_and_stored(client, dakha, people):
+    """Issue 15, item 3: an uploaded Word report keeps its numbered list with a nested bullet
+    list, italic, underline and a narrative table (merged cells), in the preview and stored."""
+    as_user(client, people["dakha_writer"])
+    document = docx.Document()
+    document.add_paragraph().add_run("4.1. Công tác tuyên truyền giáo dục").bold = True
+    intro = document.add_paragraph("Kết quả ")
+    intro.add_run("nổi bật").italic = True
+    intro.add_run(" và ")
+    intro.add_run("cần nhân rộng").underline = True
+    intro.add_run(":")
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+            '<w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    num_id = numbering.add_num(90).numId
+    for text, level in (
+        ("Mở 31 lớp bồi dưỡng;", 0),
+        ("cho cán bộ công đoàn;", 1),
+        ("cho đoàn viên.", 1),
+        ("Tổ chức 12 hội thi.", 0),
+    ):
+        num_pr = document.add_paragraph(text)._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level
+        num_pr.get_or_add_numId().val = num_id
+    table = document.add_table(rows=3, cols=3)
+    for r, texts in enumerate(
+        (("Hình thức", "Kết quả", ""), ("Hội nghị", "12", "cuộc"), ("", "800", "lượt người"))
+    ):
+        for c, text in enumerate(texts):
+            table.cell(r, c).text = text
+    table.cell(0, 1).merge(table.cell(0, 2))
+    table.cell(1, 0).merge(table.cell(2, 0))
+    item = uploaded(client, dakha, to_bytes(document), "danh_sach.docx")
+    html = preview(client, dakha, item)
+    stored = (
+        "<p>Kết quả <em>nổi bật</em> và <u>cần nhân rộng</u>:</p>"
+        "<ol><li>Mở 31 lớp bồi dưỡng;<ul><li>cho cán bộ công đoàn;</li>"
+        "<li>cho đoàn viên.</li></ul></li><li>Tổ chức 12 hội thi.</li></ol>"
+        '<table><tbody><tr><td>Hình thức</td><td colspan="2">Kết quả</td></tr>'
+        '<tr><td rowspan="2">Hội nghị</td><td>12</td><td>cuộc</td></tr>'
+        "<tr><td>800</td><td>lượt người</td></tr></tbody></table>"
+    )
+    assert stored in html  # the preview shows it as it will be stored
+    assert confirm(client, dakha, item, form_fields(html)).status_code == 302
+    text = SectionText.objects.get(report=dakha, section_id="P1/II/4/4.1").text
+    assert text == stored
+    assert not IndicatorValue.objects.filter(report=dakha).exists()
 
 
 def test_excel_template_round_trip(client, school, people):
