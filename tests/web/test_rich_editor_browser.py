@@ -4,6 +4,9 @@ a section keeps its structure through the autosave and a reload, and what is sto
 sanitised format; the toolbar is reachable from the keyboard and fits a 390-px phone; the
 page's CSP is kept (no inline style, no <style> element)."""
 
+import io
+
+import docx
 import pytest
 from playwright.sync_api import expect
 
@@ -138,6 +141,17 @@ def test_a_word_clipboard_keeps_bold_nested_lists_and_a_table_through_save_and_r
     assert "<th>Chỉ tiêu</th>" in stored or "<td><strong>Chỉ tiêu</strong></td>" in stored
     for dropped in ("mso", "class=", "style=", "o:p", "·", "Symbol", "width"):
         assert dropped not in stored, (dropped, stored)
+
+    # The unit's DOCX, as the browser downloads it: Word lists and a Word table, not text.
+    answer = page.request.get(f"{live_server.url}{path}tai-ve.docx")
+    assert answer.ok, answer.status
+    body = docx.Document(io.BytesIO(answer.body()))
+    listed = [p for p in body.paragraphs if p._p.xpath("./w:pPr/w:numPr")]
+    assert {p.text for p in listed} >= {"Học tập chuyên đề", "Bước một", "Chi tiết"}
+    levels = {p.text: p._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")[0] for p in listed}
+    assert levels["Tuyên truyền Nghị quyết"] == "0" and levels["Học tập chuyên đề"] == "1"
+    word_table = next(t for t in body.tables if "Chỉ tiêu" in t.rows[0].cells[0].text)
+    assert len(word_table.rows) == 3 and len(word_table.columns) == 3
 
     # Reload: the editor shows the stored structure, and nothing is taken for unsaved work.
     page.reload()
