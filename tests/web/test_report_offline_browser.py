@@ -4,6 +4,7 @@ someone saved meanwhile); a tab that dies with unsaved typing leaves it to be of
 the next visit ("Khôi phục / Bỏ"), never put over the server's text silently."""
 
 import time
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import expect
@@ -199,3 +200,80 @@ def test_on_a_phone_the_page_opens_where_a_copy_waits(
     offer.get_by_role("button", name="Khôi phục").click()
     wait_for(lambda: stored_lines(report, "P1/I/3") == OFFLINE)
     expect(menu.locator('a[href="#muc-P1/I/3"]')).not_to_contain_text("có nội dung chưa lưu")
+
+
+def test_a_figure_brought_back_after_a_colleague_changed_it_is_not_written_over(
+    new_page, log_in, report, writer, member
+):
+    """The copy of a figure typed offline remembers what the cell held then; brought back after
+    a colleague saved another value, it is refused and shown beside theirs, and the copy stays
+    on the device until the writer saves it deliberately."""
+    colleague = member("truong_viet3", report.unit, "writer")
+    actions.save_indicator(report, "members", 2017, "1.000", colleague)
+    page = new_page(1280, 900)
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    page.context.set_offline(True)
+    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
+    members.fill("1.234")
+    members.press("Tab")
+    page.wait_for_timeout(500)
+    assert len(page.evaluate(COPIES)) == 1
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    actions.save_indicator(report, "members", 2017, "1.100", colleague)
+
+    again = context.new_page()
+    again.goto(page.url)
+    figures = again.locator(".restore", has_text="Có số liệu chưa lưu từ lần trước")
+    figures.get_by_role("button", name="Khôi phục").click()
+    cell = again.locator("td", has=again.get_by_label("Số đoàn viên công đoàn, năm 2017"))
+    expect(cell).to_contain_text("“1.100”", timeout=SAVE_WAIT)
+    expect(again.get_by_label("Số đoàn viên công đoàn, năm 2017")).to_have_value("1.234")
+    assert IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.100"
+    again.wait_for_timeout(300)
+    assert len(again.evaluate(COPIES)) == 1  # still kept: not on the server
+
+    again.get_by_role("button", name="Lưu số liệu").first.click()
+    wait_for(
+        lambda: IndicatorValue.objects.get(report=report, code="members", year=2017).raw == "1.234"
+    )
+    wait_for(lambda: again.evaluate(COPIES) == [])
+
+
+def test_logging_out_asks_before_deleting_what_never_reached_the_server(
+    new_page, log_in, report, writer
+):
+    """A tab died offline with a figure typed; on a shared computer the writer logs out from
+    another page: asked first, staying keeps the copy; confirming deletes it from the device."""
+    page = new_page(1280, 900)
+    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
+    page.context.set_offline(True)
+    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
+    members.fill("1.234")
+    members.press("Tab")
+    page.wait_for_timeout(500)
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    home = context.new_page()
+    home.goto(urljoin(page.url, "/"))
+    assert len(home.evaluate(COPIES)) == 1
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    home.once("dialog", lambda dialog: answer(dialog, False))
+    home.get_by_role("button", name="Đăng xuất").click()
+    home.wait_for_timeout(500)
+    assert "còn 1 nội dung" in questions[0]
+    assert len(home.evaluate(COPIES)) == 1  # stayed: nothing deleted, still logged in
+    expect(home.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+    home.once("dialog", lambda dialog: answer(dialog, True))
+    home.get_by_role("button", name="Đăng xuất").click()
+    home.wait_for_url("**/dang-nhap/**")
+    assert home.evaluate(COPIES) == []
+    assert not IndicatorValue.objects.filter(report=report, code="members").exists()

@@ -210,7 +210,8 @@ def test_a_stale_save_gets_the_conflict_panel_with_both_texts(client, school, pe
     assert response["HX-Reswap"] == "outerHTML"
     html = response.content.decode()
     assert "Người khác (truong_viet2, lúc" in html and "vừa lưu mục này" in html
-    assert re.search(r"readonly>Bản của đồng nghiệp</textarea>", html)
+    # Theirs as it reads (sanitised HTML), mine as lines to edit.
+    assert re.search(r'id="theirs-m\d+" role="region"[^>]*><p>Bản của đồng nghiệp</p></div>', html)
     assert 'name="text">Bản của tôi\n- thêm ý</textarea>' in html
     for choice in ("Giữ bản của tôi", "Dùng bản của họ", "Lưu bản đã gộp"):
         assert choice in html
@@ -352,6 +353,55 @@ def test_the_whole_table_saves_only_the_cells_changed_on_this_page(client, schoo
     assert response.status_code == 302
     stored = dict(IndicatorValue.objects.filter(report=school).values_list("code", "raw"))
     assert stored == {"workers": "3.000", "members": "1.500"}
+
+
+def test_a_figure_changed_by_a_colleague_meanwhile_is_not_overwritten_by_a_cell_save(
+    client, school, people
+):
+    """Two writers on one figure: the later one's cell save carries what the page showed; the
+    server holds another value since, so nothing is written and the cell says whose value it
+    is, keeping the typing; a second, deliberate save then writes it."""
+    as_user(client, people["school_writer"])
+    actions.save_indicator(school, "members", 2017, "1.000", people["school_writer"])
+    assert 'name="o-v-members-2017" value="1.000"' in page(client, school)
+    actions.save_indicator(school, "members", 2017, "1.100", people["school_colleague"])
+    path = url("indicator_save", school, "members", 2017) + f"?muc={TABLE_SECTION}"
+    form = {"v-members-2017": "1.234", "o-v-members-2017": "1.000"}
+    response = client.post(path, form, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "vừa được" in html and "“1.100”" in html and "“1.234”" in html
+    assert 'name="v-members-2017" value="1.234"' in html  # the typing stays in the cell
+    assert 'aria-invalid="true"' in html
+    assert 'name="o-v-members-2017" value="1.100"' in html  # the next save is deliberate
+    assert IndicatorValue.objects.get(report=school, code="members", year=2017).raw == "1.100"
+    again = client.post(path, {"v-members-2017": "1.234", "o-v-members-2017": "1.100"}, **HTMX)
+    assert "Đã lưu: 1.234" in again.content.decode()
+    assert IndicatorValue.objects.get(report=school, code="members", year=2017).raw == "1.234"
+
+
+def test_a_figure_cleared_by_a_colleague_meanwhile_is_not_written_back_silently(
+    client, school, people
+):
+    as_user(client, people["school_writer"])
+    actions.save_indicator(school, "members", 2017, "1.000", people["school_colleague"])
+    actions.save_indicator(school, "members", 2017, "", people["school_colleague"])
+    response = client.post(
+        url("indicators_save", school, TABLE_SECTION),
+        {"v-members-2017": "1.500", "o-v-members-2017": "1.000"},
+    )
+    assert response.status_code == 400
+    assert "vừa được người khác xoá" in response.content.decode()
+    assert not IndicatorValue.objects.filter(report=school, code="members").exists()
+
+
+def test_the_same_figure_typed_by_two_writers_is_no_conflict(client, school, people):
+    as_user(client, people["school_writer"])
+    actions.save_indicator(school, "members", 2017, "1.234", people["school_colleague"])
+    path = url("indicator_save", school, "members", 2017) + f"?muc={TABLE_SECTION}"
+    response = client.post(path, {"v-members-2017": "1.234", "o-v-members-2017": ""}, **HTMX)
+    html = response.content.decode()
+    assert "vừa được" not in html and "Đã lưu: 1.234" in html
 
 
 def test_a_broken_rule_shows_beside_its_table_after_a_cell_is_saved(client, school, people):

@@ -111,8 +111,18 @@
     local.put(part, { text: text.value, base: base, at: Date.now() });
   }
 
+  // A figure's copy keeps what the cell held on the server when it was typed (the page's
+  // hidden "o-" field), so that bringing it back later is checked against what the server
+  // holds then: a figure someone else changed meanwhile is refused and shown, not overwritten.
+  function storedOf(input) {
+    return input.form ? input.form.elements["o-" + input.name] : null;
+  }
+
   function keepCell(input) {
-    if (local.on) { local.put("o:" + input.name, { raw: input.value, at: Date.now() }); }
+    var stored = storedOf(input);
+    if (local.on) {
+      local.put("o:" + input.name, { raw: input.value, was: stored ? stored.value : null, at: Date.now() });
+    }
   }
 
   // The server has `sent`: the copy goes, unless more was typed meanwhile; that copy now
@@ -225,10 +235,14 @@
     var sent = sentCells.get(event.detail.xhr);
     if (!sent || !event.detail.successful) { return; }
     sentCells.delete(event.detail.xhr);
-    sent.forEach(function (pair) {
-      var copy = local.get("o:" + pair[0]);
-      if (copy && copy.raw === pair[1]) { local.drop("o:" + pair[0]); }
-    });
+    setTimeout(function () {  // after the answer is in place: a refused figure keeps its copy
+      sent.forEach(function (pair) {
+        var copy = local.get("o:" + pair[0]);
+        var input = document.querySelector(".figures input[name='" + CSS.escape(pair[0]) + "']");
+        if (input && input.getAttribute("aria-invalid") === "true") { return; }
+        if (copy && copy.raw === pair[1]) { local.drop("o:" + pair[0]); }
+      });
+    }, 0);
   });
 
   // A conflict panel arriving while the writer still types: the panel holds the text as it was
@@ -240,8 +254,10 @@
     if (text && rich(target)) {
       // The rich editor's field holds HTML; the panel shows lines. Only keys pressed during
       // the round trip are put back, as lines; the copy on this device becomes lines anyway.
+      var more = text.value !== target.dataset.sending;
       typing[target.id] = {
-        text: text.value !== target.dataset.sending ? window.BaocaoRich.lines(text.value) : null,
+        text: more ? window.BaocaoRich.lines(text.value) : null,
+        html: more ? text.value : null,  // the panel keeps it beside the lines ("Giữ bản của tôi")
         rich: true
       };
     } else if (text) {
@@ -256,6 +272,8 @@
       var typed = typing[id];
       var changed = typed.text !== null && text.value !== typed.text;
       if (changed) { text.value = typed.text; }
+      var html = form.querySelector("input[name=mine_html]");
+      if (typed.html && html) { html.value = typed.html; }  // the server sanitises it
       if (changed || typed.rich) { keepText(form); }
     });
     typing = {};
@@ -453,6 +471,10 @@
         var input = stillHere(item.input);
         if (!input) { return; }
         input.value = item.copy.raw;
+        var stored = storedOf(input);
+        if (stored && item.copy.was !== null && item.copy.was !== undefined) {
+          stored.value = item.copy.was;  // the server checks the figure has not moved since
+        }
         input.dataset.dirty = "1";
         local.put(item.part, item.copy);
         htmx.trigger(input, "change");

@@ -3,12 +3,12 @@ more than one action gives."""
 
 from __future__ import annotations
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 
-__all__ = ["ActionError", "CLOSED", "NotAllowed", "STALE", "StaleReport"]
+__all__ = ["ActionError", "CLOSED", "FigureMoved", "NotAllowed", "STALE", "StaleReport"]
 
-CLOSED = "Đợt báo cáo đã kết thúc, không thể sửa."
-STALE = "Báo cáo vừa được người khác thay đổi, hãy tải lại trang."
+CLOSED = gettext_noop("Đợt báo cáo đã kết thúc, không thể sửa.")
+STALE = gettext_noop("Báo cáo vừa được người khác thay đổi, hãy tải lại trang.")
 
 
 class ActionError(InputError):
@@ -21,3 +21,13 @@ class NotAllowed(ActionError):
 
 class StaleReport(ActionError):
     """The report changed since the user loaded it (a view answers 409 and offers a reload)."""
+
+
+class FigureMoved(ActionError):
+    """A figure was changed by someone else after the person loaded it (or typed their copy):
+    nothing is written; `current` is what the cell holds now, `by` who saved it."""
+
+    def __init__(self, message: str, *, current: str, by: str):
+        super().__init__(message)
+        self.current = current
+        self.by = by

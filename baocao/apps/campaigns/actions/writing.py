@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from baocao.apps.audit.log import record
 from baocao.apps.campaigns import live_rollup
-from baocao.apps.campaigns.actions.errors import ActionError
+from baocao.apps.campaigns.actions.errors import ActionError, FigureMoved
 from baocao.apps.campaigns.actions.locks import check_section, lock_editable
 from baocao.apps.campaigns.models import (
     IndicatorChange,
@@ -23,6 +23,7 @@ from baocao.apps.campaigns.models import (
     SectionVersion,
 )
 from baocao.apps.orgs.people import display_name
+from baocao.errors import gettext_noop
 from baocao.indicators.reading import read_figure
 from baocao.richtext import clean_section_text
 from baocao.text import clean_line
@@ -92,7 +93,9 @@ def restore_section_version(
         report=locked, section_id=section_id, version=version
     ).first()
     if old is None:
-        raise ActionError(f"Không tìm thấy phiên bản {version} của mục này.")
+        raise ActionError(
+            gettext_noop("Không tìm thấy phiên bản {version} của mục này."), version=version
+        )
     current = SectionText.objects.filter(report=locked, section_id=section_id).first()
     return _write_section(
         locked,
@@ -189,34 +192,54 @@ class IndicatorResult:
 
 @transaction.atomic
 def save_indicator(
-    report: Report, code: str, year: int, raw_text: str, actor: Any, *, source: str = ""
+    report: Report,
+    code: str,
+    year: int,
+    raw_text: str,
+    actor: Any,
+    *,
+    source: str = "",
+    expected: str | None = None,
 ) -> IndicatorResult:
     """Store one figure as typed ("1.234", "1,2", "") for one year (`source`, in the audit
     entry: where the figure came from when not typed, e.g. "Lấy số liệu tổng hợp").
 
     A text that is not a number is refused with the reader's message and nothing changes (the
     editor keeps what was typed, so it is not lost); an empty text clears the figure.
+    `expected`: what the cell held when the person started typing (the page's copy); when
+    someone else has changed it since, `FigureMoved` is raised and nothing is written, so the
+    later of two people editing one figure sees the other's value instead of overwriting it.
     """
     locked = lock_editable(report, actor)
     campaign = locked.campaign
     indicator = campaign.catalogue.by_code.get(code)
     if indicator is None:
-        raise ActionError(f'Đề cương của đợt báo cáo không có chỉ tiêu "{code}".')
+        raise ActionError(
+            gettext_noop('Đề cương của đợt báo cáo không có chỉ tiêu "{code}".'), code=code
+        )
     if indicator.derived:
-        raise ActionError(f'"{indicator.name}" được tính tự động từ các chỉ tiêu khác.')
+        raise ActionError(
+            gettext_noop('"{name}" được tính tự động từ các chỉ tiêu khác.'), name=indicator.name
+        )
     try:
         year = int(year)
     except (TypeError, ValueError):
         year = 0
     if year not in campaign.years:
         raise ActionError(
-            f"Đợt báo cáo này chỉ nhận số liệu năm {campaign.baseline_year} "
-            f"và năm {campaign.current_year}."
+            gettext_noop("Đợt báo cáo này chỉ nhận số liệu năm {baseline} và năm {current}."),
+            baseline=campaign.baseline_year,
+            current=campaign.current_year,
         )
     raw = clean_line(raw_text or "")
     if len(raw) > MAX_RAW:
-        raise ActionError(f"Ô số liệu chỉ nhận tối đa {MAX_RAW} ký tự.")
-    existing = IndicatorValue.objects.filter(report=locked, code=code, year=year).first()
+        raise ActionError(gettext_noop("Ô số liệu chỉ nhận tối đa {limit} ký tự."), limit=MAX_RAW)
+    existing = (
+        IndicatorValue.objects.select_related("updated_by")
+        .filter(report=locked, code=code, year=year)
+        .first()
+    )
+    _check_not_moved(existing, raw, expected)
     if not raw:
         if existing is not None:
             existing.delete()
@@ -229,6 +252,7 @@ def save_indicator(
     value, note = (None, "") if not indicator.numeric else read_figure(indicator, raw)
     if existing is not None and (existing.raw, existing.value) == (raw, value):
         return IndicatorResult(value, raw, note)
+
     IndicatorValue.objects.update_or_create(
         report=locked,
         code=code,
@@ -242,3 +266,26 @@ def save_indicator(
     came_from = {"source": source} if source else {}
     record(actor, "indicator.save", locked, code=code, year=year, raw=raw, value=value, **came_from)
     return IndicatorResult(value, raw, note)
+
+
+def _check_not_moved(existing: IndicatorValue | None, raw: str, expected: str | None) -> None:
+    """Refuse a figure typed over a value that changed after the person's page showed it."""
+    if expected is None:
+        return
+    current = existing.raw if existing is not None else ""
+    if clean_line(expected) == current or raw == current:
+        return
+    by = display_name(existing.updated_by) if existing is not None else ""
+    if current:
+        message = (
+            f"Ô này vừa được {by or 'người khác'} sửa thành “{current}” sau khi bạn mở trang; "
+            f"số bạn nhập “{raw or '(để trống)'}” chưa được lưu. "
+            "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+        )
+    else:
+        message = (
+            "Ô này vừa được người khác xoá sau khi bạn mở trang; "
+            f"số bạn nhập “{raw}” chưa được lưu. "
+            "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+        )
+    raise FigureMoved(message, current=current, by=by)

@@ -3,13 +3,16 @@
 A report page holds about a hundred of them, and an `{% include %}` per cell cost more than
 the rest of the page (the page took 40 ms to render, 25 ms without them). The table and the
 answer to one cell's autosave (`_cell_response.html`) both use these tags, so the markup has
-one source.
+one source. The core's messages in a cell (an error, how a figure was read) are said in the
+page's language (`baocao.web.said`).
 """
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from baocao.web.said import shown as translated
 
 register = template.Library()
 
@@ -28,7 +31,7 @@ def figure_cell(cell, row, writable: bool = False, oob: bool = False) -> SafeStr
             '<span class="cell-raw">{}</span> '
             '<span class="cell-msg cell-msg--error" role="alert">{}</span>',
             cell.raw,
-            cell.error,
+            translated(cell.error),
         )
     else:
         body = format_html("{}", cell.shown or cell.raw or "—")
@@ -49,7 +52,7 @@ def _input(cell, row) -> SafeString:
         '<input type="text" id="i-{dom}" name="{name}" value="{raw}" aria-label="{label}"'
         '{decimal} autocomplete="off" maxlength="200"{described}{invalid}'
         ' hx-post="{url}" hx-trigger="change" hx-target="#c-{dom}" hx-swap="outerHTML"'
-        ' hx-params="{name}" hx-sync="closest form:queue all">'
+        ' hx-params="{name},o-{name}" hx-sync="closest form:queue all">'
         '<input type="hidden" name="o-{name}" value="{stored}">',
         dom=cell.dom,
         name=cell.name,
@@ -65,7 +68,7 @@ def _input(cell, row) -> SafeString:
         message = format_html(
             '<span class="cell-msg cell-msg--error" id="msg-{}" role="alert">{}</span>',
             cell.dom,
-            cell.error,
+            translated(cell.error),
         )
     elif explained:
         if cell.saved:
@@ -74,7 +77,9 @@ def _input(cell, row) -> SafeString:
             text = format_html("{}: {}", said, shown) if shown else said
         else:
             text = format_html("= {}", cell.shown)
-        note = format_html(' <span class="cell-note">{}</span>', cell.note) if cell.note else ""
+        note = cell.note and format_html(
+            ' <span class="cell-note">{}</span>', translated(cell.note)
+        )
         message = format_html(
             '<span class="cell-msg" id="msg-{}"{}>{}{}</span>',
             cell.dom,

@@ -72,14 +72,15 @@ from baocao.indicators.maths import derive, growth_shown
 from baocao.indicators.numbers import format_number, format_percent
 from baocao.indicators.reading import read_figure
 from baocao.indicators.rules import Violation
+from baocao.richdiff import changed_blocks, has_formatting
 from baocao.richtext import (
     MAX_COMPARED_LINES,
-    changed_lines,
     clean_section_text,
     editable_lines,
     from_plain_lines,
     word_count,
 )
+from baocao.web.said import shown
 
 NOTE_MINE = "Giữ bản của tôi sau khi trùng sửa"
 NOTE_MERGE = "Gộp sau khi trùng sửa"
@@ -595,8 +596,16 @@ def _progress(report: Report, item: Block) -> dict[str, Any]:
 
 
 def _conflict_response(
-    request, report: Report, section_id: str, result: actions.SaveResult, typed: str
+    request,
+    report: Report,
+    section_id: str,
+    result: actions.SaveResult,
+    typed: str,
+    mine_html: str,
 ) -> HttpResponse:
+    """Both texts side by side: theirs as it reads (sanitised HTML, tables as tables), mine as
+    lines to edit, with its HTML kept beside them (`mine_html`, sanitised) so that "Giữ bản
+    của tôi" keeps its formatting (see `_kept_mine`)."""
     conflict = result.conflict
     item = _one_block(request, report, section_id)
     mine = display_name(request.user)
@@ -604,9 +613,12 @@ def _conflict_response(
         "s": item,
         "conflict": conflict,
         "their_lines": editable_lines(conflict.their_text),
+        "their_html": clean_section_text(conflict.their_text),
         "their_saved_at": local_time(conflict.their_saved_at),
         "same_person": bool(conflict.their_author) and conflict.their_author == mine,
         "yours": typed,
+        "mine_html": mine_html,
+        "mine_formatted": has_formatting(mine_html),
         "report": report,
         "campaign": report.campaign,
         "unit": report.unit,
@@ -630,6 +642,8 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
     if rich:  # what the plain-text panels (conflict, a refused save) show of it
         typed = editable_lines(clean_section_text(typed))
     choice = request.POST.get("choice", "")
+    if choice in ("mine", "merge") and not rich:
+        stored_form = _kept_mine(request.POST.get("mine_html", ""), typed) or stored_form
     try:
         base_version = int(request.POST.get("base_version") or 0)
     except ValueError:
@@ -651,16 +665,17 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
         )
     except actions.NotAllowed as error:
         if request.htmx:
-            return _save_error(request, dom, error.message)
+            return _save_error(request, dom, shown(error))
         raise
     except actions.ActionError as error:
         if request.htmx:
-            return _save_error(request, dom, error.message)
-        state = PageState(drafts={section_id: typed}, errors={section_id: error.message})
+            return _save_error(request, dom, shown(error))
+        state = PageState(drafts={section_id: typed}, errors={section_id: shown(error)})
         return _render_page(request, report, state, status=400)
 
     if result.conflict is not None:
-        return _conflict_response(request, report, section_id, result, typed)
+        mine_html = clean_section_text(stored_form)
+        return _conflict_response(request, report, section_id, result, typed, mine_html)
 
     if not request.htmx:
         messages.success(
@@ -681,6 +696,21 @@ def section_save(request, report: Report, section_id: str) -> HttpResponse:
     )
 
 
+def _kept_mine(mine_html: str, typed: str) -> str:
+    """After a conflict, the writer's own text with its formatting: the panel's box holds it
+    as lines, its HTML (`mine_html`, as the panel was sent) beside it. When the box still
+    reads as that HTML's lines, the HTML is what is kept (bold, lists, tables, merged cells);
+    when the writer changed the box, the lines are (""). Sanitised like any text."""
+    kept = clean_section_text(mine_html)
+    if not kept:
+        return ""
+
+    def lines(text: str) -> list[str]:
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    return kept if lines(editable_lines(kept)) == lines(typed) else ""
+
+
 def _save_error(request, dom: str, message: str) -> HttpResponse:
     return render(request, "campaigns/report/_save_error.html", {"dom": dom, "message": message})
 
@@ -698,7 +728,8 @@ def _short_label(report: Report, section_id: str) -> str:
 @report_view
 def section_history(request, report: Report, section_id: str) -> HttpResponse:
     """The section's versions, newest first, HISTORY_PAGE to a page, each with the lines changed
-    since the one before (or, past `richtext.MAX_COMPARED_LINES`, both texts whole)."""
+    since the one before, a table changed shown as a table (`richdiff.changed_blocks`); past
+    `richtext.MAX_COMPARED_LINES`, both texts whole."""
     section_id = checked_section(report, section_id)
     section = report.campaign.outline_tree.section(section_id)
     stored = SectionVersion.objects.filter(report=report, section_id=section_id)
@@ -716,7 +747,7 @@ def section_history(request, report: Report, section_id: str) -> HttpResponse:
     shown = []
     for version, previous in zip(versions[:HISTORY_PAGE], [*versions[1:], None], strict=False):
         before = previous.text if previous else ""
-        diff = changed_lines(before, version.text)
+        diff = changed_blocks(before, version.text)
         shown.append(
             {
                 "version": version,
@@ -766,7 +797,7 @@ def section_restore(request, report: Report, section_id: str) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        messages.error(request, error.message)
+        messages.error(request, shown(error))
         return redirect(report_part_url("section_history", report, section_id))
     if result.conflict is not None:  # someone saved between the lock and now: say so
         messages.error(request, _("Mục này vừa được lưu ở nơi khác; hãy xem lại rồi khôi phục."))
@@ -812,11 +843,13 @@ def indicator_save(request, report: Report, code: str, year: int) -> HttpRespons
     typed = request.POST.get(name, "")
     error = ""
     try:
-        actions.save_indicator(report, code, year, typed, request.user)
+        actions.save_indicator(
+            report, code, year, typed, request.user, expected=request.POST.get(f"o-{name}")
+        )
     except actions.NotAllowed:
         raise
     except InputError as error_raised:
-        error = error_raised.message
+        error = shown(error_raised)
     if not request.htmx:
         if error:
             state = PageState(typed={section_id: {(code, year): (typed, error)}})
@@ -861,11 +894,13 @@ def indicators_save(request, report: Report, section_id: str) -> HttpResponse:
             if request.POST.get(f"o-{name}") == text:
                 continue  # unchanged here: never overwrite what someone else saved meanwhile
             try:
-                actions.save_indicator(report, code, year, text, request.user)
+                actions.save_indicator(
+                    report, code, year, text, request.user, expected=request.POST.get(f"o-{name}")
+                )
             except actions.NotAllowed:
                 raise
             except InputError as error:
-                typed[(code, year)] = (text, error.message)
+                typed[(code, year)] = (text, shown(error))
             else:
                 saved.add((code, year))
     if request.htmx:
@@ -902,7 +937,7 @@ def report_submit(request, report: Report) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        for line in error.message.splitlines():
+        for line in shown(error).splitlines():
             messages.error(request, line)
         return back_to(report, "gui-bao-cao")
     parent = report.unit.parent
@@ -938,7 +973,7 @@ def report_return(request, report: Report) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        state = PageState(reason=reason, comments=comments, review_error=error.message)
+        state = PageState(reason=reason, comments=comments, review_error=shown(error))
         status = 409 if isinstance(error, actions.StaleReport) else 400
         report.refresh_from_db()
         return _render_page(request, report, state, status=status)
@@ -958,10 +993,10 @@ def review_draft_save(request, report: Report) -> HttpResponse:
         draft = actions.save_review_draft(report, request.user, reason, comments)
     except actions.ActionError as error:  # NotAllowed too: never lose the boxes to a 403 page
         if request.htmx:
-            return _save_error(request, "", error.message)
+            return _save_error(request, "", shown(error))
         if isinstance(error, actions.NotAllowed):
             raise
-        state = PageState(reason=reason, comments=comments, review_error=error.message)
+        state = PageState(reason=reason, comments=comments, review_error=shown(error))
         report.refresh_from_db()
         return _render_page(request, report, state, status=400)
     if not request.htmx:
@@ -1039,7 +1074,7 @@ def report_accept(request, report: Report) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        messages.error(request, error.message)
+        messages.error(request, shown(error))
         return back_to(report, "duyet-bao-cao")
     messages.success(request, _("Đã chấp nhận báo cáo của %(unit)s.") % {"unit": report.unit.name})
     return back_to(report)
@@ -1054,7 +1089,7 @@ def report_reopen(request, report: Report) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        state = PageState(reopen_reason=reason, review_error=error.message)
+        state = PageState(reopen_reason=reason, review_error=shown(error))
         status = 409 if isinstance(error, actions.StaleReport) else 400
         report.refresh_from_db()
         return _render_page(request, report, state, status=status)
