@@ -8,6 +8,7 @@
   "use strict";
 
   var PREFIX = "baocao:chua-luu:";
+  var FALLBACK = "Còn %(count)s nội dung chưa lưu trên máy này. Đăng xuất và xoá chúng?";  // a page without the question
 
   function copiesOf(user) {
     var found = [];
@@ -25,7 +26,7 @@
     if (!form.matches || !form.matches("form.logout[data-user]")) { return; }
     var copies = copiesOf(form.dataset.user);
     if (!copies.length) { return; }
-    var question = (form.dataset.unsaved || "%(count)s").replace("%(count)s", String(copies.length));
+    var question = (form.dataset.leaveQuestion || FALLBACK).replace("%(count)s", String(copies.length));
     if (!window.confirm(question)) {
       event.preventDefault();
       return;
