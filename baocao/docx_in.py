@@ -3,10 +3,10 @@
 One reader for every importer of Word files (the outline importer, the report ingest), so what
 Word knows and plain text loses is read once and the same way: the heading level of a
 paragraph's style or its own outline level, the number Word draws from its automatic numbering
-(rendered here, since it is not in the text), list bullets and list levels, bold, italic and
-underline (each line also as inline HTML), footnotes and endnotes with the place of each
-reference, content controls, text boxes, tables with merged cells and header rows, and the
-document's custom properties. What a block means is decided by its reader.
+(rendered here, since it is not in the text), list bullets, list levels and kinds of number,
+bold, italic and underline (each line also as inline HTML), footnotes and endnotes with the
+place of each reference, content controls, text boxes, tables with merged cells and header rows,
+and the document's custom properties. What a block means is decided by its reader.
 
 The package is checked first (`baocao.officefile`): a file that is not a readable .docx, a zip
 bomb, a macro document, a password-protected file or XML over the caps of what is parsed (its
@@ -56,6 +56,8 @@ _HEADING_NAME = re.compile(r"^(?:heading|tiêu đề|đầu đề|đề mục)\s
 _TITLE_NAME = re.compile(r"^(?:title|tiêu đề)$", re.IGNORECASE)
 _TOC_NAME = re.compile(r"^(?:toc|mục lục)\s*(?:heading|[1-9])$", re.IGNORECASE)
 _BULLET_NAME = re.compile(r"^list bullet(?:\s*([2-9]))?$", re.IGNORECASE)
+# Word's numFmt -> an HTML ol's type (`baocao.richtext.LIST_TYPES`); other formats are numbers.
+_LIST_TYPES = {"lowerLetter": "a", "upperLetter": "A", "lowerRoman": "i", "upperRoman": "I"}
 _VI_COUNTING = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
 # What the text walker never reads: deleted text, field codes, the fallback copy of a drawing.
 _SKIP = {
@@ -100,10 +102,12 @@ class Paragraph:
     boxes: list[list[Block]] = field(default_factory=list)
     # Each piece as inline HTML (bold, italic, underline kept: strong/em/u), note marks left
     # out; `list_level` Word's list level (w:ilvl, 0 the top) when the paragraph is an item of
-    # a Word list, `ordered` whether that level is numbered rather than bulleted.
+    # a Word list, `ordered` whether that level is numbered rather than bulleted, `list_type`
+    # its kind of number as an HTML ol's type ("" numbers, "a"/"A" letters, "i"/"I" Roman).
     rich: list[str] = field(default_factory=list)
     list_level: int | None = None
     ordered: bool = False
+    list_type: str = ""
 
     @property
     def text(self) -> str:
@@ -821,7 +825,7 @@ class _Walker:
         own_level = _int(_val(ppr, "outlineLvl"))
         if own_level is not None:
             level = own_level + 1 if 0 <= own_level < 9 else None
-        number, bullet, deep, list_level, ordered = self._number(ppr, style_id, info)
+        number, bullet, deep, list_level, ordered, list_type = self._number(ppr, style_id, info)
         notes: list[str] = []
         runs = _Runs(self.styles, info.bold, info.italic)
         _walk(p, runs, lambda kind, note_id: self._note(kind, note_id, notes))
@@ -846,28 +850,38 @@ class _Walker:
             rich=runs.rich(),
             list_level=list_level,
             ordered=ordered,
+            list_type=list_type,
         )
 
     def _number(
         self, ppr: etree._Element | None, style_id: str | None, info: _StyleInfo
-    ) -> tuple[str | None, bool, bool, int | None, bool]:
+    ) -> tuple[str | None, bool, bool, int | None, bool, str]:
         """Word's number for the paragraph (not in its text), whether it is a bullet, nested;
-        its Word list level (None: not in a Word list) and whether that level is numbered."""
+        its Word list level (None: not in a Word list), whether that level is numbered and its
+        kind of number (`Paragraph.list_type`)."""
         num_pr = None if ppr is None else ppr.find(f"{W}numPr")
         num_id, ilvl = info.num_id, info.ilvl
         if num_pr is not None:
             num_id = _val(num_pr, "numId") or num_id
             ilvl = _int(_val(num_pr, "ilvl"), ilvl)
         if not num_id or num_id == "0":
-            return None, info.bullet, info.deep, None, False
+            return None, info.bullet, info.deep, None, False, ""
         if ilvl is None:
             ilvl = self.numbering.level_of_style(num_id, style_id)
         rendered = self.numbering.advance(num_id, ilvl)
         if rendered is None:
-            return None, info.bullet, info.deep, None, False
+            return None, info.bullet, info.deep, None, False, ""
         number, bullet = rendered
         if bullet:
-            return None, True, info.deep or ilvl > 0, ilvl, False
+            return None, True, info.deep or ilvl > 0, ilvl, False, ""
         if number.startswith("(") and number.endswith(")"):
             number = number[1:]
-        return number or None, info.bullet, info.deep, (ilvl if number else None), bool(number)
+        list_type = _LIST_TYPES.get(self.numbering.levels(num_id)[ilvl].fmt, "") if number else ""
+        return (
+            number or None,
+            info.bullet,
+            info.deep,
+            (ilvl if number else None),
+            bool(number),
+            list_type,
+        )

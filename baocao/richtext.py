@@ -14,7 +14,14 @@ The stored format:
   of ``<th>``/``<td>``; a cell holds inline content only (its paragraphs and list items become
   lines joined by ``<br>``; a table inside a cell becomes lines "a | b");
 - attributes: none, but a cell's ``colspan`` and ``rowspan``, integers 2-50 (1 is the default
-  and is not written; any other value is dropped).
+  and is not written; any other value is dropped), and a numbered list's ``type``: ``a``, ``A``,
+  ``i`` or ``I`` (letters or Roman numerals; "1", the default, is not written; any other value
+  is dropped).
+
+A numbered list's marks follow the administrative style, `LIST_MARKS`: "1.", "a)", "A.", "i.",
+"I.". The DOCX writes them so and the plain-text readers number so; a Word list is read by its
+kind of number alone (")" or "." is not stored: a Word list "a." comes back as "a)"). A browser
+draws "a." for ``type="a"``.
 
 Sub-headings: h1-h6 all become ``<h4>``. A section already sits under the outline's headings
 (Heading 1-5 in the DOCX), so one level of sub-heading inside it is enough; the DOCX writes it
@@ -40,6 +47,7 @@ from typing import NamedTuple
 
 import nh3
 
+from baocao.outline.numbering import to_roman
 from baocao.text import clean_text, nfc
 
 ALLOWED_TAGS = frozenset(
@@ -55,6 +63,15 @@ MAX_TABLE_COLUMNS = 63  # Word's own limit
 # hostile order of repeated lines could make the comparison slow (0.14 s at most at this size).
 MAX_COMPARED_LINES = 2_000
 CELL_SEPARATOR = " | "
+# A numbered list's kinds of number (the ol's `type`; "1" is not written) and each one's mark,
+# "%1" standing for the number.
+LIST_TYPES = frozenset({"a", "A", "i", "I"})
+LIST_MARKS = {"1": "%1.", "a": "%1)", "A": "%1.", "i": "%1.", "I": "%1."}
+# CSS list-style-type (LibreOffice, Google Docs, browsers) -> the ol's type.
+_LIST_STYLE_TYPES = {
+    "decimal": "1", "lower-alpha": "a", "lower-latin": "a", "upper-alpha": "A",
+    "upper-latin": "A", "lower-roman": "i", "upper-roman": "I",
+}  # fmt: skip
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -85,7 +102,8 @@ _DROPPED = frozenset(
 # The style properties that say what Word and browsers meant; every other one goes.
 _STYLE_PROPERTIES = frozenset(
     {"font-weight", "font-style", "text-decoration", "text-decoration-line", "display",
-     "visibility", "mso-list", "mso-hide", "mso-element", "mso-special-character"}
+     "visibility", "mso-list", "mso-hide", "mso-element", "mso-special-character",
+     "list-style-type", "list-style"}
 )  # fmt: skip
 # First pass (nh3, html5ever's parser): a well-formed tree of what we understand, with the
 # style properties and classes the middle pass reads.
@@ -96,6 +114,7 @@ _READ = {
         "*": {"style", "class"},
         "td": {"colspan", "rowspan"},
         "th": {"colspan", "rowspan"},
+        "ol": {"type"},
     },
     "filter_style_properties": set(_STYLE_PROPERTIES),
     "strip_comments": True,
@@ -106,7 +125,11 @@ _CELL_ATTRIBUTES = {"colspan": set(SPAN_VALUES), "rowspan": set(SPAN_VALUES)}
 _STORE = {
     "tags": set(ALLOWED_TAGS),
     "attributes": {},
-    "tag_attribute_values": {"td": _CELL_ATTRIBUTES, "th": _CELL_ATTRIBUTES},
+    "tag_attribute_values": {
+        "td": _CELL_ATTRIBUTES,
+        "th": _CELL_ATTRIBUTES,
+        "ol": {"type": set(LIST_TYPES)},
+    },
     "strip_comments": True,
     "link_rel": None,
 }
@@ -117,7 +140,9 @@ _HIDDEN_CLASSES = frozenset(
 _NO_TEXT = frozenset({"hr", "img", "col", "colgroup", "wbr"})
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
 _MAX_DEPTH = 100  # deeper elements are read as text of the one at this depth
-_NOT_SIMPLE = re.compile(r"<(?!/?(?:p|h4|ul|ol|li|br|strong|em|u)>)", re.IGNORECASE)
+_NOT_SIMPLE = re.compile(
+    r'<(?!/?(?:p|h4|ul|ol|li|br|strong|em|u)>|ol type="[aAiI]">)', re.IGNORECASE
+)
 _BLOCK_IN_ITEM = re.compile(r"<li>(?:(?!</?li>).)*?<(?:p|h4)>", re.IGNORECASE | re.DOTALL)
 _MSO_LIST = re.compile(r"\b(l\d+)\s+level(\d+)")
 _ORDERED_MARKER = re.compile(
@@ -145,6 +170,47 @@ def clean_section_text(text: str | None) -> str:
         sanitised = nh3.clean(_normalise(nh3.clean(text, **_READ)), **_STORE)
     cleaned = clean_text(sanitised).strip()  # again: nh3 turns "&#1;" into the character
     return cleaned if plain_text(cleaned) else ""
+
+
+def list_mark(list_type: str, number: int) -> str:
+    """The mark of item `number` of a numbered list whose `type` is `list_type` ("" or "1":
+    "3.", "a": "c)", "A": "C.", "i": "iii.", "I": "III."; `LIST_MARKS`)."""
+    list_type = list_type if list_type in LIST_TYPES else "1"
+    if list_type in ("a", "A") and number > 0:
+        value, letters = number, ""
+        while value > 0:  # a, b, ..., z, aa, ab: as browsers count
+            value, rest = divmod(value - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        shown = letters.upper() if list_type == "A" else letters
+    elif list_type in ("i", "I") and number > 0:
+        roman = to_roman(number)
+        shown = roman.lower() if list_type == "i" else roman
+    else:
+        shown = str(number)
+    return LIST_MARKS[list_type].replace("%1", shown)
+
+
+def _list_type(node: _Element) -> str:
+    """A read ol's kind of number: its type attribute, else its CSS list-style-type; "" for
+    numbers."""
+    found = node.attrs.get("type", "").strip()
+    if found in LIST_TYPES:
+        return found
+    # Google Docs styles each item rather than the list: the first item's style then.
+    item = next((c for c in node.children if isinstance(c, _Element) and c.tag == "li"), None)
+    for styled in (node, item):
+        if styled is not None and "style" in styled.attrs:
+            style = _styles(styled)
+            declared = f"{style.get('list-style-type', '')} {style.get('list-style', '')}"
+            for word in declared.split():
+                if word in _LIST_STYLE_TYPES:
+                    found = _LIST_STYLE_TYPES[word]
+                    return found if found in LIST_TYPES else ""
+    return ""
+
+
+def _open_list(tag: str, list_type: str) -> str:
+    return f'<ol type="{list_type}">' if tag == "ol" and list_type in LIST_TYPES else f"<{tag}>"
 
 
 class _Format(NamedTuple):
@@ -380,7 +446,7 @@ def _inline(nodes: list, fmt: _Format) -> str:
 
 def _lines(nodes: list, fmt: _Format) -> list[str]:
     """Any content as lines of inline HTML (for a table cell or a list item): a line per
-    paragraph, "- "/"1. " before list items, a table row as "a | b"."""
+    paragraph, "- "/"1. "/"a) " before list items, a table row as "a | b"."""
     lines: list[str] = []
     run: list = []
 
@@ -413,6 +479,7 @@ def _lines(nodes: list, fmt: _Format) -> list[str]:
 def _list_lines(node: _Element, fmt: _Format) -> list[str]:
     lines: list[str] = []
     number = 0
+    list_type = _list_type(node)
     for child in node.children:
         if _hidden(child):
             continue
@@ -421,7 +488,7 @@ def _list_lines(node: _Element, fmt: _Format) -> list[str]:
             found = [_wrap(line, fmt, inside) for line in _lines(child.children, inside)]
             if found:
                 number += 1
-                prefix = f"{number}. " if node.tag == "ol" else "- "
+                prefix = f"{list_mark(list_type, number)} " if node.tag == "ol" else "- "
                 lines.append(prefix + found[0])
                 lines.extend(found[1:])
         else:
@@ -543,7 +610,7 @@ def _list(node: _Element, fmt: _Format) -> str:
     flush()
     if last_item is None:
         return ""
-    return f"<{node.tag}>{''.join(parts)}</{node.tag}>"
+    return f"{_open_list(node.tag, _list_type(node))}{''.join(parts)}</{node.tag}>"
 
 
 def _word_list_entry(node: _Element | str) -> tuple[str, int] | None:
@@ -582,6 +649,7 @@ class _Items:
     level: int
     key: str
     items: list[list] = field(default_factory=list)  # [content, nested lists]
+    list_type: str = ""  # an ol's type, as its first number is written
 
 
 def _word_list(entries: list[_Element], fmt: _Format) -> str:
@@ -598,7 +666,7 @@ def _word_list(entries: list[_Element], fmt: _Format) -> str:
         if path and path[-1].level == level and (path[-1].tag, path[-1].key) != (tag, key):
             path.pop()
         if not path or path[-1].level < level:
-            new = _Items(tag, level, key)
+            new = _Items(tag, level, key, list_type=_marker_type(_marker(entry)))
             if path:
                 parent = path[-1]
                 if not parent.items:
@@ -617,7 +685,24 @@ def _items_html(items: _Items) -> str:
         for content, lists in items.items
         if content or lists
     )
-    return f"<{items.tag}>{inner}</{items.tag}>" if inner else ""
+    return f"{_open_list(items.tag, items.list_type)}{inner}</{items.tag}>" if inner else ""
+
+
+_ROMAN_LOWER = re.compile(r"(?=[ivxlc])m*(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})")
+
+
+def _marker_type(marker: str) -> str:
+    """The kind of number Word wrote as a list's first mark: "a)" letters, "i." or "IV."
+    Roman numerals (a single letter other than i is a letter), "" digits or a bullet."""
+    token = marker.strip("().\t ")
+    if not token.isalpha() or not token.isascii():
+        return ""
+    roman = bool(_ROMAN_LOWER.fullmatch(token.lower())) and (len(token) > 1 or token in "iI")
+    if token.islower():
+        return "i" if roman else ("a" if len(token) == 1 else "")
+    if token.isupper():
+        return "I" if roman else ("A" if len(token) == 1 else "")
+    return ""
 
 
 def _span(value: str | None) -> int | None:
@@ -704,8 +789,9 @@ class Span:
 @dataclass
 class Block:
     """A paragraph (`marker` ""), a sub-heading (`heading`) or a list item: `marker` "-"/"+"
-    for bullets, "1." for numbers, `level` 1 for a top list, `list_id` the list it belongs to
-    (numbered from 1 in the text)."""
+    for bullets, "1."/"a)"/"I." for numbers (`list_type` "", "a", "A", "i", "I": the ol's
+    type), `level` 1 for a top list, `list_id` the list it belongs to (numbered from 1 in the
+    text)."""
 
     spans: list[Span] = field(default_factory=list)
     marker: str = ""
@@ -713,6 +799,7 @@ class Block:
     ordered: bool = False
     list_id: int = 0
     heading: bool = False
+    list_type: str = ""
 
     @property
     def text(self) -> str:
@@ -841,7 +928,7 @@ class _SectionParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block | TableBlock] = []
         self._current: Block | None = None
-        self._lists: list[list] = []  # [tag, items seen, list id]
+        self._lists: list[list] = []  # [tag, items seen, list id, ol type]
         self._list_ids = 0
         self._bold = 0
         self._italic = 0
@@ -871,7 +958,9 @@ class _SectionParser(HTMLParser):
         elif tag in ("ul", "ol"):
             self._flush()
             self._list_ids += 1
-            self._lists.append([tag, 0, self._list_ids])
+            list_type = (dict(attrs).get("type") or "").strip() if tag == "ol" else ""
+            list_type = list_type if list_type in LIST_TYPES else ""
+            self._lists.append([tag, 0, self._list_ids, list_type])
         elif tag == "li":
             self._flush()
             self._current = self._list_item()
@@ -1010,7 +1099,13 @@ class _SectionParser(HTMLParser):
         kind[1] += 1
         level = len(self._lists)
         if kind[0] == "ol":
-            return Block(marker=f"{kind[1]}.", level=level, ordered=True, list_id=kind[2])
+            return Block(
+                marker=list_mark(kind[3], kind[1]),
+                level=level,
+                ordered=True,
+                list_id=kind[2],
+                list_type=kind[3],
+            )
         return Block(marker="-" if level == 1 else "+", level=level, list_id=kind[2])
 
     def _add(self, text: str) -> None:
@@ -1108,8 +1203,9 @@ def text_lines(
     text: str | None, *, markers: bool = True, cells: str | None = CELL_SEPARATOR
 ) -> list[str]:
     """A stored text as lines of plain text: a line per paragraph, sub-heading, list item and
-    line break; "- "/"+ "/"1. " before list items (`markers`); a table row per line, its cells
-    joined by `cells`, or with `cells` None every cell a line (or more) of its own."""
+    line break; "- "/"+ "/"1. "/"a) " before list items (`markers`; a number as its list's
+    kind of number: `list_mark`); a table row per line, its cells joined by `cells`, or with
+    `cells` None every cell a line (or more) of its own."""
     lines: list[str] = []
     for block in section_blocks(text):
         if isinstance(block, TableBlock):
@@ -1134,8 +1230,9 @@ def from_plain_lines(text: str | None) -> str:
 
 def editable_lines(text: str | None) -> str:
     """A stored text as plain lines for a <textarea>: one paragraph per line, "- " before each
-    bullet, "1. " before each numbered item, a table row as "a | b | c"; bold, italics,
-    underlining, nesting and merged cells are dropped, entities decoded.
+    bullet, "1. " ("a) ", "I. ": `list_mark`) before each numbered item, a table row as
+    "a | b | c"; bold, italics, underlining, nesting and merged cells are dropped, entities
+    decoded.
 
     `clean_section_text(from_plain_lines(editable_lines(t)))` gives `t` back for any text that
     was typed as lines.

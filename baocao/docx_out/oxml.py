@@ -21,6 +21,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
+from baocao.richtext import LIST_MARKS
+
 FOOTNOTE_TEXT = "footnote text"
 FOOTNOTE_REFERENCE = "footnote reference"
 _STYLE_IDS = {FOOTNOTE_TEXT: "FootnoteText", FOOTNOTE_REFERENCE: "FootnoteReference"}
@@ -168,14 +170,21 @@ BULLETS = ("-", "+", "•")  # level 1, 2, 3, then again: the administrative "-"
 LIST_LEVELS = 9  # Word's w:ilvl 0-8
 _LEVEL_INDENT_TWIPS = 357  # 0.63 cm more per level
 _FIRST_LINE_TWIPS = 720  # 1.27 cm, the body's first-line indent: the mark sits where text would
-_NSIDS = {"bullet": "B40CA001", "decimal": "B40CA002"}  # fixed: equal reports, equal bytes
+# Each definition's w:nsid, fixed: equal reports, equal bytes.
+_NSIDS = {"bullet": "B40CA001", "decimal": "B40CA002", "a": "B40CA003", "A": "B40CA004",
+          "i": "B40CA005", "I": "B40CA006"}  # fmt: skip
+# A numbered list's type (`baocao.richtext`: "" numbers, "a", "A", "i", "I") -> Word's numFmt.
+_NUMBER_FORMATS = {"decimal": "decimal", "a": "lowerLetter", "A": "upperLetter",
+                   "i": "lowerRoman", "I": "upperRoman"}  # fmt: skip
 
 
 class ListNumbering:
     """Real Word lists for a section's list items.
 
-    Two multi-level definitions, added to the numbering part on first use: bullets ("-", "+",
-    "•" by level) and numbers ("1." at every level). Each level puts its mark at the body's
+    Multi-level definitions, added to the numbering part on first use: bullets ("-", "+", "•"
+    by level) and, one per kind of number, numbers ("1." at every level), letters ("a)", "A.")
+    or Roman numerals ("i.", "I."), the marks of `richtext.LIST_MARKS`. Each level puts its
+    mark at the body's
     first-line indent (0.63 cm further per level), a space after it, and wraps lines back to the
     level's left edge, as a typed "- " paragraph looks. Bullet lists share one w:num; every
     numbered list gets a w:num of its own that restarts at 1 (w:startOverride), so two lists
@@ -194,9 +203,11 @@ class ListNumbering:
             self._bullets = self._numbering().add_num(self._abstract("bullet")).numId
         return self._bullets
 
-    def numbered(self) -> int:
-        """A numId for a new numbered list, counting from 1."""
-        num = self._numbering().add_num(self._abstract("decimal"))
+    def numbered(self, list_type: str = "") -> int:
+        """A numId for a new numbered list, counting from 1; `list_type` its kind of number
+        (an ol's type: "" or "1" numbers, "a", "A", "i", "I")."""
+        kind = list_type if list_type in _NUMBER_FORMATS else "decimal"
+        num = self._numbering().add_num(self._abstract(kind))
         for level in range(LIST_LEVELS):
             num.add_lvlOverride(ilvl=level).add_startOverride(1)
         return num.numId
@@ -222,7 +233,8 @@ class ListNumbering:
             if kind == "bullet":
                 number_format, text = "bullet", BULLETS[level % len(BULLETS)]
             else:
-                number_format, text = "decimal", f"%{level + 1}."
+                mark = LIST_MARKS["1" if kind == "decimal" else kind]
+                number_format, text = _NUMBER_FORMATS[kind], mark.replace("%1", f"%{level + 1}")
             levels.append(
                 f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/>'
                 f'<w:numFmt w:val="{number_format}"/><w:suff w:val="space"/>'

@@ -326,7 +326,7 @@ class ReportWriter:
             elif block.list_id in numbered:
                 num_id = numbered[block.list_id]
             else:
-                num_id = numbered[block.list_id] = self.lists.numbered()
+                num_id = numbered[block.list_id] = self.lists.numbered(block.list_type)
             self.lists.apply(paragraph, num_id, block.level - 1)
         add_spans(paragraph, block.spans)
 

@@ -83,6 +83,11 @@ class _Entry:
     html: str = ""
     level: int = 0  # a list item's level, 0 the top
     ordered: bool = False  # a numbered list's item
+    list_type: str = ""  # a numbered list's kind of number: its ol's type ("", a, A, i, I)
+    # The Word paragraph a list item starts (`tag` li) or goes on (a line after a manual line
+    # break, `follows`): such a line stays in its item, after a <br>.
+    source: Paragraph | None = None
+    follows: bool = False
 
 
 @dataclass
@@ -603,17 +608,27 @@ class _Reader:
             level = paragraph.list_level or 0
             if paragraph.deep and not level:  # "List Bullet 2" numbered with a list of its own
                 level = 1
-            return _Entry(text, "li", rich, level=level)
+            return _Entry(text, "li", rich, level=level, source=paragraph)
         bullet = _BULLET_LEAD.match(text)
         if bullet and bullet["marker"] != "*":
-            return _Entry(bullet["rest"], "li", level=1 if bullet["marker"] == "+" else 0)
-        if paragraph is not None and paragraph.number and item.first_line:
+            marker_level = 1 if bullet["marker"] == "+" else 0
+            return _Entry(bullet["rest"], "li", level=marker_level, source=paragraph)
+        if paragraph is not None and not item.first_line:
+            # A line after a manual line break (Shift+Enter): in a list item, still that item.
+            return _Entry(text, html=rich, source=paragraph, follows=True)
+        if paragraph is not None and paragraph.number:
             if paragraph.list_level is not None and paragraph.ordered:
                 # Word's own numbering: a numbered list item (the number stays in the text
                 # placed and read for figures, the list draws it in the HTML).
-                entry = _Entry(f"{paragraph.number} {text}", "li", rich, paragraph.list_level)
-                entry.ordered = True
-                return entry
+                return _Entry(
+                    f"{paragraph.number} {text}",
+                    "li",
+                    rich,
+                    paragraph.list_level,
+                    ordered=True,
+                    list_type=paragraph.list_type,
+                    source=paragraph,
+                )
             return _Entry(f"{paragraph.number} {text}")
         return _Entry(text, html=rich)
 
@@ -816,18 +831,27 @@ _MAX_LIST_DEPTH = 9
 
 def _html(entries: list[_Entry]) -> str:
     """The section's text as HTML: paragraphs, lists nested by their levels (bulleted or
-    numbered, as Word drew them), tables; through `clean_section_text`."""
+    numbered, as Word drew them, letters and Roman numerals as the ol's type), an item's lines
+    after manual line breaks in that item after a <br>, tables; through `clean_section_text`."""
     parts: list[str] = []
-    stack: list[str] = []  # the lists open, outermost first; each has an item open
+    # The lists open, outermost first, as their opening tags; each has an item open.
+    stack: list[str] = []
+    item_source: Paragraph | None = None  # the Word paragraph of the item just written
 
     def close(depth: int) -> None:
         while len(stack) > depth:
-            parts.append(f"</li></{stack.pop()}>")
+            parts.append(f"</li></{stack.pop()[1:3]}>")
 
     for entry in entries:
         inline = entry.html or html.escape(entry.text, quote=False)
+        if entry.follows and stack and entry.source is not None and entry.source is item_source:
+            parts.append(f"<br>{inline}")
+            continue
+        item_source = entry.source if entry.tag in ("li", "li2") else None
         if entry.tag in ("li", "li2"):
-            kind = "ol" if entry.ordered else "ul"
+            kind = "<ul>"
+            if entry.ordered:
+                kind = f'<ol type="{entry.list_type}">' if entry.list_type else "<ol>"
             level = 1 if entry.tag == "li2" else entry.level
             # A level deeper than the list open allows (an item at level 2 under level 0) is
             # one level in.
@@ -838,7 +862,7 @@ def _html(entries: list[_Entry]) -> str:
             if len(stack) == level + 1:
                 parts.append(f"</li><li>{inline}")
             else:
-                parts.append(f"<{kind}><li>{inline}")
+                parts.append(f"{kind}<li>{inline}")
                 stack.append(kind)
             continue
         close(0)

@@ -5,11 +5,15 @@ section's stored HTML (`baocao.richtext`); a table of figures still goes to the 
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import docx
+import pytest
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from office_files import to_bytes
 
 from baocao.docx_out import Header, ReportDocument, render_docx
@@ -96,7 +100,7 @@ def test_word_lists_keep_their_kind_and_levels_and_runs_their_emphasis():
     assert result.sections["P1/II/4/4.1"] == (
         "<p>Kết quả <em>nổi bật</em>, <u>cần nhân rộng</u>:</p>"
         "<ol><li>Mở 31 lớp bồi dưỡng;<ul><li>cho cán bộ công đoàn;"
-        "<ol><li>trong đó nữ <strong>40%</strong></li></ol></li>"
+        '<ol type="a"><li>trong đó nữ <strong>40%</strong></li></ol></li>'
         "<li>cho đoàn viên.</li></ul></li><li>Tổ chức 12 hội thi.</li></ol>"
         "<p>Sau đó một đoạn văn.</p>"
         "<ul><li>Một;<ul><li>một a.</li></ul></li></ul>"
@@ -141,3 +145,167 @@ def test_a_figures_table_still_gives_figures_not_a_table():
     result = ingest_docx(to_bytes(document), OUTLINE)
     assert result.indicators["members"] == {2008: Decimal(2870), 2017: Decimal(3990)}
     assert "<table>" not in "".join(result.sections.values())
+
+
+# --- list items with manual line breaks, kinds of numbers (issue 15: Word round trip gaps) -------
+
+SECTION = "P1/II/4/4.1"
+
+
+def _with_heading() -> docx.Document:
+    document = docx.Document()
+    document.add_paragraph().add_run("4.1. Công tác tuyên truyền giáo dục").bold = True
+    return document
+
+
+def _list_of(document, levels: tuple[tuple[str, str], ...]) -> int:
+    """A Word list of its own whose levels 0, 1, ... are (numFmt, lvlText); its numId."""
+    numbering = document.part.numbering_part.element
+    abstract_id = 91 + len(numbering.findall(qn("w:abstractNum")))
+    defined = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for level, (fmt, text) in enumerate(levels)
+    )
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{defined}'
+            "</w:abstractNum>"
+        ),
+    )
+    return numbering.add_num(abstract_id).numId
+
+
+def _broken(paragraph, *lines: str):
+    """`paragraph` going on with `lines`, each after a manual line break (Shift+Enter)."""
+    for line in lines:
+        paragraph.add_run().add_break()
+        paragraph.add_run(line)
+    return paragraph
+
+
+def _render(html: str) -> bytes:
+    return render_docx(ReportDocument(OUTLINE, HEADER, section_texts={SECTION: html}, charts=False))
+
+
+def _list_paragraphs(data: bytes, *texts: str) -> list:
+    """The paragraphs of the rendered document that start with one of `texts`."""
+    document = docx.Document(io.BytesIO(data))
+    return [p for p in document.paragraphs if p.text.startswith(texts)]
+
+
+def _levels(data: bytes, paragraph) -> tuple[str, str]:
+    """(numFmt, lvlText) of a rendered list paragraph's own level."""
+    numbering = docx.Document(io.BytesIO(data)).part.numbering_part.element
+    num_pr = paragraph._p.pPr.numPr
+    num = next(n for n in numbering.findall(qn("w:num")) if n.numId == num_pr.numId.val)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a for a in numbering.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )  # fmt: skip
+    lvl = next(
+        lvl
+        for lvl in abstract.findall(qn("w:lvl"))
+        if int(lvl.get(qn("w:ilvl"))) == num_pr.ilvl.val
+    )
+    return lvl.find(qn("w:numFmt")).get(qn("w:val")), lvl.find(qn("w:lvlText")).get(qn("w:val"))
+
+
+def test_a_list_item_with_manual_line_breaks_stays_one_item():
+    document = _with_heading()
+    num_id = _list_of(document, (("decimal", "%1."), ("bullet", "-")))
+    _broken(_item(document, "Mở 31 lớp bồi dưỡng;", num_id, 0), "trong đó 12 lớp cho nữ;")
+    _broken(_item(document, "cấp huyện", num_id, 1), "cấp cơ sở")
+    _item(document, "Tổ chức 12 hội thi.", num_id, 0)
+    _broken(document.add_paragraph("Một;", style="List Bullet"), "dòng hai", "dòng ba")
+    _broken(document.add_paragraph("Đoạn văn"), "dòng sau")
+    result = ingest_docx(to_bytes(document), OUTLINE)
+    stored = result.sections[SECTION]
+    assert stored == (
+        "<ol><li>Mở 31 lớp bồi dưỡng;<br>trong đó 12 lớp cho nữ;"
+        "<ul><li>cấp huyện<br>cấp cơ sở</li></ul></li><li>Tổ chức 12 hội thi.</li></ol>"
+        "<ul><li>Một;<br>dòng hai<br>dòng ba</li></ul>"
+        "<p>Đoạn văn</p><p>dòng sau</p>"
+    )
+    # Each line is still placed and read for figures on its own.
+    texts = [p.text for p in result.placements]
+    assert "1. Mở 31 lớp bồi dưỡng;" in texts and "trong đó 12 lớp cho nữ;" in texts
+    # Written back: one Word list paragraph with a line break, read back the same.
+    data = _render(stored)
+    first, nested, bullet = _list_paragraphs(data, "Mở 31", "cấp huyện", "Một;")
+    assert first.text == "Mở 31 lớp bồi dưỡng;\ntrong đó 12 lớp cho nữ;"
+    assert nested.text == "cấp huyện\ncấp cơ sở" and bullet.text == "Một;\ndòng hai\ndòng ba"
+    for paragraph in (first, nested, bullet):
+        assert paragraph._p.pPr.numPr is not None
+    assert not _list_paragraphs(data, "trong đó", "cấp cơ sở", "dòng hai")
+    assert ingest_docx(data, OUTLINE).sections[SECTION] == stored
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "kind", "written"),
+    [
+        ("lowerLetter", "%1)", "a", ("lowerLetter", "%1)")),
+        ("lowerLetter", "%1.", "a", ("lowerLetter", "%1)")),  # "a." written "a)"
+        ("upperLetter", "%1.", "A", ("upperLetter", "%1.")),
+        ("lowerRoman", "%1.", "i", ("lowerRoman", "%1.")),
+        ("upperRoman", "%1.", "I", ("upperRoman", "%1.")),
+        ("upperRoman", "(%1)", "I", ("upperRoman", "%1.")),
+        ("decimal", "%1.", "", ("decimal", "%1.")),
+        ("decimal", "%1)", "", ("decimal", "%1.")),
+    ],
+)
+def test_each_kind_of_number_round_trips(fmt, text, kind, written):
+    document = _with_heading()
+    num_id = _list_of(document, ((fmt, text), ("upperRoman", "%2.")))
+    _item(document, "Mở 31 lớp bồi dưỡng cho cán bộ;", num_id, 0)
+    _item(document, "trong đó 12 lớp cho nữ;", num_id, 1)
+    _broken(_item(document, "Tổ chức 12 hội thi;", num_id, 0), "thu hút 800 lượt người.")
+    opened = f'<ol type="{kind}">' if kind else "<ol>"
+    expected = (
+        f"{opened}<li>Mở 31 lớp bồi dưỡng cho cán bộ;"
+        '<ol type="I"><li>trong đó 12 lớp cho nữ;</li></ol></li>'
+        "<li>Tổ chức 12 hội thi;<br>thu hút 800 lượt người.</li></ol>"
+    )
+    stored = ingest_docx(to_bytes(document), OUTLINE).sections[SECTION]
+    assert stored == expected
+    data = _render(stored)
+    first, nested = _list_paragraphs(data, "Mở 31", "trong đó")
+    assert _levels(data, first) == written
+    assert _levels(data, nested) == ("upperRoman", "%2.")
+    assert ingest_docx(data, OUTLINE).sections[SECTION] == expected
+
+
+LINES = (
+    "Tổ chức 12 hội nghị quán triệt;",
+    "ban hành 8 văn bản <strong>hướng dẫn</strong>;",
+    "trong đó nữ chiếm <em>40%</em>;",
+    "kết nạp thêm 350 đoàn viên mới.",
+)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "a", "A", "i", "I", "-"]),
+            st.lists(st.sampled_from(LINES), min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_lists_of_any_kind_with_line_breaks_round_trip(lists):
+    """Lists of every kind, items of one to three lines: HTML -> DOCX -> HTML is the same."""
+    parts = []
+    for kind, lines in lists:
+        item = "<br>".join(lines)
+        if kind == "-":
+            parts.append(f"<ul><li>{item}</li><li>{item}</li></ul>")
+        else:
+            opened = f'<ol type="{kind}">' if kind else "<ol>"
+            parts.append(f"{opened}<li>{item}</li><li>{item}</li></ol>")
+        parts.append("<p>Sau danh sách là một đoạn văn.</p>")  # two lists in a row: one list
+    stored = clean_section_text("".join(parts))
+    assert ingest_docx(_render(stored), OUTLINE).sections[SECTION] == stored

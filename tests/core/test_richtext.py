@@ -19,6 +19,7 @@ from baocao.richtext import (
     clean_section_text,
     editable_lines,
     from_plain_lines,
+    list_mark,
     plain_lines,
     plain_text,
     section_blocks,
@@ -83,6 +84,57 @@ def test_cell_spans_are_integers_from_2_to_50_and_nothing_else(value, kept):
     assert cell == (f'<td colspan="{kept}" rowspan="{kept}">a</td>' if kept else "<td>a</td>")
 
 
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("a", "a"), ("A", "A"), ("i", "i"), ("I", "I"), (" a ", "a"),
+        ("1", None), ("x", None), ("b", None), ("aa", None), ("", None), ("disc", None),
+        ("javascript:alert(1)", None), ("a onclick=alert(1)", None), ('a" x="', None),
+    ],
+)  # fmt: skip
+def test_a_numbered_list_keeps_its_kind_of_number_and_nothing_else(value, kept):
+    for written in (f"<ol type='{value}'><li>a</li></ol>", f"<OL TYPE='{value}'><li>a</li></OL>"):
+        stored = clean_section_text(written)
+        assert stored == (f'<ol type="{kept}"><li>a</li></ol>' if kept else "<ol><li>a</li></ol>")
+        assert clean_section_text(stored) == stored
+    # On a bullet list, no kind of number; in a table cell, the list's lines carry it.
+    assert clean_section_text('<ul type="a"><li>a</li></ul>') == "<ul><li>a</li></ul>"
+    assert (
+        clean_section_text(
+            '<table><tr><td><ol type="I"><li>a</li><li>b</li></ol></td></tr></table>'
+        )
+        == "<table><tbody><tr><td>I. a<br>II. b</td></tr></tbody></table>"
+    )
+
+
+def test_a_pasted_list_keeps_its_kind_of_number():
+    def word(marker: str, text: str, level: int = 1) -> str:
+        return (
+            f"<p class=MsoListParagraph style='mso-list:l0 level{level} lfo1'><span "
+            f"style='mso-list:Ignore'>{marker}<span>&nbsp;&nbsp;</span></span>{text}</p>"
+        )
+
+    pasted = (
+        word("a)", "một") + word("b)", "hai") + word("I.", "ba", 2) + word("II.", "bốn", 2)
+        + word("c)", "năm") + "<p>đoạn</p>" + word("i.", "sáu") + word("ii.", "bảy")
+        + "<p>đoạn</p>" + word("A.", "tám") + "<p>đoạn</p>" + word("1.", "chín")
+    )  # fmt: skip
+    assert clean_section_text(pasted) == (
+        '<ol type="a"><li>một</li><li>hai<ol type="I"><li>ba</li><li>bốn</li></ol></li>'
+        '<li>năm</li></ol><p>đoạn</p><ol type="i"><li>sáu</li><li>bảy</li></ol><p>đoạn</p>'
+        '<ol type="A"><li>tám</li></ol><p>đoạn</p><ol><li>chín</li></ol>'
+    )
+    # LibreOffice writes the type; Google Docs and browsers a list-style-type.
+    assert clean_section_text(
+        '<ol type="i"><li>a</li></ol><ol style="list-style-type: upper-alpha"><li>b</li></ol>'
+        '<ol><li style="list-style-type:lower-roman">c</li></ol>'
+        '<ol style="list-style-type:decimal"><li>d</li></ol>'
+    ) == (
+        '<ol type="i"><li>a</li></ol><ol type="A"><li>b</li></ol><ol type="i"><li>c</li></ol>'
+        "<ol><li>d</li></ol>"
+    )
+
+
 # --- what paste brings ----------------------------------------------------------------------------
 
 WORD_REDUCED = (
@@ -90,7 +142,7 @@ WORD_REDUCED = (
     " <u>đúng hướng</u> và <u>đạt</u> kết quả.</p>"
     "<ul><li>Tổ chức 45 hội nghị quán triệt<ul><li>ở cấp huyện</li><li>ở cơ sở</li></ul></li>"
     "<li>Ban hành 12 văn bản</li></ul>"
-    "<ol><li>Kiến nghị với Đảng<ol><li>về chính sách</li></ol></li>"
+    '<ol><li>Kiến nghị với Đảng<ol type="a"><li>về chính sách</li></ol></li>'
     "<li>Kiến nghị với Nhà nước</li></ol>"
     '<table><thead><tr><th colspan="3">Số liệu so sánh</th></tr></thead><tbody>'
     "<tr><td>Đoàn viên</td><td>18.200</td><td>27.850</td></tr>"
@@ -105,7 +157,7 @@ def test_word_clipboard_html_reduces_to_the_stored_format():
     stored = clean_section_text((PASTE / "word_clipboard.html").read_text(encoding="utf-8"))
     assert "".join(line.strip() for line in stored.split("\n")) == WORD_REDUCED
     tags, attributes = tags_and_attributes(stored)
-    assert tags <= ALLOWED_TAGS and attributes == {'colspan="3"'}
+    assert tags <= ALLOWED_TAGS and attributes == {'colspan="3"', 'type="a"'}
     for gone in ("NVA1", "Kiểm tra lại", "8 văn bản", "(ẩn)", "·", "mso", "o:p", "font"):
         assert gone not in stored
     assert clean_section_text(stored) == stored
@@ -330,6 +382,24 @@ def test_plain_text_words_lines_and_changes_read_table_cells():
     ]
     assert "Đoàn viên" in plain_lines(TABLE) and "27.850" in plain_lines(TABLE)
     assert text_lines(TABLE, cells=None)[-3:] == ["CĐCS", "812", "960"]
+
+
+def test_lines_number_lists_by_their_kind_of_number():
+    stored = (
+        '<ol type="a"><li>Một<ol type="I"><li>con<br>dòng hai</li><li>con</li></ol></li>'
+        '<li>Hai</li></ol><ol type="i"><li>x</li><li>y</li><li>z</li><li>t</li></ol>'
+        '<ol type="A"><li>p</li></ol><ol><li>q</li></ol>'
+    )
+    assert clean_section_text(stored) == stored
+    assert text_lines(stored) == [
+        "a) Một", "I. con", "dòng hai", "II. con", "b) Hai", "i. x", "ii. y", "iii. z", "iv. t",
+        "A. p", "1. q",
+    ]  # fmt: skip
+    assert editable_lines(stored).split("\n")[:3] == ["a) Một", "I. con", "dòng hai"]
+    assert plain_lines(stored)[:3] == ["Một", "con", "dòng hai"]  # no marks: words only
+    blocks = section_blocks(stored)
+    assert [(b.list_type, b.marker) for b in blocks[:2]] == [("a", "a)"), ("I", "I.")]
+    assert list_mark("a", 27) == "aa)" and list_mark("I", 14) == "XIV." and list_mark("", 3) == "3."
 
 
 def test_lines_keep_list_marks_nesting_and_sub_headings():

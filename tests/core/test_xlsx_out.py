@@ -108,3 +108,15 @@ def test_a_text_longer_than_a_cell_holds_is_cut_and_says_so():
     long = "<p>" + "chữ " * 20_000 + "</p>"
     cut = cell_text(long)
     assert len(cut) <= EXCEL_CELL_CHARS and cut.endswith("xem bản DOCX)")
+
+
+def test_the_texts_sheet_numbers_lists_by_their_kind_of_number():
+    from baocao.xlsx_out import cell_text
+
+    stored = (
+        '<ol type="a"><li>Một<br>dòng hai<ol type="I"><li>con</li><li>con</li></ol></li>'
+        "<li>Hai</li></ol><ol><li>Ba</li></ol>"
+    )
+    assert cell_text(stored).split("\n") == [
+        "a) Một", "dòng hai", "I. con", "II. con", "b) Hai", "1. Ba",
+    ]  # fmt: skip

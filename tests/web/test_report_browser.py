@@ -187,7 +187,7 @@ def test_two_people_editing_one_section_merge_and_lose_nothing(
     panel = my_section.locator(".conflict")
     expect(panel).to_be_visible(timeout=SAVE_WAIT)
     expect(panel).to_contain_text("Người khác (truong_viet2, lúc")
-    expect(panel.get_by_label("Bản của họ (phiên bản 1, chỉ đọc)")).to_have_value(
+    expect(panel.get_by_role("region", name="Bản của họ (phiên bản 1, chỉ đọc)")).to_have_text(
         "Nhận thức của đoàn viên chuyển biến rõ."
     )
     yours = panel.get_by_label("Bản của bạn (sửa được)")

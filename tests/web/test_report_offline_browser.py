@@ -98,7 +98,7 @@ def test_offline_text_meets_the_conflict_view_when_someone_saved_meanwhile(
     panel = editor.locator(".conflict")
     expect(panel).to_be_visible(timeout=SAVE_WAIT)
     expect(panel.get_by_label("Bản của bạn (sửa được)")).to_have_value(f"{FIRST}\n{OFFLINE}")
-    expect(panel.get_by_label("Bản của họ (phiên bản 2, chỉ đọc)")).to_have_value(
+    expect(panel.get_by_role("region", name="Bản của họ (phiên bản 2, chỉ đọc)")).to_have_text(
         "Bản của đồng nghiệp."
     )
     assert stored_lines(report) == "Bản của đồng nghiệp."  # nothing overwritten

@@ -22,7 +22,7 @@ from baocao.apps.campaigns.models import (
     SectionText,
     SectionVersion,
 )
-from baocao.richtext import changed_lines
+from baocao.richdiff import Change, changed_blocks
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ class SectionChange:
     section_id: str
     before: str = ""  # stored HTML at the return
     after: str = ""  # stored HTML now
-    # ("removed"|"added", line); None past richtext.MAX_COMPARED_LINES; empty: text unchanged.
-    diff: list[tuple[str, str]] | None = field(default_factory=list)
+    # Lines (and tables) removed and added (richdiff.changed_blocks); None past
+    # richtext.MAX_COMPARED_LINES; empty: text unchanged.
+    diff: list[Change] | None = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     remark: str = ""  # what the reviewer said about the section at the return
 
@@ -67,7 +68,7 @@ def changes_since_return(report: Report) -> ChangesSinceReturn | None:
     by_section: dict[str, SectionChange] = {}
 
     for section_id, before, after in _texts(report, at):
-        diff = changed_lines(before, after)
+        diff = changed_blocks(before, after)
         if diff is None or diff:
             by_section[section_id] = SectionChange(section_id, before, after, diff)
 

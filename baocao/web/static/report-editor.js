@@ -8,13 +8,17 @@
    the copies kept on this device and the unsaved-work check (report.js) listen to. The server
    sanitises what arrives (baocao.richtext.clean_section_text: its allow-list is the final word);
    the editor's schema holds only what that format keeps: paragraphs, a sub-heading (h4), bold,
-   italics, underlining, line breaks, bulleted and numbered lists (nested), tables.
+   italics, underlining, line breaks, bulleted and numbered lists (nested), tables (cells
+   merged and split: colspan/rowspan). The outline says nothing of sub-headings: the toolbar
+   offers one in every section.
 
    Pasting: Word's list paragraphs (mso-list) become real nested lists before the editor reads
    the clipboard; everything else the schema does not know is dropped by the editor's parser.
 
    The conflict panel and the copy offered back after a crash stay plain lines: `BaocaoRich.lines`
-   turns the editor's HTML into the lines the server would show (richtext.editable_lines).
+   turns the editor's HTML into the lines the server would show (richtext.editable_lines). The
+   panel carries the HTML beside the lines (mine_html): "Giữ bản của tôi" keeps the formatting
+   while the lines are left as they are (views.report._kept_mine).
 
    The words (toolbar labels, hint) come from the page: #mau-soan-thao, #mau-soan-thao-goi-y. */
 (function () {
@@ -49,8 +53,41 @@
 
   function words(node) { return (node.textContent || "").replace(/\s+/g, " ").trim(); }
 
+  // A numbered item's mark as richtext.list_mark writes it: "3.", "c)", "C.", "iii.", "III.".
+  var ROMAN = [[100, "C"], [90, "XC"], [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]];
+  function listMark(type, number) {
+    var shown = String(number);
+    if (type === "a" || type === "A") {
+      shown = "";
+      for (var value = number; value > 0; value = Math.floor((value - 1) / 26)) {
+        shown = String.fromCharCode(97 + (value - 1) % 26) + shown;
+      }
+      shown = type === "A" ? shown.toUpperCase() : shown;
+    } else if (type === "i" || type === "I") {
+      shown = "";
+      var rest = number;
+      ROMAN.forEach(function (pair) { while (rest >= pair[0]) { shown += pair[1]; rest -= pair[0]; } });
+      shown = type === "i" ? shown.toLowerCase() : shown;
+    }
+    return shown + (type === "a" ? ")" : ".");
+  }
+
+  // The ol type a Word list's first mark says, as richtext._marker_type reads it: "a)"
+  // letters, "i." or "IV." Roman numerals (a single letter other than i is a letter), ""
+  // digits or a bullet.
+  var ROMAN_LOWER = /^(?=[ivxlc])m*(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})$/;
+  function typeOfMark(mark) {
+    var token = mark.replace(/^[().\t ]+|[().\t ]+$/g, "");
+    if (!/^[a-zA-Z]+$/.test(token)) { return ""; }
+    var roman = ROMAN_LOWER.test(token.toLowerCase()) && (token.length > 1 || /^[iI]$/.test(token));
+    if (token === token.toLowerCase()) { return roman ? "i" : (token.length === 1 ? "a" : ""); }
+    if (token === token.toUpperCase()) { return roman ? "I" : (token.length === 1 ? "A" : ""); }
+    return "";
+  }
+
   // Stored or editor HTML as plain lines, like richtext.editable_lines: a line per paragraph,
-  // "- " before a bullet, "1. " before a numbered item, a table row as "a | b | c".
+  // "- " before a bullet, "1. " (or "a) ", "I. ") before a numbered item, a table row as
+  // "a | b | c".
   function toLines(html) {
     if (!html || !BLOCK.test(html)) { return html || ""; }
     var body = new DOMParser().parseFromString(html, "text/html").body;
@@ -81,7 +118,7 @@
           child.childNodes.forEach(function (item) {
             if (item.nodeName !== "LI") { return; }
             number += 1;
-            push(name === "OL" ? number + ". " : "- ", inline(item));
+            push(name === "OL" ? listMark(child.getAttribute("type") || "1", number) + " " : "- ", inline(item));
             walk(item, true);  // its nested lists
           });
         } else if (name === "TABLE") {
@@ -156,7 +193,8 @@
           span.remove();
         }
       });
-      var ordered = ORDERED.test(marker.replace(/\u00a0/g, " ").trim());
+      var mark = marker.replace(/\u00a0/g, " ").trim();
+      var ordered = ORDERED.test(mark);
       // A list goes on while its paragraphs follow each other and keep Word's list id.
       if (!stack.length || para.previousElementSibling !== stack[0].list || stack[0].id !== found[1]) {
         stack = [];
@@ -165,6 +203,7 @@
       var top = stack[stack.length - 1];
       if (!top || top.level < level) {
         var list = doc.createElement(ordered ? "ol" : "ul");
+        if (ordered && typeOfMark(mark)) { list.setAttribute("type", typeOfMark(mark)); }
         if (top && top.item) { top.item.appendChild(list); } else { para.parentNode.insertBefore(list, para); }
         top = { level: level, list: list, item: null, id: found[1] };
         stack.push(top);
@@ -235,6 +274,7 @@
   function contentFor(value) { return BLOCK.test(value || "") ? value : fromLines(value); }
 
   var COMMANDS = {
+    heading: function (c) { return c.toggleHeading({ level: 4 }); },
     bold: function (c) { return c.toggleBold(); },
     italic: function (c) { return c.toggleItalic(); },
     underline: function (c) { return c.toggleUnderline(); },
@@ -247,11 +287,22 @@
     column: function (c) { return c.addColumnAfter(); },
     deleteRow: function (c) { return c.deleteRow(); },
     deleteColumn: function (c) { return c.deleteColumn(); },
+    merge: function (c) { return c.mergeCells(); },
+    split: function (c) { return c.splitCell(); },
     deleteTable: function (c) { return c.deleteTable(); },
     undo: function (c) { return c.undo(); },
     redo: function (c) { return c.redo(); }
   };
-  var PRESSED = { bold: "bold", italic: "italic", underline: "underline", bullets: "bulletList", numbers: "orderedList" };
+  var PRESSED = {
+    heading: "heading", bold: "bold", italic: "italic", underline: "underline",
+    bullets: "bulletList", numbers: "orderedList"
+  };
+  // Buttons usable only when their command can run here: merging wants cells selected
+  // (Shift+arrows, or the mouse across cells), splitting a merged cell.
+  var WHEN = {
+    merge: function (editor) { return editor.can().mergeCells(); },
+    split: function (editor) { return editor.can().splitCell(); }
+  };
 
   function start(form) {
     if (!T || editors.has(form) || form.hasAttribute("data-unsaved")) { return; }
@@ -343,7 +394,7 @@
       tools.querySelectorAll("[data-command]").forEach(function (button) {
         var name = button.dataset.command;
         if (PRESSED[name]) { button.setAttribute("aria-pressed", editor.isActive(PRESSED[name]) ? "true" : "false"); }
-        if (button.hasAttribute("data-in-table")) { button.disabled = !inTable; }
+        if (button.hasAttribute("data-in-table")) { button.disabled = !inTable || (WHEN[name] ? !WHEN[name](editor) : false); }
       });
       if (!tools.querySelector("button[tabindex='0']:not([disabled])")) { current(tools.querySelector("button")); }
     }
