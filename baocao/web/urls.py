@@ -30,6 +30,7 @@ urlpatterns = [
     path("dot-bao-cao/", include("baocao.apps.campaigns.urls")),
     path("dot-bao-cao/", include("baocao.apps.issuing.urls")),
     path("thong-bao/", include("baocao.apps.notices.urls")),
+    path("viec-nen/", include("baocao.apps.jobs.urls")),
     # For other software: token-authenticated JSON, described at /api/openapi.json.
     path("api/", include("baocao.apps.api.urls")),
     path("admin/", admin.site.urls),

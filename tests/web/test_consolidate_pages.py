@@ -13,9 +13,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baocao import libreoffice
-from baocao.apps.campaigns import actions
+from baocao.apps.campaigns import actions, live_rollup
 from baocao.apps.campaigns.models import (
     IndicatorValue,
+    LiveFigure,
     Report,
     ReportStatus,
     SectionText,
@@ -159,6 +160,39 @@ def test_the_table_rolls_up_accepted_reports_and_shows_the_difference(client, pr
     assert "Còn thiếu 2 báo cáo" in html and "CĐCS Trung tâm Y tế huyện Đăk Tô" in html
     assert "LĐLĐ huyện Đăk Hà báo 190 đoàn viên (năm 2017), các CĐCS cộng lại 185" in html
     assert "chênh 5" in html
+
+
+def test_the_workspace_and_the_docx_read_the_live_roll_up(client, province, people, settings):
+    """The province's figures are read from the live tables (a lookup), not rolled up: a live
+    figure changed by hand shows on the page and in the DOCX. BAOCAO_LIVE_ROLLUP off, or a
+    campaign whose live rows are not built, rolls up from the reports again; a rebuild puts the
+    true figure back and the campaign reads live again."""
+    campaign = province.campaign
+    assert live_rollup.is_built(campaign)  # opened with its live rows
+    LiveFigure.objects.filter(
+        campaign=campaign, unit=province.unit, include_submitted=False, code="members", year=2017
+    ).update(value=Decimal(4321))
+    client = as_user(client, people["consolidator"])
+
+    def table():
+        return client.get(url("consolidate", province, query={"muc": TABLE_SECTION})).content
+
+    def docx():
+        document = Document(io.BytesIO(download(client, province, "docx").content))
+        return "\n".join(
+            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        )
+
+    assert ">4.321<" in table().decode() and "4.321" in docx()
+    settings.BAOCAO_LIVE_ROLLUP = False
+    assert ">190<" in table().decode() and "4.321" not in docx()
+    settings.BAOCAO_LIVE_ROLLUP = True
+    live_rollup.mark_stale(campaign)
+    assert ">190<" in table().decode() and "4.321" not in docx()
+    live_rollup.rebuild(campaign)
+    assert ">190<" in table().decode() and "4.321" not in docx()
+    campaign.refresh_from_db()
+    assert live_rollup.is_built(campaign)
 
 
 def test_a_long_list_of_missing_reports_is_cut_and_counted(client, province, people, monkeypatch):
@@ -471,7 +505,10 @@ def test_an_xlsx_too_big_for_the_web_says_so_and_offers_the_docx(
 def test_pdf_download_through_libreoffice(client, province, people):
     if not libreoffice.available():
         pytest.fail("LibreOffice is missing: `make system-deps` installs libreoffice-writer")
+    # Made by a background job: run at once here, so the answer leads straight to its file.
     response = download(as_user(client, people["consolidator"]), province, "pdf")
+    assert response.status_code == 302 and response["Location"].startswith("/viec-nen/")
+    response = client.get(response["Location"])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -520,6 +557,7 @@ def big_campaign(tree, people):
         for year in (2008, 2017)
     )
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(status=ReportStatus.ACCEPTED)
+    live_rollup.rebuild(campaign)  # written around the actions
     assert len(reports) > 100
     return campaign
 

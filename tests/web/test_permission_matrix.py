@@ -51,6 +51,7 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.tasks import start_reminders
 from baocao.apps.issuing.models import IssuedDocument
+from baocao.apps.jobs.models import Job
 from baocao.apps.notices.models import Notice
 from baocao.apps.orgs.models import Membership, Unit, UnitKind
 from baocao.apps.outlines.forms import sign_draft
@@ -321,6 +322,16 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
     # Issuing: the page, the issued copies and the signature check for whoever sees the
     # report; issuing (numbering, signing) for the unit's consolidators
+    # A background job's page and file: only for the person who asked, while they see the
+    # report (a DOCX made in the background here); someone else's job is nobody else's.
+    "jobs:detail": (
+        Rule(REPORT, get=SEES, variant="own"),
+        Rule(REPORT, get={}, variant="others"),
+    ),
+    "jobs:file": (
+        Rule(REPORT, get=SEES, variant="own"),
+        Rule(REPORT, get={}, variant="others"),
+    ),
     "issuing:page": Rule(REPORT, get=SEES),
     "issuing:issue": Rule(REPORT, post=ISSUES),
     "issuing:verify": Rule(REPORT, post=SEES),
@@ -661,6 +672,7 @@ def fingerprint() -> dict[str, list]:
         "tokens": rows(Token.objects, "user_id", "key_hash"),
         "issued": rows(IssuedDocument.objects, "pk", "unit_id", "year", "number"),
         "tasks": rows(DBTaskResult.objects, "pk", "task_path"),
+        "jobs": rows(Job.objects, "pk", "kind", "state"),
     }
 
 
@@ -820,11 +832,13 @@ def consolidate_insert(t: Target) -> Call:
 
 
 def consolidate_draft(t: Target) -> Call:
-    def back_to_workspace(response: HttpResponse) -> None:
-        assert response.status_code == 302 and "/tong-hop/" in response["Location"]
+    def job_queued(response: HttpResponse) -> None:
+        """A background job, queued (no worker here); the person is shown its page."""
+        job = Job.objects.get(report=t.report, requested_by=t.user, kind="draft")
+        assert job.state == "waiting" and job.task_id
+        assert response.status_code == 302 and response["Location"] == f"/viec-nen/{job.pk}/"
 
-    # Drafts only fill sections with something to say: whether any did depends on the figures.
-    return Call(data={}, changes_db=None, effect=back_to_workspace)
+    return Call(data={}, effect=job_queued)
 
 
 def consolidate_draft_step(t: Target) -> Call:
@@ -886,6 +900,32 @@ def upload_file(t: Target) -> Call:
 
 def report_download(t: Target) -> Call:
     return Call(kwargs={"fmt": t.case.variant})
+
+
+def job_call(t: Target) -> Call:
+    """A DOCX made in the background for the report: asked for by the person under test
+    ("own"), or by someone else ("others"); waiting for the page, made for the file."""
+    asker = t.user if t.case.variant == "own" and t.user is not None else None
+    if asker is None:
+        asker, _made = get_user_model().objects.get_or_create(username="mt.nguoi-khac")
+    made = t.case.name == "jobs:file"
+    job = Job.objects.create(
+        kind="report_file",
+        report=t.report,
+        requested_by=asker,
+        params={"fmt": "docx", "submitted_too": False},
+        state="done" if made else "waiting",
+        result_data=b"PK\x03\x04 ma tran" if made else None,
+        result_name="Báo cáo thử.docx" if made else "",
+    )
+
+    def shown(response: HttpResponse) -> None:
+        if made:
+            assert response.content == b"PK\x03\x04 ma tran"
+        else:
+            assert "Bản DOCX của báo cáo" in response.content.decode()
+
+    return Call(kwargs={"job_id": job.pk}, effect=shown)
 
 
 def issue(t: Target) -> Call:
@@ -1193,6 +1233,8 @@ CALLS: dict[str, Callable[[Target], Call]] = {
     "campaigns:upload_confirm": upload_confirm,
     "campaigns:upload_discard": upload_discard,
     "campaigns:upload_file": upload_file,
+    "jobs:detail": job_call,
+    "jobs:file": job_call,
     "issuing:issue": issue,
     "issuing:verify": verify_pdf,
     "issuing:download": issued_download,

@@ -30,6 +30,7 @@ class Verb(models.TextChoices):
     ACCOUNTS_MAIL = "accounts.mail", _("Gửi thông tin đăng nhập qua thư")
     OUTLINE_IMPORT = "outline.import", _("Nhập đề cương")
     OUTLINE_EDIT = "outline.edit", _("Sửa đề cương")
+    JOB_START = "job.start", _("Yêu cầu việc nền")
 
 
 class AuditEntry(models.Model):

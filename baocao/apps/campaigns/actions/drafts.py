@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from baocao.apps.campaigns.actions.errors import ActionError, NotAllowed
@@ -31,9 +32,11 @@ __all__ = [
     "NOTE_INSERT",
     "PassageNotFound",
     "check_may_draft",
+    "compose_draft",
     "draft_section",
     "fill_empty_sections",
     "insert_passage",
+    "save_drafts",
     "sections_to_draft",
 ]
 
@@ -172,6 +175,51 @@ def fill_empty_sections(report: Report, actor: Any, *, include_submitted: bool =
         for section_id in empty
     )
     written = len(report.campaign.section_ids) - len(empty)
+    return Drafted(done[DRAFTED], written + done[KEPT], done[EMPTY])
+
+
+def compose_draft(
+    report: Report,
+    section_id: str,
+    said: list[str],
+    *,
+    include_submitted: bool = False,
+) -> str:
+    """One section's draft ("" when there is nothing below to draft from), written nowhere:
+    for a task that drafts the whole report and saves it at the end (`save_drafts`); `said`,
+    what the report's other sections and the drafts made before say, is not said again."""
+    check_section(report.campaign, section_id)
+    return section_draft(
+        report.campaign,
+        report.unit,
+        section_id,
+        include_submitted=include_submitted,
+        said=said,
+    )
+
+
+@transaction.atomic
+def save_drafts(report: Report, actor: Any, drafts: dict[str, str]) -> Drafted:
+    """The drafts composed for the report's empty sections (`compose_draft`), saved together
+    in one transaction: all or none. A section written meanwhile keeps its text; each saved one
+    is a section save (version, audit) under the consolidator's permission."""
+    check_may_draft(report, actor)
+    own = {text.section_id: text for text in SectionText.objects.filter(report=report)}
+    done: Counter[str] = Counter()
+    for section_id in report.campaign.section_ids:
+        if section_id not in drafts:
+            continue
+        stored = own.get(section_id)
+        draft = drafts[section_id]
+        if stored is not None and plain_text(stored.text):
+            done[KEPT] += 1
+        elif not draft:
+            done[EMPTY] += 1
+        else:
+            base = stored.version if stored else 0
+            result = save_section(report, section_id, draft, base, actor, note=NOTE_DRAFT)
+            done[KEPT if result.conflict is not None else DRAFTED] += 1
+    written = len(report.campaign.section_ids) - len(drafts)
     return Drafted(done[DRAFTED], written + done[KEPT], done[EMPTY])
 
 

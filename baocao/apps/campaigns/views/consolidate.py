@@ -14,7 +14,9 @@ Who: the unit's consolidators (who also write its report) and superusers write; 
 see the whole subtree (viewers, reviewers, consolidators and admins at or above the unit) reads.
 A plain writer of the unit sees only its own unit, so not the texts below: 403. Downloads are
 for anyone who may see the report; the XLSX, which lists every unit below with its figures,
-needs the subtree too.
+needs the subtree too. The PDF, and the DOCX/XLSX of a subtree larger than
+BAOCAO_BACKGROUND_EXPORT_REPORTS, are made by a background job (`baocao.apps.jobs`) whose page
+shows its progress and then the file; so is the no-JavaScript "Tạo bản nháp".
 
 Queries per page are fixed, whatever the subtree's size: the report, the reports and figures of
 the subtree (two), the passages counted per section (one), one page of passages (one), the
@@ -71,18 +73,23 @@ from baocao.apps.campaigns.permissions import (
 )
 from baocao.apps.campaigns.views.common import dom_keys, forbidden, load_report, placed_sections
 from baocao.apps.campaigns.views.report import SAVED_EVENT, Block
+from baocao.apps.jobs import actions as jobs
+from baocao.apps.jobs.models import JobKind, JobState
+from baocao.apps.jobs.views import file_url, job_url
+from baocao.apps.jobs.work import export_in_background
 from baocao.apps.orgs.display import KIND_ORDER, kind_short
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.apps.orgs.people import display_name
 from baocao.apps.outlines.display import SectionView, outline_view, section_anchor
 from baocao.consolidate.crosscheck import mismatches
-from baocao.errors import InputError
 from baocao.indicators.catalogue import Indicator
 from baocao.indicators.maths import growth_shown
 from baocao.indicators.numbers import format_number, format_percent
+from baocao.richdiff import has_formatting
 from baocao.richtext import clean_section_text, editable_lines, plain_text
 from baocao.text import fold
 from baocao.web.downloads import download
+from baocao.web.said import shown
 
 PER_PAGE = 50
 MISSING_SHOWN = 100  # the reports still missing listed by name; the rest are counted
@@ -122,7 +129,7 @@ def workspace_view(view):
         try:
             return view(request, report, **kwargs)
         except actions.NotAllowed as error:
-            return forbidden(request, report, error.message)
+            return forbidden(request, report, shown(error))
 
     return wrapper
 
@@ -685,12 +692,18 @@ def consolidate_page(request, report: Report) -> HttpResponse:
     return render(request, "campaigns/consolidate/page.html", context)
 
 
-def _conflict_context(request, result: actions.SaveResult, typed: str) -> dict[str, Any]:
+def _conflict_context(
+    request, result: actions.SaveResult, typed: str, mine_html: str = ""
+) -> dict[str, Any]:
+    """The conflict panel's words (campaigns/report/_conflict.html): theirs as sanitised HTML,
+    mine as lines and as sanitised HTML (kept by "Giữ bản của tôi", views.report)."""
     conflict = result.conflict
     mine = display_name(request.user)
     return {
         "conflict": conflict,
-        "their_lines": editable_lines(conflict.their_text),
+        "their_html": clean_section_text(conflict.their_text),
+        "mine_html": clean_section_text(mine_html),
+        "mine_formatted": has_formatting(clean_section_text(mine_html)),
         "their_saved_at": (
             timezone.localtime(conflict.their_saved_at) if conflict.their_saved_at else None
         ),
@@ -729,7 +742,7 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
             rich=request.POST.get("format") == "html",
         )
     except actions.PassageNotFound as error:
-        raise Http404(error.message) from error
+        raise Http404(shown(error)) from error
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
@@ -737,9 +750,9 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
             return render(
                 request,
                 "campaigns/report/_save_error.html",
-                {"dom": dom, "message": error.message},
+                {"dom": dom, "message": shown(error)},
             )
-        messages.error(request, error.message)
+        messages.error(request, shown(error))
         return redirect(_workspace_url(report, filters) + "#noi-dung")
 
     result = inserted.result
@@ -753,12 +766,15 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
                 "said": _(
                     "Chưa chèn được: mục vừa được lưu ở nơi khác; đoạn đã được thêm vào ô “Bản của bạn”."
                 ),
-                **_conflict_context(request, result, typed),
+                **_conflict_context(request, result, typed, inserted.text),
             }
             response = render(request, "campaigns/consolidate/_insert_conflict.html", context)
             return reswap(retarget(response, f"#editor-{dom}"), "outerHTML")
         context = workspace_context(
-            request, report, filters, conflict=_conflict_context(request, result, typed)
+            request,
+            report,
+            filters,
+            conflict=_conflict_context(request, result, typed, inserted.text),
         )
         return render(request, "campaigns/consolidate/page.html", context, status=409)
 
@@ -782,22 +798,28 @@ def consolidate_insert(request, report: Report) -> HttpResponse:
 @require_POST
 @workspace_view
 def consolidate_draft(request, report: Report) -> HttpResponse:
-    """ "Tạo bản nháp" without JavaScript: every empty section drafted in this request (the
-    page, with JavaScript, drafts one section per request: `consolidate_draft_step`); nothing
-    written is overwritten."""
+    """ "Tạo bản nháp" without JavaScript: every empty section drafted by a background job
+    (`baocao.apps.jobs`), whose page shows "k/N" and then links back here (the page, with
+    JavaScript, drafts one section per request: `consolidate_draft_step`); nothing written is
+    overwritten, and the drafts are saved together when all are made."""
     filters = Filters.read(request.POST, report.campaign.section_ids)
     back = _workspace_url(report, filters)
     try:
-        outcome = actions.fill_empty_sections(
-            report, request.user, include_submitted=filters.submitted_too
-        )
+        actions.check_may_draft(report, request.user)
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        messages.error(request, error.message)
+        messages.error(request, shown(error))
         return redirect(back)
-    _say_drafted(request, outcome)
-    return redirect(back)
+    params = {"submitted_too": filters.submitted_too, "back_url": back}
+    job = jobs.start(JobKind.DRAFT, report, request.user, params)
+    if job.state == JobState.DONE:  # drafted at once (no worker): the workspace, as before
+        messages.success(request, job.message)
+        return redirect(back)
+    if job.state == JobState.FAILED:
+        messages.error(request, job.error)
+        return redirect(back)
+    return redirect(job_url(job))
 
 
 def _say_drafted(request, outcome: actions.Drafted) -> None:
@@ -881,9 +903,9 @@ def consolidate_draft_step(request, report: Report) -> HttpResponse:
         raise
     except actions.ActionError as error:
         if not request.htmx:
-            messages.error(request, error.message)
+            messages.error(request, shown(error))
             return redirect(_workspace_url(report, filters))
-        context = {"message": error.message, "back_url": _workspace_url(report, filters)}
+        context = {"message": shown(error), "back_url": _workspace_url(report, filters)}
         return render(request, "campaigns/consolidate/_draft_stopped.html", context)
     if not remaining:
         outcome = actions.Drafted(progress.drafted, progress.kept, progress.empty)
@@ -991,7 +1013,7 @@ def consolidate_adopt(request, report: Report) -> HttpResponse:
         except actions.NotAllowed:
             raise
         except actions.ActionError as error:
-            messages.error(request, error.message)
+            messages.error(request, shown(error))
             return redirect(here)
         _say_adopted(request, adopted)
         return redirect(here)
@@ -1049,7 +1071,7 @@ def _say_adopted(request, adopted: actions.Adopted) -> None:
 # --- Downloads -------------------------------------------------------------------------------
 
 
-def _file_names(report: Report, fmt: str) -> tuple[str, str]:
+def file_names(report: Report, fmt: str) -> tuple[str, str]:
     kind = "chi-tieu" if fmt == "xlsx" else "bao-cao"
     label = "Chỉ tiêu" if fmt == "xlsx" else "Báo cáo"
     stem = slugify(fold(report.unit.name)) or report.unit.code.lower()
@@ -1065,8 +1087,8 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
         return forbidden(request, report)
     campaign, unit = report.campaign, report.unit
     submitted_too = request.GET.get("gom") == SUBMITTED_TOO
+    reports = reports_under(campaign, unit)
     if fmt == "xlsx":
-        reports = reports_under(campaign, unit)
         if reports > 1 and not can_see_subtree(request.user, unit):
             return forbidden(
                 request,
@@ -1091,22 +1113,30 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
                 submitted_too,
                 status=422,
             )
+    if fmt == "pdf" or export_in_background(reports):
+        return _file_job(request, report, fmt, submitted_too)
+    if fmt == "xlsx":
         data, _subtree = indicators_xlsx(campaign, unit, include_submitted=submitted_too)
     else:
         data, _subtree = report_docx(campaign, unit, include_submitted=submitted_too)
-        if fmt == "pdf":
-            from baocao import libreoffice
-            from baocao.docx_out.pdf import docx_to_pdf
-
-            try:
-                data = docx_to_pdf(data)
-            except InputError as error:
-                heading = _("Chưa xuất được bản PDF")
-                response = _unavailable(
-                    request, report, heading, error.message, submitted_too, status=503
-                )
-                if isinstance(error, libreoffice.Busy):  # as many PDFs as the server may make
-                    response["Retry-After"] = str(libreoffice.RETRY_AFTER_SECONDS)
-                return response
-    ascii_name, shown = _file_names(report, fmt)
+    ascii_name, shown = file_names(report, fmt)
     return download(data, shown, fallback=ascii_name)
+
+
+def _file_job(request, report: Report, fmt: str, submitted_too: bool) -> HttpResponse:
+    """The file made by a background job (`baocao.apps.jobs`): its progress page, or, when it
+    was made at once (no worker), the file itself; when it could not be made, why, and the DOCX
+    instead (503; with Retry-After when every conversion slot was taken)."""
+    from baocao import libreoffice
+
+    params = {"fmt": fmt, "submitted_too": submitted_too}
+    job = jobs.start(JobKind.REPORT_FILE, report, request.user, params)
+    if job.state == JobState.DONE:
+        return redirect(file_url(job))
+    if job.state == JobState.FAILED:
+        heading = _("Chưa xuất được bản PDF") if fmt == "pdf" else _("Chưa xuất được tệp")
+        response = _unavailable(request, report, heading, job.error, submitted_too, status=503)
+        if job.busy:  # as many conversions as the server may make
+            response["Retry-After"] = str(libreoffice.RETRY_AFTER_SECONDS)
+        return response
+    return redirect(job_url(job))

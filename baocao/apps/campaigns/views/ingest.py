@@ -8,7 +8,8 @@
   LibreOffice where installed). It is read by the core (`baocao.ingest.ingest_file`) and kept,
   pending, with what was found; nothing is written into the report yet. A bad file is refused
   with the core's Vietnamese message (400), a file over 20 MB before its body is read (413),
-  and nothing is stored for either.
+  and nothing is stored for either. A file larger than BAOCAO_BACKGROUND_INGEST_BYTES is read
+  by a background job (`baocao.apps.jobs`) whose page leads to the preview once it is read.
 - Preview: per section, the text found, how sure the match is and with which heading, beside
   the section's current text; the figures beside the current ones; the content that could not
   be placed, each with a choice of section (or "leave it out", said explicitly). The writer
@@ -56,6 +57,10 @@ from baocao.apps.campaigns.views.common import (
     report_view,
     section_labels,
 )
+from baocao.apps.jobs import actions as jobs
+from baocao.apps.jobs.models import JobKind, JobState
+from baocao.apps.jobs.views import job_url
+from baocao.apps.jobs.work import ingest_in_background
 from baocao.apps.orgs.people import display_name
 from baocao.docx_out.template import report_template_docx
 from baocao.errors import InputError
@@ -68,6 +73,7 @@ from baocao.templatemark import TemplateMark
 from baocao.text import clean_line
 from baocao.web.bodylimit import accepts_file
 from baocao.web.downloads import download
+from baocao.web.said import shown
 from baocao.xlsx_out import indicators_template_xlsx
 
 logger = logging.getLogger(__name__)
@@ -285,10 +291,12 @@ def _receive(request, report: Report) -> HttpResponse:
     foreign = _foreign(data, filename)
     if foreign:
         return _upload_page(request, report, UploadForm(), foreign, 400)
+    if ingest_in_background(len(data)):
+        return _read_in_background(request, report, filename, data)
     try:
         result = ingest_file(data, filename, report.campaign.outline_tree)
     except InputError as error:
-        return _upload_page(request, report, UploadForm(), error.message, 400)
+        return _upload_page(request, report, UploadForm(), shown(error), 400)
     except Exception:  # the core is fuzzed; still, a file must never become a server error
         logger.exception("ingest of %r for report %s failed", filename, report.pk)
         message = _(
@@ -307,8 +315,27 @@ def _receive(request, report: Report) -> HttpResponse:
             found=result_json(result, kind),
         )
     except actions.UploadQuotaExceeded as error:
-        return _upload_page(request, report, UploadForm(), error.message, 400)
+        return _upload_page(request, report, UploadForm(), shown(error), 400)
     return redirect(report_part_url("upload_preview", report, upload.pk))
+
+
+def _read_in_background(request, report: Report, filename: str, data: bytes) -> HttpResponse:
+    """A large file read by a background job (`baocao.apps.jobs`): its progress page, which
+    links to the preview when the file is read; read at once (no worker), the preview itself,
+    or the upload page with why the file could not be read."""
+    job = jobs.start(
+        JobKind.INGEST,
+        report,
+        request.user,
+        {"filename": filename, "size": len(data)},
+        input_data=data,
+        reuse=False,
+    )
+    if job.state == JobState.DONE:
+        return redirect(job.result_url)
+    if job.state == JobState.FAILED:
+        return _upload_page(request, report, UploadForm(), job.error, 400)
+    return redirect(job_url(job))
 
 
 # --- Preview ---------------------------------------------------------------------------------
@@ -879,7 +906,7 @@ def upload_confirm(request, report: Report, upload_id: int) -> HttpResponse:
     except actions.NotAllowed:
         raise
     except actions.ActionError as error:
-        messages.error(request, error.message)
+        messages.error(request, shown(error))
         return redirect(report_url(report))
     saved = _("Đã nhập từ tệp %(name)s: %(sections)d mục, %(values)d số liệu.") % {
         "name": upload.filename,
