@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "baocao.apps.logins",
     "baocao.apps.issuing",
     "baocao.apps.notices",
+    "baocao.apps.jobs",
     "django_tasks_db",
 ]
 
@@ -164,12 +165,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # must pass these: at least 10 characters, not like the username or e-mail, not a common
 # password, not only digits. Their messages are Django's own Vietnamese (one that Django 6.1
 # left untranslated is in baocao/web/locale/vi).
-# Django's hashers, and the cheap one of the one-time passwords handed out with new accounts
+# Argon2id first, Django's other hashers for older hashes (rehashed at the next login), and
+# the cheap one of the one-time passwords handed out with new accounts
 # (baocao.apps.orgs.accounts): rehashed at full cost at the first login, which must change it.
 PASSWORD_HASHERS = [
+    "baocao.apps.orgs.accounts.LoginPasswordHasher",  # Argon2id: why, in its docstring
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "baocao.apps.orgs.accounts.OneTimePasswordHasher",
@@ -191,10 +193,10 @@ BAOCAO_IDLE_MINUTES = int(os.environ.get("BAOCAO_IDLE_MINUTES") or 240)
 # section's <textarea>; BAOCAO_RICH_EDITOR=0 leaves the plain-lines textarea (as without JS).
 BAOCAO_RICH_EDITOR = env_bool("BAOCAO_RICH_EDITOR", True)
 # Consolidated figures read from the live roll-up's tables (baocao.apps.campaigns.live_rollup,
-# kept up to date by every save and review) instead of rolled up on each request. Off until
-# the live tables have been rebuilt once (`baocao rollup rebuild`) after data written around
-# the actions (demo data, restored backups).
-BAOCAO_LIVE_ROLLUP = env_bool("BAOCAO_LIVE_ROLLUP", False)
+# kept up to date by every save and review) instead of rolled up on each request, for every
+# campaign whose live tables are built (opened with them, or `baocao rollup rebuild` since:
+# Campaign.live_rollup_at). BAOCAO_LIVE_ROLLUP=0 rolls up from the reports everywhere.
+BAOCAO_LIVE_ROLLUP = env_bool("BAOCAO_LIVE_ROLLUP", True)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins lock a username (and, at a higher count, a client address) for a while
@@ -343,15 +345,43 @@ BAOCAO_DEADLINE_NOTICE_DAYS = int(os.environ.get("BAOCAO_DEADLINE_NOTICE_DAYS") 
 # Django's tasks framework (baocao.web.background): a queue in the database and `baocao worker`
 # (started beside the web server by `baocao serve`) by default, so the embedded set-up needs no
 # other service. BAOCAO_TASK_BACKEND=immediate runs each task inside the request that enqueues
-# it (a one-process install without a worker); a dotted path names any other backend.
+# it (a one-process install without a worker); BAOCAO_TASK_BACKEND=redis puts the queue in
+# Redis (BAOCAO_REDIS_URL), run by RQ workers (`baocao worker` runs one), for many web nodes
+# and workers; a dotted path names any other backend.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend"
     if django.VERSION >= (6, 0)
     else "django_tasks.backends.immediate.ImmediateBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 _task_backend = os.environ.get("BAOCAO_TASK_BACKEND", "").strip() or "database"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend.lower(), _task_backend)}}
+# Redis, shared by every node: BAOCAO_REDIS_URL (redis://HOST:6379/DB); with the Redis queue and
+# no URL, Redis on this machine. Unset (the default), nothing uses Redis.
+REDIS_URL = os.environ.get("BAOCAO_REDIS_URL", "").strip()
+if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["redis"]:
+    REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # django-rq's queue of the tasks (Django's default queue name), in that Redis. A task may
+    # run this long (a national DOCX, a batch of reminders to a slow mail server) before RQ
+    # takes it as stuck; its worker's heartbeat says it is alive meanwhile.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
+
+# --- Caches -----------------------------------------------------------------------------------
+# With Redis, Django's cache is shared by every node and process (RedisCache: redis-py);
+# without it, each process has its own in memory (nothing here needs it shared: sessions and
+# login-failure counts are rows of the database, README "Several machines").
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several sites (or test runs) may share one Redis.
+            "KEY_PREFIX": os.environ.get("BAOCAO_CACHE_PREFIX", "baocao"),
+        }
+    }
 
 # --- Logs -------------------------------------------------------------------------------------
 # One JSON object per line on stderr (gunicorn and systemd keep it), each with the request's

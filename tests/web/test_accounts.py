@@ -70,7 +70,8 @@ def test_the_first_login_must_choose_a_password(client, tree, django_user_model)
     assert changed.status_code == 302
     assert client.get("/dot-bao-cao/").status_code == 200  # free to work now
     user = get_user_model().objects.get(username=login.username)
-    assert user.password.startswith("pbkdf2_sha256$")  # full cost, not the one-time hasher
+    # full cost (Argon2id), not the one-time hasher
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_only_admins_issue_and_a_reset_gives_a_new_one_time_password(

@@ -138,3 +138,23 @@ def test_an_officer_changes_a_password_only_to_a_strong_one(client, django_user_
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(strong)
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2id_and_older_hashes_move_to_it_at_login(
+    client, django_user_model
+):
+    """Argon2id at OWASP's minimum is the hasher (baocao.apps.orgs.accounts); an account
+    hashed with PBKDF2 before logs in as before and leaves with an Argon2id hash."""
+    from django.contrib.auth.hashers import make_password
+
+    fresh = django_user_model.objects.create_user("moi_tao", password=PASSWORD)
+    assert fresh.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    older = django_user_model.objects.create_user("tu_truoc")
+    older.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    older.save()
+    response = client.post(reverse("login"), {"username": "tu_truoc", "password": PASSWORD})
+    assert response.status_code == 302
+    older.refresh_from_db()
+    assert older.password.startswith("argon2$argon2id$")
+    assert older.check_password(PASSWORD)
