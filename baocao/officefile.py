@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from baocao.errors import InputError
+from baocao.errors import InputError, Said, gettext_noop
 from baocao.indicators.numbers import format_number
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -202,7 +202,9 @@ _OTHER_KINDS = (
 
 def subject_of(name: str) -> str:
     """How a message names the file: "Tệp bao_cao.docx", or "Tệp" when it has no name."""
-    return f"Tệp {name}" if name != "tệp" else "Tệp"
+    if name == "tệp":  # no name given (the CLI's bytes): "Tệp" alone, as it is
+        return "Tệp"
+    return Said(gettext_noop("Tệp {name}"), name=name)
 
 
 def too_big(subject: str, size: int, kind: Kind = WORD, noun: str = "đề cương") -> InputError:

@@ -15,13 +15,23 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from baocao.errors import InputError
+from baocao.errors import InputError, Said, gettext_noop
 
 LOCALES = ("vi", "en")
 _DECIMAL_MARK = {"vi": ",", "en": "."}
-_STYLE = {"vi": "cách viết Việt Nam", "en": "cách viết tiếng Anh"}
-_MARK_NAME = {".": "dấu chấm", ",": "dấu phẩy", " ": "dấu cách"}
-_EXAMPLE = "Hãy nhập một số, ví dụ 1.234 hoặc 1.234,5."
+# Words a note is made of: Said, so that the web says them in its language too.
+_STYLE = {
+    "vi": Said(gettext_noop("cách viết Việt Nam")),
+    "en": Said(gettext_noop("cách viết tiếng Anh")),
+}
+_MARK_NAME = {
+    ".": Said(gettext_noop("dấu chấm")),
+    ",": Said(gettext_noop("dấu phẩy")),
+    " ": Said(gettext_noop("dấu cách")),
+}
+_UNREADABLE = gettext_noop(
+    'Không đọc được số "{shown}". Hãy nhập một số, ví dụ 1.234 hoặc 1.234,5.'
+)
 _MINUS = "-\u2212\u2013"  # hyphen, minus sign, and the en dash that Word's autocorrect types
 # Digit runs joined by single separators; spaces (NBSP and narrow NBSP become spaces under
 # NFKC) may only group thousands.
@@ -45,7 +55,9 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
     shown = _shown(text)
     body = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip()
     if not body:
-        raise InputError(f"Ô số liệu đang trống. {_EXAMPLE}")
+        raise InputError(
+            gettext_noop("Ô số liệu đang trống. Hãy nhập một số, ví dụ 1.234 hoặc 1.234,5.")
+        )
     is_percent = body.endswith("%")
     if is_percent:
         body = body[:-1].rstrip()
@@ -53,14 +65,20 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
     if negative or body.startswith("+"):
         body = body[1:]
     if not _SHAPE.fullmatch(body):
-        raise InputError(f'Không đọc được số "{shown}". {_EXAMPLE}')
+        raise InputError(_UNREADABLE, shown=shown)
     groups = re.split(r"[., ]", body)
     marks = re.findall(r"[., ]", body)
     thousands, decimal, note = _read_marks(groups, marks, locale, shown)
     if decimal and marks.count(decimal) > 1:
-        raise InputError(f'Không đọc được số "{shown}": có nhiều hơn một dấu thập phân. {_EXAMPLE}')
+        raise InputError(
+            gettext_noop(
+                'Không đọc được số "{shown}": có nhiều hơn một dấu thập phân. '
+                "Hãy nhập một số, ví dụ 1.234 hoặc 1.234,5."
+            ),
+            shown=shown,
+        )
     if decimal and marks[-1] != decimal:
-        raise InputError(f'Không đọc được số "{shown}". {_EXAMPLE}')
+        raise InputError(_UNREADABLE, shown=shown)
     whole = groups[:-1] if decimal else groups
     if thousands and (
         not 1 <= len(whole[0]) <= 3
@@ -68,58 +86,85 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
         or any(len(group) != 3 for group in whole[1:])
     ):
         raise InputError(
-            f'Không đọc được số "{shown}": mỗi nhóm hàng nghìn phải có đủ 3 chữ số. {_EXAMPLE}'
+            gettext_noop(
+                'Không đọc được số "{shown}": mỗi nhóm hàng nghìn phải có đủ 3 chữ số. '
+                "Hãy nhập một số, ví dụ 1.234 hoặc 1.234,5."
+            ),
+            shown=shown,
         )
     digits = "".join(whole) + ("." + groups[-1] if decimal else "")
     value = Decimal(("-" if negative else "") + digits)
     if value.is_zero():
         value = abs(value)
-    note = note.replace("{value}", format_number(value))
-    return ParsedNumber(value, is_percent, bool(note), note)
+    if note is None:
+        return ParsedNumber(value, is_percent)
+    template, params = note
+    return ParsedNumber(
+        value, is_percent, True, Said(template, value=format_number(value), **params)
+    )
+
+
+# A note on how a number was read: its template (with {value}, the number as understood, and
+# the other values it names) and those other values.
+_Note = tuple[str, dict[str, str]]
 
 
 def _read_marks(
     groups: list[str], marks: list[str], locale: str, shown: str
-) -> tuple[str | None, str | None, str]:
+) -> tuple[str | None, str | None, _Note | None]:
     """Decide which mark groups thousands and which is the decimal point (with a note if unsure)."""
     kinds = set(marks)
     if not marks:
-        return None, None, ""
+        return None, None, None
     if " " in kinds:
         others = kinds - {" "}
         if len(others) > 1:
-            raise InputError(f'Không đọc được số "{shown}". {_EXAMPLE}')
+            raise InputError(_UNREADABLE, shown=shown)
         decimal = others.pop() if others else None
         return " ", decimal, _decimal_note(decimal, locale, shown)
     if len(kinds) == 2:
         decimal = marks[-1]
-        return ("." if decimal == "," else ","), decimal, ""
+        return ("." if decimal == "," else ","), decimal, None
     mark = marks[0]
     if len(marks) > 1:
-        return mark, None, ""
+        return mark, None, None
     left, right = groups
     if len(right) == 3 and len(left) <= 3 and not left.startswith("0"):
         decimal = _DECIMAL_MARK[locale]
-        as_thousands = f"{left}.{right}"
-        as_decimal = f"{left},{right}"
-        chosen = as_thousands if mark != decimal else as_decimal
-        meaning = "số hàng nghìn" if mark != decimal else "số thập phân"
-        note = (
-            f'"{shown}" có thể là {as_thousands} (số hàng nghìn) hoặc {as_decimal} (số thập phân); '
-            f"đã hiểu là {meaning} {chosen} theo {_STYLE[locale]}. "
-            "Nếu không đúng, hãy nhập lại cho rõ, ví dụ 1234 hoặc 1,5."
+        if mark != decimal:
+            template = gettext_noop(
+                '"{shown}" có thể là {thousands} (số hàng nghìn) hoặc {decimal} (số thập phân); '
+                "đã hiểu là số hàng nghìn {thousands} theo {style}. "
+                "Nếu không đúng, hãy nhập lại cho rõ, ví dụ 1234 hoặc 1,5."
+            )
+        else:
+            template = gettext_noop(
+                '"{shown}" có thể là {thousands} (số hàng nghìn) hoặc {decimal} (số thập phân); '
+                "đã hiểu là số thập phân {decimal} theo {style}. "
+                "Nếu không đúng, hãy nhập lại cho rõ, ví dụ 1234 hoặc 1,5."
+            )
+        params = {
+            "shown": shown,
+            "thousands": f"{left}.{right}",
+            "decimal": f"{left},{right}",
+            "style": _STYLE[locale],
+        }
+        return (
+            (mark, None, (template, params))
+            if mark != decimal
+            else (None, mark, (template, params))
         )
-        return (mark, None, note) if mark != decimal else (None, mark, note)
     return None, mark, _decimal_note(mark, locale, shown)
 
 
-def _decimal_note(mark: str | None, locale: str, shown: str) -> str:
+def _decimal_note(mark: str | None, locale: str, shown: str) -> _Note | None:
     if mark is None or mark == _DECIMAL_MARK[locale]:
-        return ""
-    return (
-        f'Đã hiểu "{shown}" là {{value}}: {_MARK_NAME[mark]} được coi là dấu thập phân, '
-        f"khác {_STYLE[locale]}. Nếu không đúng, hãy nhập lại."
+        return None
+    template = gettext_noop(
+        'Đã hiểu "{shown}" là {value}: {mark} được coi là dấu thập phân, '
+        "khác {style}. Nếu không đúng, hãy nhập lại."
     )
+    return template, {"shown": shown, "mark": _MARK_NAME[mark], "style": _STYLE[locale]}
 
 
 def _shown(text: object, limit: int = 40) -> str:

@@ -37,13 +37,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from baocao.errors import InputError
+from baocao.errors import InputError, Said, gettext_noop
 from baocao.indicators.catalogue import Indicator
 from baocao.indicators.numbers import LOCALES, format_number, parse_number
 from baocao.text import clean_line, fold
 
 MAX_DECIMALS = 4
 MAX_WHOLE = Decimal(10) ** 16
+NOT_A_NUMBER = gettext_noop("Ô không chứa một số hợp lệ; hãy nhập một số.")
 
 # A figure followed by words without digits: "300 người", "1.234 đoàn viên" ("1e5" is not).
 _TRAILING_WORDS = re.compile(
@@ -68,7 +69,7 @@ def read_figure(indicator: Indicator, raw: object, locale: str = "vi") -> Readin
     number a spreadsheet or JSON holds. InputError (Vietnamese, saying what to do) for what is
     not a number or cannot be this indicator's figure; see the module's rules."""
     if isinstance(raw, bool):
-        raise InputError("Ô chứa giá trị đúng/sai, không phải số; hãy nhập một số.")
+        raise InputError(gettext_noop("Ô chứa giá trị đúng/sai, không phải số; hãy nhập một số."))
     if isinstance(raw, int | float | Decimal):
         value = _number(raw)
         return _checked(indicator, value, format_number(value), "")
@@ -80,12 +81,19 @@ def read_figure(indicator: Indicator, raw: object, locale: str = "vi") -> Readin
     parsed = parse_number(body, locale)
     if unit_words and not _same_unit(unit_words, indicator.unit):
         raise InputError(
-            f'Đơn vị "{unit_words}" khác đơn vị của "{indicator.name}" ({indicator.unit}); '
-            f"hãy ghi số theo đúng đơn vị {indicator.unit}."
+            gettext_noop(
+                'Đơn vị "{words}" khác đơn vị của "{name}" ({unit}); '
+                "hãy ghi số theo đúng đơn vị {unit}."
+            ),
+            words=unit_words,
+            name=indicator.name,
+            unit=indicator.unit,
         )
     if parsed.is_percent and indicator.type != "percent":
         raise InputError(
-            f'"{indicator.name}" tính bằng {indicator.unit}, không phải tỷ lệ %; hãy bỏ dấu %.'
+            gettext_noop('"{name}" tính bằng {unit}, không phải tỷ lệ %; hãy bỏ dấu %.'),
+            name=indicator.name,
+            unit=indicator.unit,
         )
     value, note = parsed.value, parsed.note
     if indicator.type == "count" and parsed.ambiguous:
@@ -94,9 +102,14 @@ def read_figure(indicator: Indicator, raw: object, locale: str = "vi") -> Readin
             note = ""
         elif other is not None and _whole(other) and not _whole(value):
             value = other
-            note = (
-                f'Đã hiểu "{text}" là {format_number(value)} vì "{indicator.name}" là số '
-                "đếm, không có phần thập phân. Nếu không đúng, hãy nhập lại."
+            note = Said(
+                gettext_noop(
+                    'Đã hiểu "{shown}" là {value} vì "{name}" là số đếm, không có phần thập '
+                    "phân. Nếu không đúng, hãy nhập lại."
+                ),
+                shown=text,
+                value=format_number(value),
+                name=indicator.name,
             )
     return _checked(indicator, value, text, note)
 
@@ -105,35 +118,48 @@ def _checked(indicator: Indicator, value: Decimal, shown: str, note: str) -> Rea
     """The value if it can be this indicator's figure, whole numbers without decimals."""
     if value < 0:
         raise InputError(
-            f'"{indicator.name}" không nhận số âm ("{shown}"): hãy nhập số liệu của năm '
-            "(từ 0 trở lên), không phải mức tăng/giảm."
+            gettext_noop(
+                '"{name}" không nhận số âm ("{shown}"): hãy nhập số liệu của năm '
+                "(từ 0 trở lên), không phải mức tăng/giảm."
+            ),
+            name=indicator.name,
+            shown=shown,
         )
     if indicator.type == "count" and not _whole(value):
         raise InputError(
-            f'"{indicator.name}" là số đếm, không có phần thập phân; hãy nhập lại "{shown}".'
+            gettext_noop('"{name}" là số đếm, không có phần thập phân; hãy nhập lại "{shown}".'),
+            name=indicator.name,
+            shown=shown,
         )
     if indicator.type == "percent" and value > 100:
         raise InputError(
-            f'"{indicator.name}" là tỷ lệ phần trăm, chỉ nhận số từ 0 đến 100; '
-            f'hãy kiểm tra lại "{shown}".'
+            gettext_noop(
+                '"{name}" là tỷ lệ phần trăm, chỉ nhận số từ 0 đến 100; hãy kiểm tra lại "{shown}".'
+            ),
+            name=indicator.name,
+            shown=shown,
         )
     if value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
-        raise InputError(f'Số "{shown}" có quá {MAX_DECIMALS} chữ số thập phân; hãy làm tròn.')
+        raise InputError(
+            gettext_noop('Số "{shown}" có quá {decimals} chữ số thập phân; hãy làm tròn.'),
+            shown=shown,
+            decimals=MAX_DECIMALS,
+        )
     if value >= MAX_WHOLE:
-        raise InputError(f'Số "{shown}" quá lớn; hãy kiểm tra lại.')
+        raise InputError(gettext_noop('Số "{shown}" quá lớn; hãy kiểm tra lại.'), shown=shown)
     return Reading(value.quantize(1) if _whole(value) else value, note)
 
 
 def _number(raw: int | float | Decimal) -> Decimal:
     """A number as Decimal (a float through its shortest repr: 0.1 stays 0.1)."""
     if isinstance(raw, float) and not math.isfinite(raw):
-        raise InputError("Ô không chứa một số hợp lệ; hãy nhập một số.")
+        raise InputError(NOT_A_NUMBER)
     try:
         value = raw if isinstance(raw, Decimal) else Decimal(repr(raw))
     except InvalidOperation:
-        raise InputError("Ô không chứa một số hợp lệ; hãy nhập một số.") from None
+        raise InputError(NOT_A_NUMBER) from None
     if not value.is_finite():
-        raise InputError("Ô không chứa một số hợp lệ; hãy nhập một số.")
+        raise InputError(NOT_A_NUMBER)
     return value
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.catalogue import Indicator, Rule
 from baocao.indicators.rules import compile_rule
 from baocao.outline.appendix import code_for
@@ -59,8 +59,11 @@ def _siblings(outline: Outline, section_id: str) -> tuple[list[Section], Section
     found = search(outline.sections, None)
     if found is None:
         raise InputError(
-            f"Không tìm thấy mục “{section_id}” trong đề cương (có thể vừa bị xoá). Hãy tải lại "
-            "trang rồi làm lại."
+            gettext_noop(
+                "Không tìm thấy mục “{section}” trong đề cương (có thể vừa bị xoá). Hãy tải lại "
+                "trang rồi làm lại."
+            ),
+            section=section_id,
         )
     return found
 
@@ -81,7 +84,9 @@ def add_section(
 ) -> Section:
     """A new section: right after `after_id`, else last under `parent_id` (root when "")."""
     if not title.strip():
-        raise InputError("Hãy nhập tên mục (ví dụ: Kết quả thực hiện) rồi bấm Thêm mục.")
+        raise InputError(
+            gettext_noop("Hãy nhập tên mục (ví dụ: Kết quả thực hiện) rồi bấm Thêm mục.")
+        )
     if sum(1 for _ in outline.walk()) >= MAX_SECTIONS:
         raise too_many_sections()
     if after_id:
@@ -115,13 +120,17 @@ def update_section(
     """A section's heading, guidance, prompts and footnotes as the editor's form gives them."""
     _siblings(outline, section_id)
     if not title.strip() and not number.strip():
-        raise InputError("Mục phải có số thứ tự hoặc tên. Hãy nhập lại tên mục.")
+        raise InputError(gettext_noop("Mục phải có số thứ tự hoặc tên. Hãy nhập lại tên mục."))
     for index, note in enumerate(footnotes, start=1):
         kind, _, at = note.anchor.partition(":")
         if kind == "prompt" and (not at.isdigit() or int(at) >= len(prompts)):
             raise InputError(
-                f"Chú thích {index} gắn vào gợi ý không còn trong mục (mục còn {len(prompts)} "
-                "gợi ý). Hãy chọn lại chỗ gắn chú thích."
+                gettext_noop(
+                    "Chú thích {index} gắn vào gợi ý không còn trong mục (mục còn {count} "
+                    "gợi ý). Hãy chọn lại chỗ gắn chú thích."
+                ),
+                index=index,
+                count=len(prompts),
             )
     section = outline.section(section_id)
     section.number, section.title = number.strip(), title.strip()
@@ -144,25 +153,40 @@ def move_section(outline: Outline, section_id: str, how: str) -> None:
     if how == "up" or how == "down":
         other = index - 1 if how == "up" else index + 1
         if not 0 <= other < len(siblings):
-            where = "đầu" if how == "up" else "cuối"
-            raise InputError(f"Mục “{section.label}” đã ở {where} nhóm của nó, không chuyển được.")
+            if how == "up":
+                raise InputError(
+                    gettext_noop("Mục “{label}” đã ở đầu nhóm của nó, không chuyển được."),
+                    label=section.label,
+                )
+            raise InputError(
+                gettext_noop("Mục “{label}” đã ở cuối nhóm của nó, không chuyển được."),
+                label=section.label,
+            )
         siblings[index], siblings[other] = siblings[other], siblings[index]
     elif how == "in":
         if index == 0:
             raise InputError(
-                f"Mục “{section.label}” không có mục nào ở trên cùng cấp để làm mục con. Hãy "
-                "chuyển nó xuống dưới một mục khác trước."
+                gettext_noop(
+                    "Mục “{label}” không có mục nào ở trên cùng cấp để làm mục con. Hãy "
+                    "chuyển nó xuống dưới một mục khác trước."
+                ),
+                label=section.label,
             )
         siblings.pop(index)
         siblings[index - 1].children.append(section)
     elif how == "out":
         if parent is None:
-            raise InputError(f"Mục “{section.label}” đã ở cấp cao nhất, không đưa ra ngoài được.")
+            raise InputError(
+                gettext_noop("Mục “{label}” đã ở cấp cao nhất, không đưa ra ngoài được."),
+                label=section.label,
+            )
         outer, _ = _siblings(outline, parent.id)
         siblings.pop(index)
         outer.insert(next(i for i, s in enumerate(outer) if s.id == parent.id) + 1, section)
     else:
-        raise InputError("Không hiểu cách chuyển mục. Hãy dùng các nút lên, xuống, vào, ra.")
+        raise InputError(
+            gettext_noop("Không hiểu cách chuyển mục. Hãy dùng các nút lên, xuống, vào, ra.")
+        )
 
 
 def delete_section(outline: Outline, section_id: str) -> list[str]:
@@ -171,7 +195,9 @@ def delete_section(outline: Outline, section_id: str) -> list[str]:
     siblings, _ = _siblings(outline, section_id)
     if siblings is outline.sections and len(siblings) == 1:
         raise InputError(
-            "Đề cương phải còn ít nhất một mục. Hãy thêm mục khác trước khi xoá mục này."
+            gettext_noop(
+                "Đề cương phải còn ít nhất một mục. Hãy thêm mục khác trước khi xoá mục này."
+            )
         )
     section = next(s for s in siblings if s.id == section_id)
     siblings.remove(section)
@@ -192,8 +218,11 @@ def put_indicator(
     if new:
         if indicator.code and indicator.code in codes:
             raise InputError(
-                f"Mã chỉ tiêu “{indicator.code}” đã có trong danh mục. Hãy đặt mã khác, hoặc để "
-                "trống để hệ thống tự đặt."
+                gettext_noop(
+                    "Mã chỉ tiêu “{code}” đã có trong danh mục. Hãy đặt mã khác, hoặc để "
+                    "trống để hệ thống tự đặt."
+                ),
+                code=indicator.code,
             )
         if not indicator.code:
             indicator = replace(indicator, code=code_for(indicator.name, set(codes)))
@@ -201,8 +230,11 @@ def put_indicator(
     else:
         if indicator.code not in codes:
             raise InputError(
-                f"Không tìm thấy chỉ tiêu “{indicator.code}” (có thể vừa bị xoá). Hãy tải lại "
-                "trang rồi làm lại."
+                gettext_noop(
+                    "Không tìm thấy chỉ tiêu “{code}” (có thể vừa bị xoá). Hãy tải lại "
+                    "trang rồi làm lại."
+                ),
+                code=indicator.code,
             )
         outline.indicators = [
             indicator if item.code == indicator.code else item for item in outline.indicators
@@ -211,7 +243,10 @@ def put_indicator(
     known = {section.id for section, _ in outline.walk()}
     unknown = sorted(wanted - known)
     if unknown:
-        raise InputError(f"Không có mục “{', '.join(unknown)}” trong đề cương. Hãy chọn lại mục.")
+        raise InputError(
+            gettext_noop("Không có mục “{sections}” trong đề cương. Hãy chọn lại mục."),
+            sections=", ".join(unknown),
+        )
     for section, _ in outline.walk():
         attached = indicator.code in section.indicators
         if attached and section.id not in wanted:
@@ -243,12 +278,19 @@ def delete_indicator(outline: Outline, code: str) -> None:
     """Remove the indicator from the catalogue and its sections, unless something reads it."""
     indicator = next((item for item in outline.indicators if item.code == code), None)
     if indicator is None:
-        raise InputError(f"Không tìm thấy chỉ tiêu “{code}”. Hãy tải lại trang rồi làm lại.")
+        raise InputError(
+            gettext_noop("Không tìm thấy chỉ tiêu “{code}”. Hãy tải lại trang rồi làm lại."),
+            code=code,
+        )
     users = users_of(outline, code)
     if users:
         raise InputError(
-            f"Chỉ tiêu “{indicator.name}” đang được dùng ở {', '.join(users)}. Hãy sửa hoặc xoá "
-            "các chỗ đó trước rồi xoá chỉ tiêu này."
+            gettext_noop(
+                "Chỉ tiêu “{name}” đang được dùng ở {users}. Hãy sửa hoặc xoá "
+                "các chỗ đó trước rồi xoá chỉ tiêu này."
+            ),
+            name=indicator.name,
+            users=", ".join(users),
         )
     outline.indicators = [item for item in outline.indicators if item.code != code]
     for section, _ in outline.walk():
@@ -259,11 +301,17 @@ def set_years(outline: Outline, baseline: int | None, current: int | None) -> No
     """The years the outline compares; none at all lets each campaign say them."""
     if (baseline is None) != (current is None):
         raise InputError(
-            "Hãy nhập cả năm gốc và năm hiện tại (ví dụ 2008 và 2017), hoặc để trống cả hai."
+            gettext_noop(
+                "Hãy nhập cả năm gốc và năm hiện tại (ví dụ 2008 và 2017), hoặc để trống cả hai."
+            )
         )
     if baseline is not None and current is not None and baseline >= current:
         raise InputError(
-            f"Năm gốc ({baseline}) phải trước năm hiện tại ({current}). Hãy nhập lại hai năm."
+            gettext_noop(
+                "Năm gốc ({baseline}) phải trước năm hiện tại ({current}). Hãy nhập lại hai năm."
+            ),
+            baseline=baseline,
+            current=current,
         )
     outline.years = {} if baseline is None else {"baseline": baseline, "current": current}
 
@@ -274,9 +322,9 @@ def set_years(outline: Outline, baseline: int | None, current: int | None) -> No
 def rule_expression(left: str, op: str, right: str) -> str:
     """`members_women <= members`; left "" means every count and money figure (`>= 0`)."""
     if op not in ("<=", ">=", "<", ">", "=="):
-        raise InputError("Hãy chọn một phép so sánh: ≤, ≥, <, > hoặc =.")
+        raise InputError(gettext_noop("Hãy chọn một phép so sánh: ≤, ≥, <, > hoặc =."))
     if not right.strip():
-        raise InputError("Hãy chọn chỉ tiêu hoặc nhập số ở vế phải của quy tắc.")
+        raise InputError(gettext_noop("Hãy chọn chỉ tiêu hoặc nhập số ở vế phải của quy tắc."))
     return f"{op} {right.strip()}" if not left else f"{left} {op} {right.strip()}"
 
 
@@ -284,11 +332,15 @@ def add_rule(outline: Outline, rule: Rule) -> None:
     """Append a rule once it reads against the catalogue (InputError says what is wrong)."""
     compile_rule(rule, outline.indicators)
     if any(item.expr == rule.expr for item in outline.rules):
-        raise InputError(f"Quy tắc “{rule.expr}” đã có. Không cần thêm lần nữa.")
+        raise InputError(
+            gettext_noop("Quy tắc “{rule}” đã có. Không cần thêm lần nữa."), rule=rule.expr
+        )
     outline.rules.append(rule)
 
 
 def delete_rule(outline: Outline, index: int) -> Rule:
     if not 0 <= index < len(outline.rules):
-        raise InputError("Không tìm thấy quy tắc này (có thể vừa bị xoá). Hãy tải lại trang.")
+        raise InputError(
+            gettext_noop("Không tìm thấy quy tắc này (có thể vừa bị xoá). Hãy tải lại trang.")
+        )
     return outline.rules.pop(index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.outline import parse_docx, parse_text
 from baocao.outline.model import Outline
 from baocao.outline.serialize import load_yaml
@@ -31,8 +31,13 @@ def check_size(size: int, name: str) -> None:
     limit = size_limit(name)
     if size > limit:
         raise InputError(
-            f"Tệp {name} quá lớn ({size / (1024 * 1024):.1f} MB); đề cương tối đa "
-            f"{limit // (1024 * 1024)} MB. Hãy kiểm tra lại tệp đã chọn."
+            gettext_noop(
+                "Tệp {name} quá lớn ({size} MB); đề cương tối đa {limit} MB. Hãy kiểm tra lại "
+                "tệp đã chọn."
+            ),
+            name=name,
+            size=f"{size / (1024 * 1024):.1f}",
+            limit=limit // (1024 * 1024),
         )
 
 
@@ -50,6 +55,8 @@ def read_outline(data: bytes, name: str) -> Outline:
 
 def open_outline(path: Path) -> Outline:
     if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp {path}. Hãy kiểm tra lại đường dẫn.")
+        raise InputError(
+            gettext_noop("Không tìm thấy tệp {path}. Hãy kiểm tra lại đường dẫn."), path=path
+        )
     check_size(path.stat().st_size, path.name)
     return read_outline(path.read_bytes(), path.name)

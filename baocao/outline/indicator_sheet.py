@@ -21,7 +21,7 @@ import warnings
 from dataclasses import dataclass
 
 from baocao import officefile
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.catalogue import Indicator, Rule, raise_problems
 from baocao.indicators.rules import compile_rule
 from baocao.outline.appendix import ROW_WARNING, TableInput, take_appendix
@@ -191,8 +191,11 @@ def apply_sheet(outline: Outline, data: bytes, name: str = "tệp") -> tuple[Out
     sheets = _sheets(data, name)
     if not any(grid for _, grid in sheets):
         raise InputError(
-            f"{officefile.subject_of(name)} không có dữ liệu. Hãy chọn tệp Excel chỉ tiêu tải về "
-            "từ trang sửa đề cương, hoặc một bảng có cột “Chỉ tiêu”, “Đơn vị tính” và các năm."
+            gettext_noop(
+                "{subject} không có dữ liệu. Hãy chọn tệp Excel chỉ tiêu tải về từ trang sửa đề "
+                "cương, hoặc một bảng có cột “Chỉ tiêu”, “Đơn vị tính” và các năm."
+            ),
+            subject=officefile.subject_of(name),
         )
     outline = checked(outline)
     by_title = {_key(title): grid for title, grid in sheets}
@@ -311,9 +314,11 @@ def _as_appendix(outline: Outline, sheets: list[tuple[str, list[list[str]]]]) ->
     appendix = take_appendix(outline, [TableInput(grid) for _, grid in sheets])
     if not appendix.rows:
         raise InputError(
-            "Không nhận ra bảng chỉ tiêu trong tệp Excel: cần một dòng tiêu đề có cột “Chỉ tiêu” "
-            "cùng cột “Đơn vị tính” hoặc các cột năm (ví dụ Năm 2019, Năm 2024). Hãy sửa tệp, "
-            "hoặc dùng tệp Excel chỉ tiêu tải về từ trang sửa đề cương."
+            gettext_noop(
+                "Không nhận ra bảng chỉ tiêu trong tệp Excel: cần một dòng tiêu đề có cột “Chỉ "
+                "tiêu” cùng cột “Đơn vị tính” hoặc các cột năm (ví dụ Năm 2019, Năm 2024). Hãy "
+                "sửa tệp, hoặc dùng tệp Excel chỉ tiêu tải về từ trang sửa đề cương."
+            )
         )
     said = [f"Đã đọc {len(appendix.rows)} chỉ tiêu từ tệp Excel."]
     if before:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.catalogue import Indicator, Rule
 from baocao.indicators.numbers import format_number
 
@@ -21,9 +21,12 @@ MAX_SECTIONS = 2_000
 
 def too_many_sections() -> InputError:
     return InputError(
-        f"Đề cương có hơn {format_number(MAX_SECTIONS)} mục, nhiều hơn hẳn một đề cương thật "
-        "(thường vài trăm mục), nên không được nhập. Hãy kiểm tra lại tệp đã chọn: có thể đó là "
-        "một báo cáo hay một danh sách, không phải đề cương."
+        gettext_noop(
+            "Đề cương có hơn {limit} mục, nhiều hơn hẳn một đề cương thật "
+            "(thường vài trăm mục), nên không được nhập. Hãy kiểm tra lại tệp đã chọn: có thể đó "
+            "là một báo cáo hay một danh sách, không phải đề cương."
+        ),
+        limit=format_number(MAX_SECTIONS),
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baocao.docx_in import NOTE_MARK, Block, Paragraph, read_docx
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.officefile import MAX_BYTES, subject_of
 from baocao.outline.appendix import TableInput, looks_like_indicator_table, take_appendix
 from baocao.outline.builder import Line, build_outline
@@ -44,12 +44,18 @@ def parse_docx(data: bytes, name: str = "tệp") -> Outline:
     if not any(line.text for line in lines):
         if content.has_images:
             raise InputError(
-                f"{subject} chỉ có hình ảnh, không có chữ (có thể là bản chụp/scan). Hãy nhập "
-                "tệp Word có nội dung dạng chữ, hoặc gõ lại đề cương."
+                gettext_noop(
+                    "{subject} chỉ có hình ảnh, không có chữ (có thể là bản chụp/scan). Hãy nhập "
+                    "tệp Word có nội dung dạng chữ, hoặc gõ lại đề cương."
+                ),
+                subject=subject,
             )
         raise InputError(
-            f"{subject} không có nội dung chữ nào. Hãy kiểm tra lại tệp đã chọn: đề cương phải "
-            "có các đề mục và nội dung dạng chữ."
+            gettext_noop(
+                "{subject} không có nội dung chữ nào. Hãy kiểm tra lại tệp đã chọn: đề cương "
+                "phải có các đề mục và nội dung dạng chữ."
+            ),
+            subject=subject,
         )
     outline = build_outline(lines, footnotes, title=reader.title or Path(name).stem)
     if reader.tables:

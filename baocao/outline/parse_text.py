@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.numbers import format_number
 from baocao.outline.builder import Line, build_outline
 from baocao.outline.model import Outline
@@ -30,7 +30,10 @@ _SENTENCE_DONE = tuple('.:;!?…”"»)')
 
 def decode_text(data: bytes, name: str = "tệp") -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name} không phải là tệp văn bản. Hãy chọn tệp .txt hoặc .docx.")
+        raise InputError(
+            gettext_noop("{name} không phải là tệp văn bản. Hãy chọn tệp .txt hoặc .docx."),
+            name=name,
+        )
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             text = data.decode(encoding)
@@ -40,8 +43,11 @@ def decode_text(data: bytes, name: str = "tệp") -> str:
             break
         return text
     raise InputError(
-        f"{name} không đọc được dưới dạng văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8 "
-        "(Unicode) rồi nhập lại."
+        gettext_noop(
+            "{name} không đọc được dưới dạng văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8 "
+            "(Unicode) rồi nhập lại."
+        ),
+        name=name,
     )
 
 
@@ -115,11 +121,14 @@ def parse_text(text: str) -> Outline:
     """Import an outline from its text. Raises InputError for an empty text."""
     if sum(text.count(mark) for mark in _LINE_BREAKS) > MAX_LINES:
         raise InputError(
-            f"Tệp đề cương có hơn {format_number(MAX_LINES)} dòng, không phải một đề cương. Hãy "
-            "kiểm tra lại tệp đã chọn."
+            gettext_noop(
+                "Tệp đề cương có hơn {limit} dòng, không phải một đề cương. Hãy "
+                "kiểm tra lại tệp đã chọn."
+            ),
+            limit=format_number(MAX_LINES),
         )
     lines = [clean_line(raw) for raw in text.splitlines()]
     if not any(lines):
-        raise InputError("Tệp đề cương trống: không có dòng nào có nội dung.")
+        raise InputError(gettext_noop("Tệp đề cương trống: không có dòng nào có nội dung."))
     body, footnotes = split_footnotes(lines)
     return build_outline(merge_markers(body), footnotes)

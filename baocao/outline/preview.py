@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.catalogue import Indicator
 from baocao.outline.appendix import ROW_WARNING
 from baocao.outline.editing import checked, put_indicator, set_years, users_of
@@ -128,7 +128,9 @@ def apply_fixes(
         fixes = [Fix.as_read(row) for row in rows]
     if len(fixes) != len(outline.indicators):
         raise InputError(
-            "Bảng chỉ tiêu gửi lên không khớp với bản xem trước. Hãy chọn tệp và xem trước lại."
+            gettext_noop(
+                "Bảng chỉ tiêu gửi lên không khớp với bản xem trước. Hãy chọn tệp và xem trước lại."
+            )
         )
     dropped = {row.indicator.code for row, fix in zip(rows, fixes, strict=True) if fix.drop}
     for row, fix in zip(rows, fixes, strict=True):

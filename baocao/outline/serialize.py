@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.catalogue import Indicator, Rule
 from baocao.indicators.numbers import format_number
 from baocao.outline.catalogue import catalogue_of
@@ -75,7 +75,9 @@ def _strings(value: Any, where: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InputError(f"Đề cương không hợp lệ: mục {where} phải là một danh sách.")
+        raise InputError(
+            gettext_noop("Đề cương không hợp lệ: mục {where} phải là một danh sách."), where=where
+        )
     return [str(item) for item in value]
 
 
@@ -83,14 +85,20 @@ def _footnotes(value: Any, where: str) -> list[Footnote]:
     notes = []
     for item in value or []:
         if not isinstance(item, dict) or "text" not in item:
-            raise InputError(f"Đề cương không hợp lệ: chú thích ở {where} phải có 'text'.")
+            raise InputError(
+                gettext_noop("Đề cương không hợp lệ: chú thích ở {where} phải có 'text'."),
+                where=where,
+            )
         notes.append(Footnote(text=str(item["text"]), anchor=str(item.get("anchor", "title"))))
     return notes
 
 
 def section_from_dict(data: Any, path: str = "sections") -> Section:
     if not isinstance(data, dict) or "id" not in data:
-        raise InputError(f"Đề cương không hợp lệ: mỗi mục ở {path} phải có 'id' và 'title'.")
+        raise InputError(
+            gettext_noop("Đề cương không hợp lệ: mỗi mục ở {where} phải có 'id' và 'title'."),
+            where=path,
+        )
     where = str(data["id"])
     return Section(
         id=where,
@@ -106,7 +114,7 @@ def section_from_dict(data: Any, path: str = "sections") -> Section:
 
 def outline_from_dict(data: Any) -> Outline:
     if not isinstance(data, dict) or "sections" not in data:
-        raise InputError("Đề cương không hợp lệ: tệp phải có 'title' và 'sections'.")
+        raise InputError(gettext_noop("Đề cương không hợp lệ: tệp phải có 'title' và 'sections'."))
     try:
         outline = Outline(
             title=str(data.get("title") or ""),
@@ -122,7 +130,8 @@ def outline_from_dict(data: Any) -> Outline:
         if isinstance(exc, InputError):
             raise
         raise InputError(
-            "Đề cương không hợp lệ: thiếu trường bắt buộc hoặc sai kiểu dữ liệu.", detail=str(exc)
+            gettext_noop("Đề cương không hợp lệ: thiếu trường bắt buộc hoặc sai kiểu dữ liệu."),
+            detail=str(exc),
         ) from exc
     if sum(1 for _ in outline.walk()) > MAX_SECTIONS:
         raise too_many_sections()
@@ -183,22 +192,33 @@ def _check_shape(text: str) -> None:
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             raise InputError(
-                f"Tệp YAML của đề cương dùng neo và bí danh (dấu & và *) ở dòng {line}; hệ "
-                "thống không nhận vì chúng có thể làm tệp phình to bất thường. Hãy viết đầy đủ "
-                "từng mục, không dùng & và *, rồi nhập lại."
+                gettext_noop(
+                    "Tệp YAML của đề cương dùng neo và bí danh (dấu & và *) ở dòng {line}; hệ "
+                    "thống không nhận vì chúng có thể làm tệp phình to bất thường. Hãy viết đầy "
+                    "đủ từng mục, không dùng & và *, rồi nhập lại."
+                ),
+                line=line,
             )
         values += 1
         if values > MAX_YAML_VALUES:
             raise InputError(
-                f"Tệp YAML của đề cương quá lớn (hơn {format_number(MAX_YAML_VALUES)} giá trị), "
-                "không phải một đề cương. Hãy kiểm tra lại tệp đã chọn."
+                gettext_noop(
+                    "Tệp YAML của đề cương quá lớn (hơn {limit} giá trị), "
+                    "không phải một đề cương. Hãy kiểm tra lại tệp đã chọn."
+                ),
+                limit=format_number(MAX_YAML_VALUES),
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
                 raise InputError(
-                    f"Tệp YAML của đề cương lồng nhau quá sâu (hơn {MAX_YAML_DEPTH} cấp) ở dòng "
-                    f"{line}. Hãy kiểm tra thụt lề và các dấu ngoặc [ {{ ở dòng này rồi nhập lại."
+                    gettext_noop(
+                        "Tệp YAML của đề cương lồng nhau quá sâu (hơn {limit} cấp) ở dòng "
+                        "{line}. Hãy kiểm tra thụt lề và các dấu ngoặc [ {{ ở dòng này rồi nhập "
+                        "lại."
+                    ),
+                    limit=MAX_YAML_DEPTH,
+                    line=line,
                 )
 
 
@@ -208,8 +228,10 @@ def load_yaml(text: str) -> Outline:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise InputError(
-            "Tệp YAML của đề cương bị lỗi cú pháp. Hãy kiểm tra thụt lề và dấu hai chấm "
-            "ở dòng được chỉ ra.",
+            gettext_noop(
+                "Tệp YAML của đề cương bị lỗi cú pháp. Hãy kiểm tra thụt lề và dấu hai chấm "
+                "ở dòng được chỉ ra."
+            ),
             detail=str(exc),
         ) from exc
     return outline_from_dict(data)

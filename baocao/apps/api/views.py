@@ -42,6 +42,7 @@ from baocao.apps.orgs import scope
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
+from baocao.web.said import shown
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -419,14 +420,14 @@ def _save(request, report: Report, code: str, year: Any, value: Any) -> dict[str
         "year": int(year),
         "value": _number(result.value),
         "raw": result.raw,
-        "note": result.note,
+        "note": shown(result.note),
     }
 
 
 def _refusal(error: InputError) -> ApiError:
     if isinstance(error, actions.NotAllowed):
-        return ApiError(403, "forbidden", error.message)
-    return ApiError(400, "invalid", error.message)
+        return ApiError(403, "forbidden", shown(error))
+    return ApiError(400, "invalid", shown(error))
 
 
 def _value_detail(request, slug: str, unit_code: str, code: str, year: str) -> JsonResponse:
@@ -493,7 +494,7 @@ def _values_post(request, slug: str, unit_code: str) -> JsonResponse:
                 transaction.set_rollback(True)
                 raise _refusal(error) from None
             except InputError as error:
-                problems.append({"index": index, "message": error.message})
+                problems.append({"index": index, "message": shown(error)})
         if problems:
             transaction.set_rollback(True)
     if problems:

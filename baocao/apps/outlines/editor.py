@@ -45,6 +45,7 @@ from baocao.outline.model import Outline
 from baocao.outline.serialize import load_yaml
 from baocao.web.bodylimit import accepts_file
 from baocao.web.downloads import download
+from baocao.web.said import shown
 
 
 class Refused(Exception):
@@ -212,7 +213,7 @@ def outline_edit(request, slug):
         return _page(request, doc, error=error, bound={refused.key: refused.form}, status=400)
     except InputError as exc:
         status = 409 if isinstance(exc, StaleVersion) else 400
-        return _page(request, doc, error=exc.message, status=status)
+        return _page(request, doc, error=shown(exc), status=status)
 
 
 def _base_version(request) -> int:
@@ -254,7 +255,7 @@ def _restore(request, doc: OutlineDocument) -> HttpResponse:
         )
     except InputError as exc:
         status = 409 if isinstance(exc, StaleVersion) else 400
-        return _page(request, doc, error=exc.message, status=status)
+        return _page(request, doc, error=shown(exc), status=status)
 
 
 def _page(request, doc: OutlineDocument, *, error=None, bound=None, status=200) -> HttpResponse:
@@ -263,7 +264,7 @@ def _page(request, doc: OutlineDocument, *, error=None, bound=None, status=200) 
     try:
         outline = doc.outline()
     except InputError as exc:
-        outline, error = None, error or exc.message
+        outline, error = None, error or shown(exc)
     context = {
         "doc": doc,
         "outline": outline,
@@ -364,7 +365,7 @@ def outline_upload(request, slug):
         return _saved(request, doc, outline, note)
     except InputError as exc:
         status = 409 if isinstance(exc, StaleVersion) else 400
-        return _page(request, doc, error=exc.message, status=status)
+        return _page(request, doc, error=shown(exc), status=status)
 
 
 def outline_export_yaml(request, slug):
@@ -388,7 +389,7 @@ def outline_export_xlsx(request, slug):
         return render(
             request,
             "outlines/detail.html",
-            {"doc": doc, "view": None, "error": exc.message},
+            {"doc": doc, "view": None, "error": shown(exc)},
             status=400,
         )
     return download(indicators_xlsx(outline), f"{doc.slug}-chi-tieu.xlsx")

@@ -34,6 +34,7 @@ from baocao.outline.model import Outline
 from baocao.outline.preview import apply_fixes, preview_of
 from baocao.outline.serialize import load_yaml
 from baocao.web.bodylimit import accepts_file
+from baocao.web.said import shown
 
 IMPORT_ROLES = {"admin", "consolidator"}
 FIX_PREFIX = "ct"
@@ -69,7 +70,7 @@ def outline_detail(request, slug):
         view, error = outline_view(doc.outline()), None
     except InputError as exc:
         # Stored before validation existed or edited in the database: say why, do not crash.
-        view, error = None, exc.message
+        view, error = None, shown(exc)
     return render(
         request,
         "outlines/detail.html",
@@ -94,7 +95,7 @@ def outline_import(request):
             try:
                 outline = _read_upload(request, form)
             except InputError as exc:
-                error, status = exc.message, 400
+                error, status = shown(exc), 400
             else:
                 return _preview(request, outline)
         else:
@@ -173,7 +174,7 @@ def _confirm(request):
     except InputError as exc:
         form = OutlineUploadForm()
         return render(
-            request, "outlines/import.html", {"form": form, "error": exc.message}, status=400
+            request, "outlines/import.html", {"form": form, "error": shown(exc)}, status=400
         )
     fixes = IndicatorFixFormSet(request.POST, prefix=FIX_PREFIX, form_kwargs={"outline": outline})
     editable = correctable(len(outline.indicators))
@@ -193,7 +194,7 @@ def _confirm(request):
             years=(data["baseline"], data["current"]),
         )
     except InputError as exc:
-        return _preview(request, outline, head, fixes, exc.message, status=400)
+        return _preview(request, outline, head, fixes, shown(exc), status=400)
     doc, created = save_imported_outline(confirmed, request.user)
     if created:
         messages.success(request, _("Đã nhập đề cương “%s”.") % doc.title)

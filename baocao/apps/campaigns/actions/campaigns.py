@@ -18,11 +18,15 @@ from baocao.apps.campaigns.permissions import can_open_campaign
 from baocao.apps.campaigns.queries import units_without_report
 from baocao.apps.notices import notify
 from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.errors import gettext_noop
 from baocao.outline.catalogue import catalogue_of
 from baocao.outline.serialize import dump_yaml
 from baocao.text import clean_line, fold
 
 __all__ = ["add_units", "archive_campaign", "close_campaign", "open_campaign"]
+
+
+SLUG_TAKEN = gettext_noop('Mã "{slug}" đã được dùng cho một đợt báo cáo khác.')
 
 
 @transaction.atomic
@@ -46,23 +50,27 @@ def open_campaign(
     """
     if not can_open_campaign(actor, root_unit):
         raise NotAllowed(
-            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được mở đợt báo cáo."
+            gettext_noop(
+                "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được mở đợt báo cáo."
+            )
         )
     kinds = _checked_kinds(kinds)
     outline = outline_document.outline()  # InputError: the outline must be fixed first
     baseline = baseline_year or outline.years.get("baseline")
     current = current_year or outline.years.get("current")
     if not baseline or not current:
-        raise ActionError("Hãy nhập năm gốc và năm hiện tại của đợt báo cáo (ví dụ 2008 và 2017).")
+        raise ActionError(
+            gettext_noop("Hãy nhập năm gốc và năm hiện tại của đợt báo cáo (ví dụ 2008 và 2017).")
+        )
     if int(baseline) >= int(current):
-        raise ActionError("Năm gốc phải trước năm hiện tại.")
+        raise ActionError(gettext_noop("Năm gốc phải trước năm hiện tại."))
     # The campaign's years are its snapshot's: an outline imported without years (or with
     # others) is checked, and later read, with the years the campaign was opened for.
     outline.years = {"baseline": int(baseline), "current": int(current)}
     catalogue_of(outline)  # InputError: its indicators and rules must be fixed first
     snapshot = dump_yaml(outline)
     if not isinstance(deadline, datetime.date):
-        raise ActionError("Hãy nhập hạn nộp báo cáo (ngày/tháng/năm).")
+        raise ActionError(gettext_noop("Hãy nhập hạn nộp báo cáo (ngày/tháng/năm)."))
     name = clean_line(name)[:500] or clean_line(outline.title)[:500]  # one line: a mail subject
     slug = _campaign_slug(slug, name, int(current))
 
@@ -71,8 +79,11 @@ def open_campaign(
     )
     if not unit_ids:
         raise ActionError(
-            f"Không có đơn vị nào thuộc loại đã chọn trong {root_unit.name}; "
-            "hãy chọn loại đơn vị khác hoặc nhập danh sách đơn vị trước."
+            gettext_noop(
+                "Không có đơn vị nào thuộc loại đã chọn trong {unit}; "
+                "hãy chọn loại đơn vị khác hoặc nhập danh sách đơn vị trước."
+            ),
+            unit=root_unit.name,
         )
     try:
         with transaction.atomic():
@@ -89,7 +100,7 @@ def open_campaign(
                 created_by=actor,
             )
     except IntegrityError:
-        raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.') from None
+        raise ActionError(SLUG_TAKEN, slug=slug) from None
     reports = Report.objects.bulk_create(
         [Report(campaign=campaign, unit_id=unit_id) for unit_id in unit_ids], batch_size=1000
     )
@@ -112,15 +123,19 @@ def add_units(campaign: Campaign, root_unit: Unit, actor: Any) -> int:
     unit above them, in this transaction: nothing else of it changes, so no rebuild is needed."""
     if not can_open_campaign(actor, campaign.root_unit):
         raise NotAllowed(
-            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được thêm đơn vị vào đợt "
-            "báo cáo."
+            gettext_noop(
+                "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được thêm đơn vị vào "
+                "đợt báo cáo."
+            )
         )
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status != CampaignStatus.OPEN:
         raise ActionError(CLOSED)
     if not root_unit.is_within(locked.root_unit):
         raise ActionError(
-            f"{root_unit.name} không thuộc {locked.root_unit.name}, đơn vị chủ trì của đợt báo cáo."
+            gettext_noop("{unit} không thuộc {root}, đơn vị chủ trì của đợt báo cáo."),
+            unit=root_unit.name,
+            root=locked.root_unit.name,
         )
     missing = list(units_without_report(locked, root_unit).values_list("pk", flat=True))
     reports = Report.objects.bulk_create(
@@ -139,7 +154,10 @@ def close_campaign(campaign: Campaign, actor: Any) -> Campaign:
     archived campaign stays archived."""
     if not can_open_campaign(actor, campaign.root_unit):
         raise NotAllowed(
-            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được kết thúc đợt báo cáo."
+            gettext_noop(
+                "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được kết thúc đợt báo "
+                "cáo."
+            )
         )
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status == CampaignStatus.OPEN:
@@ -155,11 +173,15 @@ def archive_campaign(campaign: Campaign, actor: Any) -> Campaign:
     dashboard, downloads). Only a closed campaign: an open one is still being written."""
     if not can_open_campaign(actor, campaign.root_unit):
         raise NotAllowed(
-            "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được lưu trữ đợt báo cáo."
+            gettext_noop(
+                "Chỉ cán bộ tổng hợp hoặc quản trị của đơn vị chủ trì mới được lưu trữ đợt báo cáo."
+            )
         )
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status == CampaignStatus.OPEN:
-        raise ActionError("Đợt báo cáo còn đang mở: hãy kết thúc đợt trước khi lưu trữ.")
+        raise ActionError(
+            gettext_noop("Đợt báo cáo còn đang mở: hãy kết thúc đợt trước khi lưu trữ.")
+        )
     if locked.status == CampaignStatus.CLOSED:
         _set_status(locked, CampaignStatus.ARCHIVED)
         record(actor, "campaign.archive", locked)
@@ -189,7 +211,9 @@ def _checked_kinds(kinds: list[str]) -> list[str]:
     unknown = [kind for kind in kinds if kind not in valid]
     if not kinds or unknown:
         names = "; ".join(f"{value} ({label})" for value, label in valid.items())
-        raise ActionError(f"Hãy chọn loại đơn vị phải báo cáo trong số: {names}.")
+        raise ActionError(
+            gettext_noop("Hãy chọn loại đơn vị phải báo cáo trong số: {names}."), names=names
+        )
     return kinds
 
 
@@ -198,10 +222,13 @@ def _campaign_slug(slug: str, name: str, year: int) -> str:
         slug = slug.strip()
         if not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug):
             raise ActionError(
-                f'Mã "{slug}" không hợp lệ: chỉ dùng chữ không dấu, số và "-", ví dụ nq20-2017.'
+                gettext_noop(
+                    'Mã "{slug}" không hợp lệ: chỉ dùng chữ không dấu, số và "-", ví dụ nq20-2017.'
+                ),
+                slug=slug,
             )
         if Campaign.objects.filter(slug=slug).exists():
-            raise ActionError(f'Mã "{slug}" đã được dùng cho một đợt báo cáo khác.')
+            raise ActionError(SLUG_TAKEN, slug=slug)
         return slug
     base = f"{slugify(fold(name))[:80].strip('-') or 'dot-bao-cao'}-{year}"
     taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from baocao.apps.campaigns.actions.errors import CLOSED, STALE, ActionError, NotAllowed, StaleReport
 from baocao.apps.campaigns.models import (
@@ -22,6 +22,7 @@ from baocao.apps.campaigns.models import (
     ReportStatus,
 )
 from baocao.apps.campaigns.permissions import can_edit_report
+from baocao.errors import Said, gettext_noop
 
 
 def lock_report(report: Report) -> Report:
@@ -37,14 +38,28 @@ def lock_report(report: Report) -> Report:
 def lock_editable(report: Report, actor: Any) -> Report:
     locked = lock_report(report)
     if not can_edit_report(actor, locked):
-        raise NotAllowed("Chỉ người viết báo cáo của đơn vị mới được sửa báo cáo này.")
+        raise NotAllowed(
+            gettext_noop("Chỉ người viết báo cáo của đơn vị mới được sửa báo cáo này.")
+        )
     check_open(locked)
     if locked.status not in EDITABLE_STATUSES:
         when = locked.submitted_at if locked.status == ReportStatus.SUBMITTED else None
-        sent = f" lúc {moment_text(when)}" if when else ""
+        status = status_label(locked.status)
+        if when:
+            raise ActionError(
+                gettext_noop(
+                    'Báo cáo đang ở trạng thái "{status}" lúc {time} ngày {date}, không thể '
+                    "sửa. Nếu cần sửa, hãy đề nghị cấp trên trả lại báo cáo."
+                ),
+                status=status,
+                **moment_parts(when),
+            )
         raise ActionError(
-            f'Báo cáo đang ở trạng thái "{locked.get_status_display()}"{sent}, không thể sửa. '
-            "Nếu cần sửa, hãy đề nghị cấp trên trả lại báo cáo."
+            gettext_noop(
+                'Báo cáo đang ở trạng thái "{status}", không thể sửa. '
+                "Nếu cần sửa, hãy đề nghị cấp trên trả lại báo cáo."
+            ),
+            status=status,
         )
     return locked
 
@@ -59,12 +74,22 @@ def check_version(report: Report, expected_version: int) -> None:
         raise StaleReport(STALE)
 
 
-def moment_text(moment: datetime.datetime | None) -> str:
-    if moment is None:
-        return "trước đó"
-    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y")
+def status_label(status: str) -> Said:
+    """A report status's label as a value of a message: its Vietnamese, said in the page's
+    language where the message is shown."""
+    with translation.override("vi"):
+        return Said(str(ReportStatus(status).label))
+
+
+def moment_parts(moment: datetime.datetime) -> dict[str, str]:
+    """A moment as the site's time (`time`, "14:05") and date (`date`, "07/12/2026"), for a
+    message that says "lúc {time} ngày {date}" in its own words."""
+    local = timezone.localtime(moment)
+    return {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
 
 
 def check_section(campaign: Campaign, section_id: str) -> None:
     if section_id not in campaign.section_ids:
-        raise ActionError(f'Đề cương của đợt báo cáo không có mục "{section_id}".')
+        raise ActionError(
+            gettext_noop('Đề cương của đợt báo cáo không có mục "{section}".'), section=section_id
+        )

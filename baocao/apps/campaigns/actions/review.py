@@ -5,6 +5,7 @@ types them (`save_review_draft`) until the report is returned or accepted."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -19,12 +20,14 @@ from baocao.apps.campaigns.actions.locks import (
     check_section,
     check_version,
     lock_report,
-    moment_text,
+    moment_parts,
+    status_label,
 )
 from baocao.apps.campaigns.checks import check_report
 from baocao.apps.campaigns.models import Report, ReportEvent, ReportStatus, ReviewDraft
 from baocao.apps.campaigns.permissions import can_edit_report, can_review_report
 from baocao.apps.notices import notify
+from baocao.errors import gettext_noop
 from baocao.text import clean_text
 
 __all__ = ["accept", "reopen", "return_report", "save_review_draft", "submit"]
@@ -35,20 +38,37 @@ def submit(report: Report, actor: Any, expected_version: int) -> Report:
     """Send the report to the parent unit; refused while a hard rule fails."""
     locked = lock_report(report)
     if not can_edit_report(actor, locked):
-        raise NotAllowed("Chỉ người viết báo cáo của đơn vị mới được gửi báo cáo này.")
+        raise NotAllowed(
+            gettext_noop("Chỉ người viết báo cáo của đơn vị mới được gửi báo cáo này.")
+        )
     check_open(locked)
     if locked.status == ReportStatus.SUBMITTED:
-        raise ActionError(f"Báo cáo đã được gửi lúc {moment_text(locked.submitted_at)}.")
+        raise _already(
+            locked.submitted_at,
+            gettext_noop("Báo cáo đã được gửi lúc {time} ngày {date}."),
+            gettext_noop("Báo cáo đã được gửi trước đó."),
+        )
     if locked.status == ReportStatus.ACCEPTED:
-        raise ActionError(f"Báo cáo đã được duyệt lúc {moment_text(locked.accepted_at)}.")
+        raise _already(
+            locked.accepted_at,
+            gettext_noop("Báo cáo đã được duyệt lúc {time} ngày {date}."),
+            gettext_noop("Báo cáo đã được duyệt trước đó."),
+        )
     check_version(locked, expected_version)
     violations = check_report(locked).hard_violations
     if violations:
         lines = "\n".join(f"- {violation.message}" for violation in violations)
-        raise ActionError(f"Chưa gửi được báo cáo vì số liệu chưa hợp lệ:\n{lines}")
+        raise ActionError(
+            gettext_noop("Chưa gửi được báo cáo vì số liệu chưa hợp lệ:\n{lines}"), lines=lines
+        )
     _change_status(report, locked, ReportStatus.SUBMITTED, actor, submitted_at=timezone.now())
     record(actor, "report.submit", locked, version=locked.version)
     return report
+
+
+def _already(moment: datetime.datetime | None, at: str, earlier: str) -> ActionError:
+    """Done already: when (`at`, a template with {time} and {date}), or `earlier` unknown."""
+    return ActionError(at, **moment_parts(moment)) if moment else ActionError(earlier)
 
 
 @transaction.atomic
@@ -70,7 +90,7 @@ def return_report(
         if comment:
             comments[section_id] = comment
     if not reason and not comments:
-        raise ActionError("Hãy ghi lý do trả lại hoặc nhận xét ít nhất một mục.")
+        raise ActionError(gettext_noop("Hãy ghi lý do trả lại hoặc nhận xét ít nhất một mục."))
     _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, comments=comments)
     record(actor, "report.return", locked, reason=reason, comments=comments)
     notify.report_returned(locked, actor, reason, comments)
@@ -130,7 +150,7 @@ def reopen(
     locked = _lock_reviewable(report, actor, expected_version, ReportStatus.ACCEPTED)
     reason = clean_text(reason).strip()
     if not reason:
-        raise ActionError("Hãy ghi lý do mở lại báo cáo đã duyệt.")
+        raise ActionError(gettext_noop("Hãy ghi lý do mở lại báo cáo đã duyệt."))
     _change_status(report, locked, ReportStatus.RETURNED, actor, reason=reason, accepted_at=None)
     record(actor, "report.reopen", locked, reason=reason)
     return report
@@ -141,14 +161,17 @@ def _lock_reviewable(
 ) -> Report:
     locked = lock_report(report)
     if not can_review_report(actor, locked):
-        raise NotAllowed("Chỉ người duyệt của đơn vị cấp trên mới được duyệt báo cáo này.")
+        raise NotAllowed(
+            gettext_noop("Chỉ người duyệt của đơn vị cấp trên mới được duyệt báo cáo này.")
+        )
     check_open(locked)
     if expected_version is not None:
         check_version(locked, expected_version)
     if locked.status != required:
         raise ActionError(
-            f'Báo cáo đang ở trạng thái "{locked.get_status_display()}", '
-            f'không phải "{ReportStatus(required).label}".'
+            gettext_noop('Báo cáo đang ở trạng thái "{status}", không phải "{required}".'),
+            status=status_label(locked.status),
+            required=status_label(required),
         )
     return locked
 

@@ -31,7 +31,7 @@ from baocao.apps.campaigns.actions.writing import save_indicator, save_section
 from baocao.apps.campaigns.models import Report, SectionText, Upload, UploadStatus
 from baocao.apps.campaigns.permissions import can_edit_report
 from baocao.apps.campaigns.queries import report_figures
-from baocao.errors import InputError
+from baocao.errors import InputError, gettext_noop
 from baocao.indicators.numbers import format_number
 from baocao.ingest.result import decimal_of
 from baocao.richtext import clean_section_text
@@ -64,7 +64,7 @@ class UploadDecided(ActionError):
     """The file was confirmed or discarded already (by a double click, or another tab)."""
 
     def __init__(self, upload: Upload):
-        super().__init__("Tệp này đã được xử lý.")
+        super().__init__(gettext_noop("Tệp này đã được xử lý."))
         self.upload = upload
 
 
@@ -211,7 +211,7 @@ def discard_upload(report: Report, upload: Upload, actor: Any) -> bool:
     """Leave a pending file out (what it already put in stays). False if it was not pending.
     UploadDecided for a file already confirmed."""
     if not can_edit_report(actor, report):
-        raise NotAllowed("Chỉ người viết báo cáo của đơn vị mới được bỏ tệp đã nộp.")
+        raise NotAllowed(gettext_noop("Chỉ người viết báo cáo của đơn vị mới được bỏ tệp đã nộp."))
     locked = Upload.objects.select_for_update().defer("data").get(pk=upload.pk)
     if locked.status == UploadStatus.CONFIRMED:
         raise UploadDecided(locked)
@@ -248,7 +248,9 @@ def prune_uploads(days: int, *, dry_run: bool = False, actor: Any = None) -> Pru
     deletion is audited on its report; PRUNE_BATCH files per transaction, each file locked and
     checked again inside it, so one confirmed meanwhile is kept. `dry_run`: count only."""
     if days < 1:
-        raise ActionError("Số ngày phải từ 1 trở lên: tệp vừa nộp có thể đang được xem trước.")
+        raise ActionError(
+            gettext_noop("Số ngày phải từ 1 trở lên: tệp vừa nộp có thể đang được xem trước.")
+        )
     old = Upload.objects.filter(
         status__in=[UploadStatus.PENDING, UploadStatus.DISCARDED],
         uploaded_at__lt=timezone.now() - datetime.timedelta(days=days),

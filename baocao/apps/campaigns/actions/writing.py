@@ -23,7 +23,7 @@ from baocao.apps.campaigns.models import (
     SectionVersion,
 )
 from baocao.apps.orgs.people import display_name
-from baocao.errors import gettext_noop
+from baocao.errors import Said, gettext_noop
 from baocao.indicators.reading import read_figure
 from baocao.richtext import clean_section_text
 from baocao.text import clean_line
@@ -276,16 +276,25 @@ def _check_not_moved(existing: IndicatorValue | None, raw: str, expected: str | 
     if clean_line(expected) == current or raw == current:
         return
     by = display_name(existing.updated_by) if existing is not None else ""
+    typed = raw or Said(gettext_noop("(để trống)"))
     if current:
-        message = (
-            f"Ô này vừa được {by or 'người khác'} sửa thành “{current}” sau khi bạn mở trang; "
-            f"số bạn nhập “{raw or '(để trống)'}” chưa được lưu. "
-            "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+        message = Said(
+            gettext_noop(
+                "Ô này vừa được {by} sửa thành “{current}” sau khi bạn mở trang; "
+                "số bạn nhập “{typed}” chưa được lưu. "
+                "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+            ),
+            by=by or Said(gettext_noop("người khác")),
+            current=current,
+            typed=typed,
         )
     else:
-        message = (
-            "Ô này vừa được người khác xoá sau khi bạn mở trang; "
-            f"số bạn nhập “{raw}” chưa được lưu. "
-            "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+        message = Said(
+            gettext_noop(
+                "Ô này vừa được người khác xoá sau khi bạn mở trang; "
+                "số bạn nhập “{typed}” chưa được lưu. "
+                "Nếu vẫn muốn dùng số của bạn, hãy bấm “Lưu số liệu”."
+            ),
+            typed=typed,
         )
     raise FigureMoved(message, current=current, by=by)

@@ -34,7 +34,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baocao.apps.campaigns import actions, charts, dashboard
 from baocao.apps.campaigns.forms import OpenCampaignForm, may_open_any
-from baocao.apps.campaigns.models import Campaign, CampaignStatus, Report, ReportStatus
+from baocao.apps.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    LiveCount,
+    Report,
+    ReportStatus,
+)
 from baocao.apps.campaigns.permissions import can_open_campaign
 from baocao.apps.campaigns.queries import (
     audience,
@@ -63,6 +69,7 @@ from baocao.indicators.numbers import format_number
 from baocao.spreadsheet import neutralise
 from baocao.web.downloads import download
 from baocao.web.replica import replica_reads
+from baocao.web.said import shown
 
 LISTED = 10  # units named in a message about reminders; the rest are counted
 # Batches of reminders run at once (no queue: nothing keeps their result but the session of
@@ -126,16 +133,7 @@ def campaign_list(request):
                 unit=unit, campaign__in=[c.pk for c in campaigns]
             ).values_list("campaign_id", "status")
         }
-    counted = Report.objects.filter(campaign__in=[c.pk for c in campaigns])
-    if not scope.is_superuser(user) and unit is not None:
-        counted = counted.filter(unit__path__startswith=unit.path)
-    progress = {
-        row["campaign_id"]: row
-        for row in counted.values("campaign_id").annotate(
-            total=Count("pk"),
-            sent=Count("pk", filter=Q(status__in=dashboard.DONE)),
-        )
-    }
+    progress = _progress(user, unit, campaigns)
     entries = []
     for campaign in campaigns:
         entry = Entry(campaign, (campaign.deadline - today).days)
@@ -158,6 +156,42 @@ def campaign_list(request):
             "archived_filter": ARCHIVED_FILTER,
         },
     )
+
+
+def _progress(user: Any, unit: Any, campaigns: list[Campaign]) -> dict[int, dict[str, int]]:
+    """{campaign id: {"total", "sent"}} of the reports the user sees in each campaign: the
+    subtree counts the live roll-up keeps (`LiveCount`, one query), the database counting the
+    reports only for a campaign without them."""
+    covering = {}  # campaign id -> the unit whose subtree is what the user sees of it
+    for campaign in campaigns:
+        root = campaign.root_unit
+        if scope.is_superuser(user) or unit is None or root.is_within(unit):
+            covering[campaign.pk] = root.pk
+        elif unit.is_within(root):
+            covering[campaign.pk] = unit.pk
+    progress = {}
+    if covering:
+        wanted = Q()
+        for campaign_id, unit_id in covering.items():
+            wanted |= Q(campaign_id=campaign_id, unit_id=unit_id)
+        for row in LiveCount.objects.filter(wanted).values(
+            "campaign_id", "unit_id", *ReportStatus.values
+        ):
+            if covering.get(row["campaign_id"]) == row["unit_id"]:
+                sent = row[ReportStatus.SUBMITTED] + row[ReportStatus.ACCEPTED]
+                total = sum(row[status] for status in ReportStatus.values)
+                progress[row["campaign_id"]] = {"total": total, "sent": sent}
+    missing = [campaign.pk for campaign in campaigns if campaign.pk not in progress]
+    if missing:
+        counted = Report.objects.filter(campaign__in=missing)
+        if not scope.is_superuser(user) and unit is not None:
+            counted = counted.filter(unit__path__startswith=unit.path)
+        for row in counted.values("campaign_id").annotate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status__in=dashboard.DONE)),
+        ):
+            progress[row["campaign_id"]] = row
+    return progress
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -184,7 +218,7 @@ def campaign_open(request):
                     current_year=data["current_year"],
                 )
             except InputError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, shown(exc))
             else:
                 messages.success(
                     request,
@@ -275,7 +309,15 @@ def _units_context(board: dashboard.Dashboard) -> dict[str, Any]:
             parts[-1]["span"] += 1
         else:
             parts.append({"name": section.part, "span": 1})
+    trail = [
+        {
+            "name": unit.name,
+            "params": dataclasses.replace(filters, unit=unit.code if step else "", page=1).params(),
+        }
+        for step, unit in enumerate(board.trail)
+    ]
     return {
+        "trail": trail,
         "matrix_parts": parts if len(parts) > 1 else [],
         "matrix_rows": matrix,
         "prev_params": filters.params(page=page.number - 1),
@@ -409,7 +451,7 @@ def campaign_export(request, slug: str):
     if response is not None:
         return response
     filters = dashboard.Filters.from_params(request.GET)
-    rows, sections = dashboard.export_rows(campaign, seen.reports, filters)
+    rows, sections = dashboard.export_rows(campaign, seen.reports, filters, top=seen.top)
     data = _workbook(campaign, rows, sections)
     return download(data, f"theo-doi-{campaign.slug}-{timezone.localdate():%Y%m%d}.xlsx")
 
@@ -541,7 +583,7 @@ def campaign_archive(request, slug: str):
     try:
         actions.archive_campaign(campaign, request.user)
     except actions.ActionError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, shown(exc))
     else:
         messages.success(
             request,
@@ -560,7 +602,7 @@ def campaign_add_units(request, slug: str):
     try:
         added = actions.add_units(campaign, campaign.root_unit, request.user)
     except actions.ActionError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, shown(exc))
     else:
         if added:
             messages.success(
@@ -584,9 +626,9 @@ def campaign_remind(request, slug: str):
     try:
         planned = preview(campaign, actor=request.user)
     except actions.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
+        raise PermissionDenied(shown(exc)) from None
     except InputError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, shown(exc))
         return redirect("campaigns:detail", slug=campaign.slug)
     if confirmed:
         only = _ids(request.POST.get("reports"))

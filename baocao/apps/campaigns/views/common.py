@@ -21,6 +21,7 @@ from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import Report
 from baocao.apps.campaigns.permissions import can_view_report
 from baocao.apps.outlines.display import COMMON_TABLE, section_anchor
+from baocao.web.said import shown
 
 
 def forbidden(request, report: Report | None = None, message: str = "") -> HttpResponse:
@@ -54,7 +55,7 @@ def report_view(view):
         try:
             return view(request, report, **kwargs)
         except actions.NotAllowed as error:
-            return forbidden(request, report, error.message)
+            return forbidden(request, report, shown(error))
 
     return wrapper
 

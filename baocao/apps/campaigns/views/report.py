@@ -612,7 +612,6 @@ def _conflict_response(
     context = {
         "s": item,
         "conflict": conflict,
-        "their_lines": editable_lines(conflict.their_text),
         "their_html": clean_section_text(conflict.their_text),
         "their_saved_at": local_time(conflict.their_saved_at),
         "same_person": bool(conflict.their_author) and conflict.their_author == mine,
