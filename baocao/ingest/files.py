@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from baocao import libreoffice, officefile
 from baocao.errors import InputError
 from baocao.ingest.docx import ingest_docx
-from baocao.ingest.result import IngestResult
+from baocao.ingest.result import IngestResult, decimal_text
 from baocao.ingest.xlsx import ingest_xlsx
 from baocao.outline.model import Outline
 
@@ -106,3 +108,29 @@ def read_input(path: Path) -> bytes:
     if size > officefile.MAX_BYTES:
         raise officefile.too_big(officefile.subject_of(path.name), size, noun="báo cáo")
     return path.read_bytes()
+
+
+# Figures read from sentences kept with an upload (a report states a few dozen at most).
+MAX_PROPOSALS = 300
+
+
+def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
+    """What the upload preview needs from an ingest, as JSON (values as plain decimal
+    strings): kept with the upload by the web request or the background job that read it."""
+    return {
+        "kind": format_of(kind),
+        "sections": dict(result.sections),
+        "confidence": {sid: round(value, 3) for sid, value in result.confidence.items()},
+        "headings": dict(result.headings),
+        "indicators": {
+            code: {str(year): decimal_text(value) for year, value in sorted(by_year.items())}
+            for code, by_year in result.indicators.items()
+        },
+        "value_notes": [asdict(note) for note in result.value_notes],
+        "proposals": [proposal.to_json() for proposal in result.proposals[:MAX_PROPOSALS]],
+        "unassigned": list(result.unassigned),
+        "warnings": list(result.warnings),
+        "front_matter": list(result.front_matter)[:60],
+        "guidance": len(result.guidance),
+        "template": None if result.template is None else result.template.to_properties(),
+    }

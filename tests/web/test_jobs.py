@@ -20,7 +20,7 @@ from baocao import libreoffice
 from baocao.apps.audit.models import AuditEntry
 from baocao.apps.campaigns import actions
 from baocao.apps.campaigns.models import SectionText, SectionVersion, Upload
-from baocao.apps.jobs import runner
+from baocao.apps.jobs import runner, tasks
 from baocao.apps.jobs.models import Job, JobState
 from baocao.apps.orgs.models import Membership
 
@@ -156,7 +156,7 @@ def test_a_busy_machine_puts_the_pdf_off_on_the_queue_and_fails_it_at_once_witho
     settings.TASKS = {"default": {"BACKEND": DATABASE_QUEUE}}
     client.get(url("report_download", province, "pdf"))
     job = Job.objects.get(state=JobState.WAITING)
-    assert runner.run(job.pk)["put_off"]  # the worker waits its turn: queued again, later
+    assert tasks.run_job.call(job_id=job.pk)["put_off"]  # the worker waits its turn: later
     job.refresh_from_db()
     assert job.state == JobState.WAITING and job.result_data is None
     later = DBTaskResult.objects.get(pk=job.task_id)

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from baocao.apps.audit.log import record
 from baocao.apps.campaigns.models import Report
-from baocao.apps.jobs.models import FINISHED, Job
-from baocao.apps.jobs.runner import BROKEN, fail
+from baocao.apps.jobs.models import BROKEN, FINISHED, Job
+from baocao.apps.jobs.runner import fail
 from baocao.web.background import DATABASE_QUEUE, TaskResultStatus, find_result, needs_worker
 
 KEEP = datetime.timedelta(days=1)

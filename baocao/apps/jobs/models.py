@@ -31,6 +31,11 @@ class JobState(models.TextChoices):
 
 
 FINISHED = (JobState.DONE, JobState.FAILED)
+# A job's error when its work broke on an error of the program (logged), not on bad input.
+BROKEN = _(
+    "Việc này gặp lỗi của chương trình và đã dừng; không có gì bị ghi dở. Hãy thử lại, hoặc "
+    "báo quản trị nếu lỗi lặp lại."
+)
 
 
 class Job(models.Model):

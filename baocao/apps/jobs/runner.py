@@ -12,56 +12,34 @@ everything it produced in one transaction.
   checked unfinished first, so two runs never both write.
 
 A conversion that finds every LibreOffice slot taken (`libreoffice.Busy`) is put off a few
-seconds when a worker runs the queue, so a worker waits its turn instead of adding one more
+seconds (`tasks.put_off`) when a worker runs the queue, so a worker waits its turn instead of adding one more
 LibreOffice to a busy machine (at most BAOCAO_CONVERSIONS at once, web and workers together);
 without a worker it fails at once with the "try again in a minute" message.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from baocao import libreoffice
 from baocao.apps.campaigns.actions import ActionError
-from baocao.apps.jobs.models import FINISHED, Job, JobState
+from baocao.apps.jobs.models import BROKEN, FINISHED, Job, JobState
+from baocao.apps.jobs.outcome import Outcome
+from baocao.apps.jobs.work import WORK
 from baocao.errors import InputError
 from baocao.web.background import needs_worker
 
 logger = logging.getLogger(__name__)
 
-BUSY_WAIT_SECONDS = 5  # a job that met every conversion slot taken tries again after this
 BUSY_TRIES = 120  # ... this many times (10 minutes), then it fails with the "busy" message
-BROKEN = gettext_lazy(
-    "Việc này gặp lỗi của chương trình và đã dừng; không có gì bị ghi dở. Hãy thử lại, hoặc "
-    "báo quản trị nếu lỗi lặp lại."
-)
-
-
-@dataclass
-class Outcome:
-    """What a job's work produced: a file (`data`, named `name`, `ascii_name` for old
-    browsers), the address of its result, a message; `write`, the kind's own writes, runs in
-    the finishing transaction with the locked job and may return the result's address."""
-
-    data: bytes | None = None
-    name: str = ""
-    ascii_name: str = ""
-    url: str = ""
-    message: str = ""
-    write: Callable[[Job], str | None] | None = None
 
 
 def run(job_id: int) -> dict[str, Any]:
-    from baocao.apps.jobs.work import WORK
-
+    """Run the job once (see the module's docstring): what happened, as the task's result."""
     job = claim(job_id)
     if job is None:
         return {"job": job_id, "ran": False}
@@ -70,7 +48,7 @@ def run(job_id: int) -> dict[str, Any]:
         finish(job, outcome)
     except libreoffice.Busy as error:
         if needs_worker() and job.tries < BUSY_TRIES:
-            return put_off(job)
+            return {"job": job_id, "ran": False, "busy": True}  # tasks.run_job puts it off
         fail(job, error.message, busy=True)
     except (InputError, ActionError) as error:
         fail(job, error.message)
@@ -92,21 +70,6 @@ def claim(job_id: int) -> Job | None:
         job.tries += 1
         job.save(update_fields=["state", "started_at", "tries"])
     return job
-
-
-def progress(job: Job, done: int, total: int | None = None) -> None:
-    """How far the job is (shown on its page), written at once."""
-    job.done = done
-    fields = {"done": done}
-    if total is not None:
-        job.total = fields["total"] = total
-    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(**fields)
-
-
-def remember(job: Job, **work: Any) -> None:
-    """Keep part of the work (JSON), for a run that repeats this one."""
-    job.work = {**job.work, **work}
-    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(work=job.work, done=job.done)
 
 
 def finish(job: Job, outcome: Outcome) -> bool:
@@ -138,16 +101,3 @@ def fail(job: Job, message: str, *, busy: bool = False) -> None:
             input_data=None,
             finished_at=timezone.now(),
         )
-
-
-def put_off(job: Job) -> dict[str, Any]:
-    """Queued again a few seconds later, waiting for a conversion slot."""
-    from baocao.apps.jobs.tasks import run_job
-
-    at = timezone.now() + datetime.timedelta(seconds=BUSY_WAIT_SECONDS)
-    with transaction.atomic():
-        result = run_job.using(run_after=at).enqueue(job_id=job.pk)
-        Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.WAITING, task_id=str(result.id)
-        )
-    return {"job": job.pk, "ran": False, "put_off": str(result.id)}

@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET
 from baocao.apps.campaigns.consolidation import SUBMITTED_TOO
 from baocao.apps.campaigns.permissions import can_edit_report, can_see_subtree, can_view_report
 from baocao.apps.jobs.actions import stuck
-from baocao.apps.jobs.models import Job, JobKind, JobState
-from baocao.apps.jobs.runner import BROKEN
+from baocao.apps.jobs.models import BROKEN, Job, JobKind, JobState
 from baocao.web.downloads import download
 
 SLOW_AFTER_SECONDS = 60  # a job waiting longer than this: the worker may not run

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from baocao.apps.campaigns import actions
 from baocao.apps.jobs.models import Job, JobKind
-from baocao.apps.jobs.runner import Outcome, progress, remember
+from baocao.apps.jobs.outcome import Outcome, progress, remember
 from baocao.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,11 @@ def ingest_in_background(size: int) -> bool:
 
 
 def report_file(job: Job) -> Outcome:
-    from baocao.apps.campaigns.consolidation import indicators_xlsx, report_docx
-    from baocao.apps.campaigns.views.consolidate import file_names
+    from baocao.apps.campaigns.consolidation import (
+        indicators_xlsx,
+        report_docx,
+        report_file_names,
+    )
 
     report, fmt = job.report, job.params["fmt"]
     submitted_too = bool(job.params.get("submitted_too"))
@@ -77,7 +80,7 @@ def report_file(job: Job) -> Outcome:
 
         progress(job, 1)
         data = docx_to_pdf(data)
-    ascii_name, shown = file_names(report, fmt)
+    ascii_name, shown = report_file_names(report, fmt)
     return Outcome(data=data, name=shown, ascii_name=ascii_name)
 
 
@@ -143,9 +146,8 @@ def draft(job: Job) -> Outcome:
 def ingest(job: Job) -> Outcome:
     from baocao import filetypes
     from baocao.apps.campaigns.views.common import report_part_url
-    from baocao.apps.campaigns.views.ingest import result_json
     from baocao.ingest import ingest_file
-    from baocao.ingest.files import kind_of
+    from baocao.ingest.files import kind_of, result_json
 
     report, actor = job.report, job.requested_by
     filename = job.params["filename"]

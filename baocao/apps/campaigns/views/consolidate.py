@@ -25,7 +25,6 @@ unit's own texts (one), plus the session and the membership.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
@@ -39,7 +38,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import (
@@ -59,6 +57,7 @@ from baocao.apps.campaigns.consolidation import (
     missing_reports,
     passages_below,
     report_docx,
+    report_file_names,
     reports_under,
     subtree_figures,
 )
@@ -87,7 +86,6 @@ from baocao.indicators.maths import growth_shown
 from baocao.indicators.numbers import format_number, format_percent
 from baocao.richdiff import has_formatting
 from baocao.richtext import clean_section_text, editable_lines, plain_text
-from baocao.text import fold
 from baocao.web.downloads import download
 from baocao.web.said import shown
 
@@ -1071,15 +1069,6 @@ def _say_adopted(request, adopted: actions.Adopted) -> None:
 # --- Downloads -------------------------------------------------------------------------------
 
 
-def file_names(report: Report, fmt: str) -> tuple[str, str]:
-    kind = "chi-tieu" if fmt == "xlsx" else "bao-cao"
-    label = "Chỉ tiêu" if fmt == "xlsx" else "Báo cáo"
-    stem = slugify(fold(report.unit.name)) or report.unit.code.lower()
-    ascii_name = f"{kind}-{stem}-{report.campaign.slug}.{fmt}"
-    shown = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", f"{label} {report.unit.name}").strip()
-    return ascii_name, f"{shown}.{fmt}"
-
-
 @require_GET
 def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpResponse:
     report = load_report(slug, unit_code)
@@ -1119,7 +1108,7 @@ def report_download(request, slug: str, unit_code: str, fmt: str) -> HttpRespons
         data, _subtree = indicators_xlsx(campaign, unit, include_submitted=submitted_too)
     else:
         data, _subtree = report_docx(campaign, unit, include_submitted=submitted_too)
-    ascii_name, shown = file_names(report, fmt)
+    ascii_name, shown = report_file_names(report, fmt)
     return download(data, shown, fallback=ascii_name)
 
 

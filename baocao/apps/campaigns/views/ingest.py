@@ -24,7 +24,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -65,9 +65,15 @@ from baocao.apps.orgs.people import display_name
 from baocao.docx_out.template import report_template_docx
 from baocao.errors import InputError
 from baocao.indicators.numbers import format_number
-from baocao.ingest import IngestResult, ingest_file
-from baocao.ingest.files import UPLOAD_ACCEPT, format_of, kind_of, looks_like_office
-from baocao.ingest.result import decimal_of, decimal_text
+from baocao.ingest import ingest_file
+from baocao.ingest.files import (
+    MAX_PROPOSALS,
+    UPLOAD_ACCEPT,
+    kind_of,
+    looks_like_office,
+    result_json,
+)
+from baocao.ingest.result import decimal_of
 from baocao.richtext import clean_section_text, plain_text
 from baocao.templatemark import TemplateMark
 from baocao.text import clean_line
@@ -90,8 +96,6 @@ TOO_BIG = gettext_lazy(
 LOOSE_PAGE = 50
 # The numbers of unplaced paragraphs a message lists before it says "..." instead.
 LISTED_NUMBERS = 20
-# Figures read from sentences kept with an upload (a report states a few dozen at most).
-MAX_PROPOSALS = 300
 
 # How sure the match of a section's heading is: 1 when number and title agree.
 HIGH, MEDIUM = 0.85, 0.6
@@ -208,27 +212,6 @@ def _foreign(data: bytes, filename: str) -> str:
         "Tệp %(name)s (%(suffix)s) không phải tệp Word hay Excel. Hãy nộp báo cáo dạng Word "
         "(.docx) hoặc số liệu dạng Excel (.xlsx)."
     ) % {"name": filename, "suffix": suffix}
-
-
-def result_json(result: IngestResult, kind: str) -> dict[str, Any]:
-    """What the preview needs from an ingest, as JSON (values as plain decimal strings)."""
-    return {
-        "kind": format_of(kind),
-        "sections": dict(result.sections),
-        "confidence": {sid: round(value, 3) for sid, value in result.confidence.items()},
-        "headings": dict(result.headings),
-        "indicators": {
-            code: {str(year): decimal_text(value) for year, value in sorted(by_year.items())}
-            for code, by_year in result.indicators.items()
-        },
-        "value_notes": [asdict(note) for note in result.value_notes],
-        "proposals": [proposal.to_json() for proposal in result.proposals[:MAX_PROPOSALS]],
-        "unassigned": list(result.unassigned),
-        "warnings": list(result.warnings),
-        "front_matter": list(result.front_matter)[:60],
-        "guidance": len(result.guidance),
-        "template": None if result.template is None else result.template.to_properties(),
-    }
 
 
 def _upload_page(request, report: Report, form: UploadForm, error: str = "", status: int = 200):
