@@ -1,14 +1,19 @@
 """How fast every indicator is rolled up for every unit, against a reference DuckDB GROUP BY over
-the same figures exported to Parquet, both measured in the same run.
+the same figures exported to Parquet, both measured in the same run; and how fast the live
+roll-up (`live_rollup`) is read and rebuilt, against the same reference.
 
 1. PostgreSQL, national (`DATABASE_URL` pointing at a database loaded with
    `baocao demo --scale national`): `rollup_sql` over the national campaign (about 8.6 million
    figures, counted = accepted reports) for every consolidating unit; then the same roll-up by
    DuckDB from Parquet files of the same rows (the same GROUP BY per parent, the same small
-   settling step in Python), checked equal, and the ratio printed.
+   settling step in Python), checked equal, and the ratio printed. Then the live roll-up: a
+   full rebuild (`live_rollup.rebuild`, set-based in SQL, both counting modes; target <= 2x
+   DuckDB) and reading it for every consolidating unit (`live_rollup.live_rollup_of` from the
+   root: figures, counts and differences, what the pages read; target <= 1x DuckDB), checked
+   equal to `rollup_sql`'s result.
 2. SQLite, province: in a child process on a fresh SQLite file with the demo province
    (`baocao demo`), the Python roll-up (`subtree_figures`, every figure read into Python),
-   `rollup_sql` on SQLite and the DuckDB reference.
+   `rollup_sql` on SQLite, the DuckDB reference, and the live roll-up's rebuild and read.
 
 Peak resident memory is printed beside each time: this process's (ru_maxrss, so far) and, on
 PostgreSQL, the server backend's (VmHWM; its parallel workers are other processes).
@@ -230,6 +235,87 @@ def national() -> None:
         f"DuckDB {duck_group_seconds:.2f} s ({duck_rows:,} sums): "
         f"{group_seconds / duck_group_seconds:.1f}x"
     )
+    live(campaign, root, result, duck_seconds, rounds=ROUNDS, national=True)
+
+
+def live(campaign, root, reference, duck_seconds: float, *, rounds: int, national: bool) -> None:
+    """The live roll-up: a full rebuild, then a read of every consolidating unit, each against
+    the DuckDB reference of the same run; the read checked equal to `reference` (rollup_sql's
+    roll-up of the consolidating units, counted = accepted)."""
+    from django.db import connection
+
+    from baocao.apps.campaigns import live_rollup
+    from baocao.apps.campaigns.models import LiveCount, LiveFigure
+
+    rebuild_seconds, rebuild_times, (figure_rows, count_rows) = best(
+        lambda: live_rollup.rebuild(campaign), rounds
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as `baocao demo` leaves them
+            for model in (LiveFigure, LiveCount):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    read_seconds, read_times, read = best(lambda: _read_all(campaign, root), rounds)
+    one_seconds, _, one = best(
+        lambda: live_rollup.live_rollup_of(campaign, root, False).figures(root.path), rounds
+    )
+    inside = {p: v for p, v in reference.values.items() if p.startswith(root.path)}
+    same = read.values == inside and read.differences == reference.differences
+    same = same and all(
+        (read.expected[path], read.counted[path])
+        == (reference.expected[path], reference.counted[path])
+        for path in inside
+    )
+    leaf_rows = _leaf_rows(campaign) if national else None
+    print(
+        f"  live roll-up rebuild (SQL, both modes): best {rebuild_seconds:.2f} s of "
+        f"{', '.join(f'{t:.2f}' for t in rebuild_times)}; {figure_rows:,} figure rows, "
+        f"{count_rows:,} count rows (consolidating units only"
+        + (f"; a row per CĐCS figure would add {leaf_rows:,})" if leaf_rows is not None else ")")
+        + f"; ratio rebuild / DuckDB: {rebuild_seconds / duck_seconds:.2f}x (target <= 2x: "
+        f"{'met' if rebuild_seconds <= 2 * duck_seconds else 'not met'})"
+    )
+    print(
+        f"  live roll-up read, every consolidating unit ({len(read.values):,} units, "
+        f"{sum(len(v) for v in read.values.values()):,} figures, {len(read.differences):,} "
+        f"differences): best {read_seconds:.3f} s of "
+        f"{', '.join(f'{t:.3f}' for t in read_times)}; same result as rollup_sql: "
+        f"{'yes' if same else 'NO'}; ratio read / DuckDB: {read_seconds / duck_seconds:.2f}x "
+        f"(target <= 1x: {'met' if read_seconds <= duck_seconds else 'not met'}); peak RSS so "
+        f"far {peak_mb():.0f} MB"
+    )
+    print(
+        f"  live roll-up read, the root's figures and counts only (what its document reads): "
+        f"best {one_seconds * 1000:.0f} ms; same as rollup_sql's: "
+        f"{'yes' if one == reference.figures(root.path) else 'NO'}"
+    )
+
+
+def _read_all(campaign, root):
+    """Every consolidating unit's live figures, counts and differences under `root`."""
+    from baocao.apps.campaigns import live_rollup
+
+    read = live_rollup.live_rollup_of(campaign, root, False)
+    read.values  # noqa: B018 (read now)
+    return read
+
+
+def _leaf_rows(campaign) -> int:
+    """How many live figure rows the units with nothing below them would need (one per counted
+    figure and mode): what keeping rows for the CĐCS would cost."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT SUM(CASE WHEN r.status = 'accepted' THEN 2 ELSE 1 END)"
+            " FROM campaigns_indicatorvalue v JOIN campaigns_report r ON r.id = v.report_id"
+            " JOIN orgs_unit u ON u.id = r.unit_id"
+            " WHERE r.campaign_id = %s AND r.status IN ('accepted', 'submitted')"
+            " AND v.value IS NOT NULL AND v.code IN ("
+            + ", ".join(["%s"] * len(_summed(campaign)))
+            + ") AND NOT EXISTS (SELECT 1 FROM orgs_unit c WHERE c.parent_id = u.id)",
+            [campaign.pk, *_summed(campaign)],
+        )
+        return int(cursor.fetchone()[0] or 0)
 
 
 def _summed(campaign) -> list[str]:
@@ -280,7 +366,9 @@ def province_sqlite() -> None:
     campaign.catalogue  # noqa: B018
     statuses = ("accepted",)
     rounds = 5
-    python_seconds, _, python = best(lambda: subtree_figures(campaign, province), rounds)
+    python_seconds, _, python = best(
+        lambda: subtree_figures(campaign, province, engine="python"), rounds
+    )
     python_peak = peak_mb()
     sql_seconds, _, sql = best(lambda: rollup_sql(campaign, province, statuses), rounds)
     lean_seconds, _, lean = best(
@@ -308,6 +396,7 @@ def province_sqlite() -> None:
         f"  DuckDB reference: {duck_seconds * 1000:.0f} ms (same result: {'yes' if same else 'NO'}); "
         f"ratio rollup_sql / DuckDB: {lean_seconds / duck_seconds:.1f}x; peak RSS {peak_mb():.0f} MB"
     )
+    live(campaign, province, lean, duck_seconds, rounds=rounds, national=False)
 
 
 def main() -> None:

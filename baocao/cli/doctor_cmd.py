@@ -1,6 +1,6 @@
 """`baocao doctor`: is this installation ready? The database and its vendor, migrations not yet
 applied, static files collected, e-mail settings (for SMTP a real connection, with a short
-timeout) and LibreOffice (PDF). A table with ✓/✗ and, for each ✗, what to do, in Vietnamese;
+timeout), LibreOffice (PDF) and, when the queue or the cache is in Redis, Redis. A table with ✓/✗ and, for each ✗, what to do, in Vietnamese;
 exit code 1 when something essential is missing (the site cannot run without it), 0 otherwise.
 
 Each check is a plain function returning a `Check`, so the tests call them one by one.
@@ -176,6 +176,32 @@ def check_libreoffice() -> Check:
     )
 
 
+def check_redis() -> Check:
+    """Redis answers at BAOCAO_REDIS_URL (checked only when it is set, or the queue is in
+    Redis): essential with the Redis queue (nothing would be sent), not for the cache alone."""
+    import redis
+    from django.conf import settings
+
+    from baocao.web.background import uses_redis
+
+    name = "Redis (hàng đợi việc nền)" if uses_redis() else "Redis (bộ nhớ đệm)"
+    url = settings.REDIS_URL
+    shown = url.split("@")[-1]  # never the password
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=SMTP_TIMEOUT)
+        version = client.info("server").get("redis_version", "?")
+        client.close()
+    except redis.RedisError as error:
+        return Check(
+            name,
+            False,
+            uses_redis(),
+            f"Không kết nối được {shown}: {str(error).strip()[:200]}",
+            "Kiểm tra BAOCAO_REDIS_URL và máy chủ Redis đang chạy (systemctl status redis-server).",
+        )
+    return Check(name, True, uses_redis(), f"Redis {version}, {shown}")
+
+
 CHECKS: list[Callable[[], Check]] = [
     check_database,
     check_migrations,
@@ -186,14 +212,21 @@ CHECKS: list[Callable[[], Check]] = [
 
 
 def run_checks() -> list[Check]:
+    from django.conf import settings
+
     results = [check_database()]
     if not results[0].ok:  # nothing else that needs the database can say anything useful
-        return results + [check() for check in CHECKS[2:]]
-    return results + [check() for check in CHECKS[1:]]
+        results += [check() for check in CHECKS[2:]]
+    else:
+        results += [check() for check in CHECKS[1:]]
+    if getattr(settings, "REDIS_URL", ""):
+        results.append(check_redis())
+    return results
 
 
 def doctor() -> None:
-    """Kiểm tra bản cài đặt: cơ sở dữ liệu, migration, tệp tĩnh, thư điện tử, LibreOffice."""
+    """Kiểm tra bản cài đặt: cơ sở dữ liệu, migration, tệp tĩnh, thư điện tử, LibreOffice,
+    Redis (khi dùng)."""
     from baocao.cli.django_setup import setup_django
 
     setup_django()

@@ -1,6 +1,7 @@
 """`baocao rollup rebuild`: recompute the live roll-ups (`live_rollup`) of one campaign or all,
-from the reports and their figures: after restoring a backup, loading demo data written
-straight into the tables, or to check that nothing drifted (it says how many rows it wrote)."""
+from the reports and their figures (set-based in SQL): for a campaign opened before the live
+roll-up was read (it is then read: `Campaign.live_rollup_at`), after data written straight into
+the tables, or to check that nothing drifted (it says how many rows it wrote)."""
 
 from __future__ import annotations
 

@@ -175,11 +175,19 @@ def serve(
 def worker(
     batch: bool = typer.Option(False, help="Làm hết việc đang chờ rồi dừng (cho cron)."),
 ) -> None:
-    """Xử lý việc nền (thư nhắc, thông báo, tệp lớn) từ hàng đợi trong cơ sở dữ liệu."""
+    """Xử lý việc nền (thư nhắc, thông báo, tệp lớn) từ hàng đợi: trong cơ sở dữ liệu, hoặc
+    trong Redis (BAOCAO_TASK_BACKEND=redis: một tiến trình RQ)."""
     setup_django()
     from django.core.management import call_command
 
-    from baocao.web.background import needs_worker, recover_abandoned, watch_abandoned, worker_id
+    from baocao.web.background import (
+        needs_worker,
+        recover_abandoned,
+        run_redis_worker,
+        uses_redis,
+        watch_abandoned,
+        worker_id,
+    )
 
     if not needs_worker():
         Console().print("Không cần tiến trình việc nền: BAOCAO_TASK_BACKEND không dùng hàng đợi.")
@@ -191,6 +199,9 @@ def worker(
         Console().print(f"Đã đưa lại {recovered} việc dở dang của tiến trình đã dừng vào hàng đợi.")
     if not batch:
         watch_abandoned()
+    if uses_redis():
+        run_redis_worker(batch=batch)
+        return
     options = {"batch": True} if batch else {}
     call_command(
         "db_worker", reload=False, startup_delay=not batch, worker_id=worker_id(), **options

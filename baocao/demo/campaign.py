@@ -306,15 +306,23 @@ class DemoCampaign:
 
 
 def create_demo_campaign(*, now: datetime.datetime | None = None) -> DemoCampaign:
-    """Open the demo campaign and fill its reports, unless it is there already (then nothing
-    changes). Needs the demo province, its logins and the built-in outline (`baocao demo`
-    makes them first; they are made here if missing)."""
+    """Open the demo campaign and fill its reports, then rebuild its live roll-up, unless it is
+    there already (then nothing changes, but a live roll-up never built is built). Needs the
+    demo province, its logins and the built-in outline (`baocao demo` makes them first; they
+    are made here if missing)."""
+    from baocao.apps.campaigns import live_rollup
+
     existing = Campaign.objects.filter(slug=SLUG).first()
     if existing is not None:
+        if not live_rollup.is_built(existing):  # loaded before the live roll-up was read
+            live_rollup.rebuild(existing)
         return DemoCampaign(existing, False, _statuses(existing))
     _prerequisites()
     with transaction.atomic():
         campaign = _fill(now or timezone.now())
+        # The reports' stories were written straight into the tables: the live roll-up is
+        # rebuilt from them, so the pages read it.
+        live_rollup.rebuild(campaign)
     return DemoCampaign(campaign, True, _statuses(campaign))
 
 

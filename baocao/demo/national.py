@@ -34,9 +34,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from baocao.apps.campaigns import live_rollup
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorValue,
+    LiveCount,
+    LiveFigure,
     Report,
     SectionText,
     SectionVersion,
@@ -47,6 +50,7 @@ from baocao.demo.campaign import NAME
 from baocao.demo.figures import BASE, COUNTS, NOW, Odds, year_counts
 from baocao.demo.province import EMAIL_DOMAIN, PROVINCE_CODE, ROOT_CODE
 from baocao.indicators.numbers import format_number
+from baocao.text import fold
 
 SLUG = "nq20-toan-quoc-2017"
 OWNER_USERNAME = "tongld"  # the national consolidator's login (password: the demo's)
@@ -502,21 +506,36 @@ def create_national_demo(
     missing. `progress(description, total)` returns a function told how many rows went in.
     """
     started = time.perf_counter()
+    progress = progress or (lambda description, total: lambda count: None)
     existing = Campaign.objects.filter(slug=SLUG).first()
     if existing is not None:
+        if not live_rollup.is_built(existing):  # loaded before the live roll-up was read
+            _rebuild_live(existing, progress)
         return NationalDemo(existing, False)
     _prerequisites()
     now = now or timezone.now()
-    progress = progress or (lambda description, total: lambda count: None)
     with transaction.atomic():
         result = _load(shape, now, progress)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Unit, Report, IndicatorValue, SectionText, SectionVersion):
-                cursor.execute(f"ANALYZE {bulkload.quote(model._meta.db_table)}")
+    _analyze(Unit, Report, IndicatorValue, SectionText, SectionVersion)
+    # Written straight into the tables: the live roll-up is rebuilt from them (in SQL), so
+    # the pages read it.
+    _rebuild_live(result.campaign, progress)
     result.seconds = time.perf_counter() - started
     result.peak_rss_mb = peak_rss_mb()
     return result
+
+
+def _analyze(*models_analyzed) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models_analyzed:
+                cursor.execute(f"ANALYZE {bulkload.quote(model._meta.db_table)}")
+
+
+def _rebuild_live(campaign: Campaign, progress) -> None:
+    step = progress("tổng hợp", None)
+    live_rollup.rebuild(campaign, progress=lambda done, total: step(1))
+    _analyze(LiveFigure, LiveCount)
 
 
 def _prerequisites() -> None:
@@ -567,14 +586,15 @@ def _load(shape: Shape, now: datetime.datetime, progress) -> NationalDemo:
             if node.id in known:
                 continue
             yield (
-                node.id, node.code, node.name, node.kind, node.parent_id,
+                node.id, node.code, node.name, fold(node.name), node.kind, node.parent_id,
                 f"donvi-{node.code.lower()}@{EMAIL_DOMAIN}", node.path,
                 node.path.count(PATH_SEPARATOR) - 1, True,
             )  # fmt: skip
 
     units = bulkload.copy_rows(
         Unit._meta.db_table,
-        ("id", "code", "name", "kind", "parent_id", "email", "path", "depth", "synthetic"),
+        ("id", "code", "name", "name_folded", "kind", "parent_id", "email", "path", "depth")
+        + ("synthetic",),
         unit_rows(),
         progress=progress("Đơn vị", total - len(known)),
     )

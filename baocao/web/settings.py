@@ -353,8 +353,9 @@ _TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend"
     if django.VERSION >= (6, 0)
     else "django_tasks.backends.immediate.ImmediateBackend",
-    "redis": "django_tasks_rq.RQBackend",
-    "rq": "django_tasks_rq.RQBackend",
+    # django-tasks-rq's backend, enqueueing when the asking transaction commits.
+    "redis": "baocao.web.redis_queue.RedisQueue",
+    "rq": "baocao.web.redis_queue.RedisQueue",
 }
 _task_backend = os.environ.get("BAOCAO_TASK_BACKEND", "").strip() or "database"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend.lower(), _task_backend)}}

@@ -3,6 +3,9 @@ its own (`python -m baocao.cli worker`), on the test database (DATABASE_URL, as 
 of test_crash_safety), sending its e-mails to a real SMTP server on 127.0.0.1 (aiosmtpd) that
 takes its time to answer each one, as a busy mail server does.
 
+The Redis queue (BAOCAO_TASK_BACKEND=redis) is tested the same way, each test on a Redis
+database of its own (`redis_db`), the worker's and nodes' environment set by `on_redis`.
+
 The test's data must be committed for the worker to see it: the modules using this are marked
 `django_db(transaction=True)`, and ask for `database_queue` (tests/web/conftest.py) once their
 data is made, so tasks enqueued from then on wait in the queue for the worker.
@@ -120,3 +123,40 @@ class Worker:
 
     def logged(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+REDIS = os.environ.get("BAOCAO_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+CLAIM = "baocao-test-claim"
+
+
+@pytest.fixture
+def redis_db():
+    """`redis://.../N` of an empty Redis database of this test's own (the highest free of
+    1-15, claimed by a key set only if absent), flushed after the test; skips without Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis answers at {REDIS} ({error}): the Redis topology is not tested")
+    for number in range(15, 0, -1):
+        client = redis.Redis.from_url(f"{REDIS}/{number}")
+        # Taken only if nobody holds it and nothing else lives there (the claim is its one key).
+        if client.set(CLAIM, os.getpid(), nx=True, ex=3600):
+            if client.dbsize() == 1:
+                break
+            client.delete(CLAIM)
+        client.close()
+    else:
+        pytest.skip("no empty Redis database among 1-15 for the test")
+    yield f"{REDIS}/{number}"
+    client.flushdb()  # only the database claimed above
+    client.close()
+
+
+def on_redis(env: dict, url: str) -> None:
+    """A node's or worker's environment for the scale-out topology: the queue and the cache
+    in the Redis database `url`."""
+    env["BAOCAO_TASK_BACKEND"] = "redis"
+    env["BAOCAO_REDIS_URL"] = url
+    env["BAOCAO_CACHE_PREFIX"] = f"test-{os.getpid()}"

@@ -167,7 +167,7 @@ def test_two_writers_saving_one_section_at_once_one_wins_nothing_is_lost(
         )
         # ...but it comes back in the conflict view, beside theirs: nothing typed is lost.
         conflict = answers[loser].body
-        assert f"readonly>{editable_lines(current.text)}</textarea>" in conflict
+        assert f'tabindex="0">{current.text}</div>' in conflict  # theirs, as it reads
         assert f'name="text">{texts[loser]}</textarea>' in conflict
         assert f'name="base_version" value="{base + 1}"' in conflict
         assert f"Người khác ({'an.viet' if winner == 'An' else 'binh.viet'}, lúc" in conflict

@@ -366,3 +366,85 @@ def test_closing_hides_the_buttons_that_change_things(scene, client):
     assert "Đã kết thúc" in html
     assert "Gửi nhắc nhở" not in html and "Xác nhận kết thúc" not in html
     assert Report.objects.filter(campaign=scene.campaign).count() == 5
+
+
+# --- a large subtree (issue 14): aggregated and paged by the database -----------------------
+
+
+def test_a_large_subtree_is_summarised_with_the_same_figures(scene, client, monkeypatch):
+    """Past IN_PYTHON reports the dashboard never loads every row: the tiles, the bars and the
+    progress come from the database (the same figures as the rows give), the table lists the
+    top and its direct units with their subtree's reports, and filters and the search are run
+    and paged by the database (the search through the folded names)."""
+    from baocao.apps.campaigns import live_rollup
+
+    live_rollup.rebuild(scene.campaign)  # the reports were written around the actions
+    full = board_for(scene)
+    monkeypatch.setattr(dashboard, "IN_PYTHON", 2)
+    summary = board_for(scene)
+    assert summary.summarised and not full.summarised
+    assert summary.totals == full.totals
+    assert summary.by_kind == full.by_kind and summary.kinds == full.kinds
+    assert summary.progress == full.progress
+    assert summary.indicators == full.indicators
+    # the province's report and its two districts, each with its subtree and a way down
+    assert codes(summary.rows) == ["KT", "KT-DH", "KT-DT"] or codes(summary.rows) == [
+        "KT-DH",
+        "KT-DT",
+    ]
+    districts = {row.code: row for row in summary.rows}
+    assert (districts["KT-DH"].below_total, districts["KT-DH"].below_sent) == (3, 2)
+    assert districts["KT-DH"].drill == "?don-vi=KT-DH"
+    # filters and the search, in the database, in path order
+    assert codes(board_for(scene, **{"trang-thai": "draft"}).rows) == ["KT-DT", "KT-DT-01"]
+    assert codes(board_for(scene, loai="district").rows) == ["KT-DH", "KT-DT"]
+    late = board_for(scene, **{"tre-han": "1"})
+    assert codes(late.rows) == ["KT-DH", "KT-DH-02", "KT-DT", "KT-DT-01"]
+    assert codes(board_for(scene, q="Đăk Hà").rows) == ["KT-DH"]
+    assert codes(board_for(scene, q="dak ha").rows) == ["KT-DH"]
+    assert codes(board_for(scene, q="kt-dh-0").rows) == ["KT-DH-01", "KT-DH-02"]
+    paged = board_for(scene, **{"tre-han": "1"}, trang="2")
+    assert paged.page.total == 4 and paged.page.number == 1  # one page of 50
+    # narrowed to a district: its subtree only, with the way back
+    narrowed = board_for(scene, **{"don-vi": "KT-DH"})
+    assert narrowed.top.code == "KT-DH" and narrowed.totals.total == 3
+    assert [unit.code for unit in narrowed.trail] == ["KT", "KT-DH"]
+    client.force_login(scene.people.province)
+    html = client.get(detail_url(scene.campaign)).content.decode()
+    assert "xem các đơn vị (2/3 đã gửi)" in html
+    html = client.get(detail_url(scene.campaign, **{"don-vi": "KT-DH"})).content.decode()
+    assert "<code>KT-DH-01</code>" in html and "<code>KT-DT</code>" not in html
+
+
+def test_a_unit_elsewhere_cannot_be_narrowed_to(scene):
+    board = board_for(scene, user=scene.people.dak_ha, **{"don-vi": "KT-DT"})
+    assert board.top.code == "KT-DH" and board.trail == []
+
+
+def test_the_folded_name_follows_the_name(tree):
+    unit = Unit.objects.get(code="KT-DH")
+    assert unit.name_folded == "ldld huyen dak ha"
+    unit.name = "LĐLĐ huyện Đắk Hà Mới"
+    unit.save(update_fields=["name"])
+    assert Unit.objects.get(code="KT-DH").name_folded == "ldld huyen dak ha moi"
+    Unit.objects.bulk_update([Unit(pk=unit.pk, name="Đồng Xoài")], ["name"])
+    assert Unit.objects.get(code="KT-DH").name_folded == "dong xoai"
+
+
+def test_new_units_are_counted_without_an_anti_join_when_every_kind_reports(scene, client):
+    """Every kind reporting and the root shown: the units under the root less the reports
+    counted under it (no NOT EXISTS over a country's units)."""
+    scene.campaign.reporting_kinds = list(UnitKind.values)
+    scene.campaign.save(update_fields=["reporting_kinds"])
+    client.force_login(scene.people.province)
+    root_units = Unit.objects.subtree(scene.campaign.root_unit).count()
+    missing = root_units - scene.campaign.reports.count()
+    page = client.get(detail_url(scene.campaign)).content.decode()
+    if missing:
+        assert f"{missing} đơn vị mới" in page
+    Unit.objects.create(
+        code="KT-DH-03", name="CĐCS Trường THCS Lê Lợi", kind=UnitKind.GRASSROOTS,
+        parent=scene.tree.dakha,
+    )  # fmt: skip
+    page = client.get(detail_url(scene.campaign)).content.decode()
+    assert f"{missing + 1} đơn vị mới" in page

@@ -85,3 +85,21 @@ def test_without_a_database_the_other_checks_still_run(monkeypatch):
     names = [check.name for check in doctor.run_checks()]
     assert names[0] == "Cơ sở dữ liệu" and "Cấu trúc dữ liệu (migration)" not in names
     assert "LibreOffice (xuất PDF)" in names
+
+
+def test_redis_is_checked_only_when_used_and_essential_only_for_the_queue(settings):
+    from baocao.web.background import DATABASE_QUEUE, REDIS_QUEUE
+
+    from .mail_server import free_port
+
+    settings.REDIS_URL = ""
+    assert not any("Redis" in check.name for check in doctor.run_checks())
+
+    settings.REDIS_URL = f"redis://:mat-khau@127.0.0.1:{free_port()}/0"  # nobody listens
+    settings.TASKS = {"default": {"BACKEND": DATABASE_QUEUE}}
+    cache_only = doctor.check_redis()
+    assert not cache_only.ok and not cache_only.essential and "mat-khau" not in cache_only.detail
+    settings.TASKS = {"default": {"BACKEND": REDIS_QUEUE}}
+    queue = doctor.check_redis()
+    assert not queue.ok and queue.essential and "hàng đợi" in queue.name
+    assert doctor.run_checks()[-1].name == queue.name

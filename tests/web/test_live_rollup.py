@@ -1,7 +1,10 @@
 """The live roll-ups (`live_rollup`) follow every write: after any sequence of figure saves,
 submits, returns, accepts, reopens, unit moves and units added, every unit's live figures and
-counts equal a rebuild from the rows and the roll-up computed from scratch
-(`consolidation.subtree_figures`), in both counting modes, on whichever database the suite runs.
+counts equal the roll-up computed from scratch, both in Python (`consolidation.subtree_figures`,
+engine "python") and in SQL (`rollup_sql`), in both counting modes, on whichever database the
+suite runs; the rows themselves equal both a rebuild in SQL (`live_rollup.rebuild`) and an
+independent rebuild in Python memory (`reference_rows`, the rebuild as it was before it moved to
+SQL). Rows are kept for consolidating units only (those with a report below them).
 """
 
 import contextlib
@@ -17,14 +20,21 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from typer.testing import CliRunner
 
 from baocao.apps.campaigns import actions, live_rollup
-from baocao.apps.campaigns.consolidation import subtree_figures
+from baocao.apps.campaigns.consolidation import (
+    LiveSubtreeFigures,
+    counted_statuses,
+    report_document,
+    subtree_figures,
+)
 from baocao.apps.campaigns.models import (
+    Campaign,
     IndicatorValue,
     LiveCount,
     LiveFigure,
     Report,
     ReportStatus,
 )
+from baocao.apps.campaigns.rollup_sql import rollup_sql
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.cli import app
 
@@ -98,18 +108,81 @@ def live_state(campaign):
     return figures, counts
 
 
+def consolidating_paths(campaign) -> set[str]:
+    """The units with a report of the campaign below them: the only ones with live rows."""
+    paths = set()
+    for path in Report.objects.filter(campaign=campaign).values_list("unit__path", flat=True):
+        paths.update(live_rollup._prefixes(path)[:-1])
+    return paths
+
+
+def reference_rows(campaign):
+    """The live rows rebuilt in Python memory from the reports and figures, independently of the
+    SQL rebuild (the rebuild as it was before it moved to SQL, for the consolidating units):
+    ({(unit id, mode, code, year): (own, children sum, children count, value)},
+    {unit id: {state: reports}}), the empty rows left out as `live_state` does."""
+    summed = live_rollup._summed(campaign)
+    reports = list(
+        Report.objects.filter(campaign=campaign).values_list("pk", "unit__path", "status")
+    )
+    ids = dict(Unit.objects.values_list("path", "pk"))
+    consolidating = consolidating_paths(campaign)
+    every_path = set()
+    for _, path, _ in reports:
+        every_path.update(live_rollup._prefixes(path))
+    counts = {}
+    for _, path, status in reports:
+        for prefix in live_rollup._prefixes(path):
+            if prefix in consolidating:
+                tally = counts.setdefault(
+                    ids[prefix], {"unit_id": ids[prefix], **dict.fromkeys(live_rollup.STATES, 0)}
+                )
+                tally[status] += 1
+    status_of = {pk: (path, status) for pk, path, status in reports}
+    own = {mode: {} for mode in live_rollup.MODES}
+    for report_id, code, year, value in IndicatorValue.objects.filter(
+        report__campaign=campaign, value__isnull=False, code__in=summed
+    ).values_list("report_id", "code", "year", "value"):
+        path, status = status_of[report_id]
+        for mode in live_rollup.MODES:
+            if live_rollup.counted_in(status, mode):
+                own[mode].setdefault(path, {})[(code, year)] = value
+    rows = {}
+    for mode in live_rollup.MODES:
+        below = {}  # path -> key -> [sum, number]
+        for path in sorted(every_path, key=lambda p: p.count("/"), reverse=True):
+            mine = own[mode].get(path, {})
+            sums = below.pop(path, {})
+            parent = "/".join(path.split("/")[:-2]) + "/" if path.count("/") > 1 else None
+            for key in mine.keys() | sums.keys():
+                total, number = sums.get(key, (Decimal(0), 0))
+                value = mine.get(key, total if number else None)
+                if path in consolidating:
+                    rows[(ids[path], mode, *key)] = (mine.get(key), total, number, value)
+                if parent is not None and value is not None:
+                    into = below.setdefault(parent, {}).setdefault(key, [Decimal(0), 0])
+                    into[0] += value
+                    into[1] += 1
+    return rows, counts
+
+
 def check_everything(campaign):
-    """Live == rebuild == the roll-up from scratch, for every unit and both modes. A unit's
-    roll-up depends on its subtree only, so the roll-up of the whole tree (from the nation)
-    gives every unit's reference figures, counts and differences in one go."""
+    """Live == rebuild in SQL == rebuild in memory == the roll-up from scratch (Python and
+    SQL), for every unit and both modes. A unit's roll-up depends on its subtree only, so the
+    roll-up of the whole tree (from the nation) gives every unit's reference figures, counts
+    and differences in one go."""
     units = list(Unit.objects.all())
     top = next(unit for unit in units if unit.code == "N")
     tallies = live_rollup.counts_by_unit(campaign, [unit.pk for unit in units])
+    consolidating = consolidating_paths(campaign)
     for mode in live_rollup.MODES:
         reference = subtree_figures(campaign, top, include_submitted=mode, engine="python")
         live = live_rollup.figures_by_unit(campaign, [unit.pk for unit in units], mode)
+        by_sql = rollup_sql(campaign, top, counted_statuses(mode), leaves=False)
         for unit in units:
             assert live.get(unit.pk, {}) == reference.figures(unit), (unit.path, mode)
+            if unit.path in consolidating:
+                assert by_sql.figures(unit.path) == reference.rollup.figures(unit.path)
             tally = tallies.get(unit.pk, dict.fromkeys(live_rollup.STATES, 0))
             done, expected = live_rollup.counted_of(tally, mode)
             assert expected == reference.rollup.expected.get(unit.path, 0), unit.path
@@ -121,25 +194,46 @@ def check_everything(campaign):
             SEEN[mode] += 1
         for unit, indicators in ((top, None), (units[1], [campaign.catalogue.by_code[RATE]])):
             same_subtree_figures(campaign, unit, mode, indicators)
+        leaf = next(u for u in units if u.path not in consolidating and u.is_within(units[1]))
+        same_subtree_figures(campaign, leaf, mode, None)
     before = live_state(campaign)
+    # Rows for the consolidating units only, and they are what a rebuild in memory gives.
+    with_rows = set(LiveFigure.objects.filter(campaign=campaign).values_list("unit_id", flat=True))
+    with_counts = set(LiveCount.objects.filter(campaign=campaign).values_list("unit_id", flat=True))
+    paths = {unit.pk: unit.path for unit in units}
+    assert {paths[unit_id] for unit_id in with_rows | with_counts} <= consolidating
+    assert before == reference_rows(campaign)
     live_rollup.rebuild(campaign)
     assert live_state(campaign) == before
 
 
 def same_subtree_figures(campaign, unit, mode, indicators):
-    """`subtree_figures` read from the live tables (engine "live", what the pages read with
-    BAOCAO_LIVE_ROLLUP on) == rolled up in Python, within the subtree."""
-    got, want = (
-        subtree_figures(
-            campaign, unit, include_submitted=mode, engine=engine, indicators=indicators
-        ).rollup
-        for engine in ("live", "python")
+    """`subtree_figures` read from the live tables (engine "live", what the pages read) ==
+    rolled up in Python and in SQL (`rollup_sql`), within the subtree: the consolidating
+    units' figures (a unit with nothing below it is asked for its own), counts, differences."""
+    read = subtree_figures(
+        campaign, unit, include_submitted=mode, engine="live", indicators=indicators
     )
+    python = subtree_figures(
+        campaign, unit, include_submitted=mode, engine="python", indicators=indicators
+    )
+    sql = subtree_figures(
+        campaign, unit, include_submitted=mode, engine="sql", indicators=indicators
+    )
+    got, want = read.rollup, python.rollup
+    consolidating = consolidating_paths(campaign)
 
-    def inside(by_path):
-        return {path: item for path, item in by_path.items() if path.startswith(unit.path)}
+    def inside(by_path, only=None):
+        return {
+            path: item
+            for path, item in by_path.items()
+            if path.startswith(unit.path) and (only is None or path in only)
+        }
 
-    assert got.values == inside(want.values), (unit.path, mode)
+    assert got.values == inside(want.values, consolidating), (unit.path, mode)
+    assert inside(sql.rollup.values) == inside(want.values, consolidating), (unit.path, mode)
+    for below in Unit.objects.subtree(unit):
+        assert read.figures(below) == python.figures(below), below.path
     assert (got.expected, got.counted) == (inside(want.expected), inside(want.counted))
     assert got.differences == want.differences
     assert got.missing(unit.path) == want.missing(unit.path)
@@ -328,3 +422,48 @@ def test_a_district_standing_on_its_own_figure_and_the_cli_rebuild(django_user_m
     assert result.exit_code == 0 and "Đã tính lại 1 đợt" in result.output, result.output
     result = CliRunner().invoke(app, ["rollup", "rebuild", "--campaign", "khong-co"])
     assert result.exit_code == 1 and "Không có đợt báo cáo" in result.output
+
+
+def test_the_demo_reads_live_figures_equal_to_rollup_sql(settings):
+    """`baocao demo`'s campaign (its reports' stories written straight into the tables) ends
+    with its live roll-up rebuilt in SQL: the pages read it (engine "auto"), its rows are what
+    a rebuild in memory gives, and the province's figures, counts and differences are
+    `rollup_sql`'s; the consolidated DOCX reads them too."""
+    from baocao.demo.accounts import create_demo_users
+    from baocao.demo.campaign import create_demo_campaign
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    create_demo_users()
+    campaign = Campaign.objects.get(pk=create_demo_campaign().campaign.pk)
+    assert live_rollup.is_built(campaign)
+    assert live_state(campaign) == reference_rows(campaign)
+    province = Unit.objects.get(code="KT")
+    consolidating = consolidating_paths(campaign)
+    for mode in live_rollup.MODES:
+        read = subtree_figures(campaign, province, include_submitted=mode)
+        assert isinstance(read, LiveSubtreeFigures)
+        by_sql = rollup_sql(campaign, province, counted_statuses(mode), leaves=False)
+        inside = {p: v for p, v in by_sql.values.items() if p.startswith(province.path)}
+        assert read.rollup.values == inside and set(inside) <= consolidating
+        assert read.rollup.differences == by_sql.differences
+        for path in consolidating & set(inside):
+            assert read.rollup.expected[path] == by_sql.expected[path], path
+            assert read.rollup.counted[path] == by_sql.counted[path], path
+        cdcs = (
+            Report.objects.filter(
+                campaign=campaign, unit__kind=UnitKind.GRASSROOTS, status=ReportStatus.ACCEPTED
+            )
+            .first()
+            .unit
+        )
+        assert cdcs.path not in consolidating  # a CĐCS: its own figures
+        assert read.figures(cdcs) == subtree_figures(
+            campaign, cdcs, include_submitted=mode, engine="python"
+        ).figures(cdcs)
+        assert read.figures(cdcs)
+    document, subtree = report_document(campaign, province)
+    assert isinstance(subtree, LiveSubtreeFigures)
+    assert document.indicator_values == (
+        subtree_figures(campaign, province, engine="sql").figures(province)
+    )
+    assert "Số liệu tổng hợp từ" in document.counting_note

@@ -104,6 +104,26 @@ def test_figures_keep_the_hard_rules_and_add_up_the_tree(national):
     assert result.expected[root.path] == national.reports
 
 
+def test_the_national_demo_ends_with_its_live_roll_up_built(national):
+    """Written straight into the tables, then rebuilt in SQL: the pages read the live roll-up,
+    and it holds `rollup_sql`'s figures, counts and differences."""
+    from baocao.apps.campaigns import live_rollup
+    from baocao.apps.campaigns.consolidation import LiveSubtreeFigures, subtree_figures
+    from baocao.apps.campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(pk=national.campaign.pk)
+    assert live_rollup.is_built(campaign)
+    root = campaign.root_unit
+    for include_submitted, statuses in ((False, ("accepted",)), (True, ("accepted", "submitted"))):
+        read = subtree_figures(campaign, root, include_submitted=include_submitted)
+        assert isinstance(read, LiveSubtreeFigures)
+        by_sql = rollup_sql(campaign, root, statuses, leaves=False)
+        assert read.rollup.values == by_sql.values
+        assert read.rollup.differences == by_sql.differences
+        assert read.rollup.counted[root.path] == by_sql.counted[root.path]
+        assert read.rollup.expected[root.path] == national.reports
+
+
 def test_drawn_figures_and_sums_are_the_same_on_every_call():
     assert grassroots_figures("HN-H01-0001", "fdi") == grassroots_figures("HN-H01-0001", "fdi")
     one, two = grassroots_figures("A", "public"), grassroots_figures("B", "private")

@@ -303,3 +303,24 @@ def test_cli_export_names_an_unknown_root(tree, tmp_path):
 
 def test_unit_file_error_is_an_input_error():
     assert issubclass(UnitFileError, InputError)
+
+
+def test_imported_and_renamed_units_are_found_by_their_name_without_diacritics(tree):
+    """Issue 14: the unit-name search reads a folded column (`Unit.name_folded`, a trigram
+    index on PostgreSQL): both of the import's bulk writes keep it."""
+    from baocao.apps.orgs.models import name_matches
+
+    import_units(
+        csv_file(
+            "KT-DH-09,CĐCS Trường Tiểu học Đắk Pxi,grassroots,KT-DH,",
+            "KT,Liên đoàn Lao động tỉnh Kon Tum mới,province,TLD,kt@example.vn",
+        ),
+        "doi-ten.csv",
+    )
+    assert Unit.objects.get(code="KT-DH-09").name_folded == "cdcs truong tieu hoc dak pxi"
+    assert Unit.objects.get(code="KT").name_folded == "lien doan lao dong tinh kon tum moi"
+    found = Unit.objects.filter(name_matches("ĐẮK PXI")).values_list("code", flat=True)
+    assert list(found) == ["KT-DH-09"]
+    assert list(Unit.objects.filter(name_matches("kt-dh-09")).values_list("code", flat=True)) == [
+        "KT-DH-09"
+    ]

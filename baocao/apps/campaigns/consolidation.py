@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 
 from baocao.apps.campaigns.models import (
     Campaign,
@@ -37,6 +38,7 @@ from baocao.consolidate.synthesis import BUDGET_WORDS, Source, said_keys, synthe
 from baocao.docx_out.model import Header, ReportDocument, Signature
 from baocao.indicators.catalogue import Indicator
 from baocao.richtext import clean_section_text
+from baocao.text import fold
 from baocao.xlsx_out import FigureRow, SectionTextRow
 
 # Above this many reports under a unit, its report's figures are rolled up in SQL ("auto").
@@ -160,11 +162,22 @@ class SqlSubtreeFigures(_Figures):
 
 
 class LiveSubtreeFigures(SqlSubtreeFigures):
-    """What `subtree_figures` gives, read from the live roll-up's tables (`live_rollup`):
-    every unit's figures are stored, so nothing is rolled up; the reports and own figures are
-    read on first use only, as for `SqlSubtreeFigures`."""
+    """What `subtree_figures` gives, read from the live roll-up's tables (`live_rollup`): the
+    consolidating units' figures are stored, so nothing is rolled up; a unit with nothing
+    below it has its own figures (one query); the reports and own figures are read on first
+    use only, as for `SqlSubtreeFigures`."""
 
     def figures(self, unit: Unit) -> dict[str, dict[int, Decimal]]:
+        if not self.rollup.consolidates(unit.path) and unit.is_within(self.unit):
+            from baocao.apps.campaigns.live_rollup import leaf_figures
+
+            by_code: dict[str, dict[int, Decimal]] = defaultdict(dict)
+            submitted = ReportStatus.SUBMITTED in self.counted_statuses
+            for (code, year), value in leaf_figures(
+                self.campaign, unit, submitted, self.indicators
+            ).items():
+                by_code[code][year] = value
+            return dict(by_code)
         return _by_code(self.rollup, unit.path)
 
 
@@ -192,6 +205,12 @@ def _use_sql(campaign: Campaign, unit: Unit, engine: str) -> bool:
         return engine == "sql"
     below = Report.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
     return below[SQL_ROLLUP_FROM : SQL_ROLLUP_FROM + 1].exists()
+
+
+def reads_live(campaign: Campaign) -> bool:
+    """Are the campaign's consolidated figures read from the live roll-up (engine "auto")?
+    When its live rows are built and settings.BAOCAO_LIVE_ROLLUP is on (the default)."""
+    return bool(settings.BAOCAO_LIVE_ROLLUP) and campaign.live_rollup_at is not None
 
 
 def reports_under(campaign: Campaign, unit: Unit) -> int:
@@ -223,15 +242,16 @@ def subtree_figures(
 
     `engine`: "python" reads every figure and rolls up in Python; "sql" lets the database
     roll up (`SqlSubtreeFigures`); "live" reads the live roll-up's tables (`live_rollup`, a
-    lookup: `LiveSubtreeFigures`); "auto" takes "live" when settings.BAOCAO_LIVE_ROLLUP is on,
-    else "sql" above `SQL_ROLLUP_FROM` reports.
+    lookup: `LiveSubtreeFigures`); "auto" takes "live" when the campaign's live rows are built
+    (`Campaign.live_rollup_at`) unless settings.BAOCAO_LIVE_ROLLUP is off, else "sql" above
+    `SQL_ROLLUP_FROM` reports, else "python".
     """
     statuses = counted_statuses(include_submitted)
     if indicators is None:
         indicators = campaign.catalogue.indicators
     else:
         indicators = with_parts(campaign, indicators)
-    if engine == "live" or (engine == "auto" and settings.BAOCAO_LIVE_ROLLUP):
+    if engine == "live" or (engine == "auto" and reads_live(campaign)):
         from baocao.apps.campaigns.live_rollup import live_rollup_of
 
         result = live_rollup_of(campaign, unit, include_submitted, indicators)
@@ -540,3 +560,14 @@ def report_docx(
         campaign, unit, include_submitted=include_submitted, draft=draft
     )
     return render_docx(document), subtree
+
+
+def report_file_names(report: Report, fmt: str) -> tuple[str, str]:
+    """A report's file ("docx", "pdf", "xlsx" of its indicators) as named for download: an
+    ASCII name for old browsers, and the Vietnamese one ("Báo cáo LĐLĐ tỉnh Kon Tum.docx")."""
+    kind = "chi-tieu" if fmt == "xlsx" else "bao-cao"
+    label = "Chỉ tiêu" if fmt == "xlsx" else "Báo cáo"
+    stem = slugify(fold(report.unit.name)) or report.unit.code.lower()
+    ascii_name = f"{kind}-{stem}-{report.campaign.slug}.{fmt}"
+    shown = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", f"{label} {report.unit.name}").strip()
+    return ascii_name, f"{shown}.{fmt}"

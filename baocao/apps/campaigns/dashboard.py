@@ -1,13 +1,20 @@
 """The tracking dashboard of one campaign, as plain data: totals, one row per unit, the units ×
 sections matrix and the series the charts draw.
 
-Whatever the size of the subtree, it costs a fixed number of queries: one for every visible
-report with its unit, its first submission and its last reminder; then, for the rows shown on
-the page only, one for the written sections, one for the figures (the validation rules are
-evaluated in Python on them) and one for the reviewers' remarks; and three for the main
-indicators of the reports that count, summed by the database (`rollup_sql`). Filters and the
-search (with or without accents) run in Python on the first query's rows, kept small (slots,
-no addresses but for the rows shown).
+Whatever the size of the subtree, it costs a fixed number of queries: the reports counted by
+kind and state (the tiles, the bars); then, for a subtree of up to `IN_PYTHON` reports, one
+for every visible report with its unit, its first submission and its last reminder (filters
+and the search run in Python on those rows, in tree order); for the rows shown on the page
+only, one for the written sections, one for the figures (the validation rules are evaluated in
+Python on them) and one for the reviewers' remarks; and three for the main indicators of the
+reports that count, summed by the database (`rollup_sql`).
+
+A larger subtree (a national dashboard: 130,000 reports) never loads every row: first
+submissions are counted per day by the database (deadline tiles, progress chart); without a
+filter the table shows the top unit and its direct units, each with its subtree's reports
+(`LiveCount`) and a link that narrows the dashboard to it (?don-vi=CODE); with a filter or a
+search the database filters, counts and cuts the page (in path order). The search goes through
+the units' folded names (`Unit.name_folded`: a trigram index on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,22 +22,39 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from sys import intern
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Case, OuterRef, QuerySet, Subquery, TextField, Value, When
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from baocao.apps.campaigns.checks import numbers_against_tables
-from baocao.apps.campaigns.consolidation import SUBMITTED_TOO, counted_statuses
+from baocao.apps.campaigns.consolidation import SUBMITTED_TOO, counted_statuses, reads_live
 from baocao.apps.campaigns.models import (
     Campaign,
     IndicatorValue,
+    LiveCount,
     ReminderLog,
     ReportEvent,
     ReportStatus,
@@ -38,12 +62,15 @@ from baocao.apps.campaigns.models import (
 )
 from baocao.apps.campaigns.rollup_sql import rollup_sql
 from baocao.apps.orgs.display import KIND_ORDER, kind_short, tree_order
-from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.apps.orgs.models import PATH_SEPARATOR, Unit, UnitKind, name_matches
 from baocao.indicators import catalogue as indicator_catalogue
 from baocao.indicators.rules import evaluate
 from baocao.text import fold
 
 PAGE_SIZE = 50
+# Up to this many reports under the top, every row is loaded and shown in tree order; above it
+# the database aggregates and pages (`build`).
+IN_PYTHON = 3_000
 DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)  # reports whose figures count
 
 
@@ -88,6 +115,7 @@ class Filters:
     query: str = ""
     page: int = 1
     submitted_too: bool = False  # the main figures count submitted reports too (?gom=da-gui)
+    unit: str = ""  # the dashboard narrowed to this unit's subtree (?don-vi=CODE)
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> Filters:
@@ -104,6 +132,7 @@ class Filters:
             query=" ".join(params.get("q", "").split())[:100],
             page=page,
             submitted_too=params.get("gom", "") == SUBMITTED_TOO,
+            unit=params.get("don-vi", "").strip()[:50],
         )
 
     @property
@@ -119,6 +148,7 @@ class Filters:
             ("q", self.query),
             ("trang", str(page) if page and page > 1 else ""),
             ("gom", SUBMITTED_TOO if self.submitted_too else ""),
+            ("don-vi", self.unit),
         ]
         return urlencode([(key, value) for key, value in pairs if value])
 
@@ -131,8 +161,29 @@ class Filters:
             return False
         if self.query:
             needle = fold(self.query)
-            return needle in fold(row.name) or needle in row.code.casefold()
+            return needle in row.name_folded or needle in row.code.casefold()
         return True
+
+    def narrow(self, reports: QuerySet, deadline: datetime.date, today: datetime.date):
+        """`reports` kept by the filters, in the database (the search through the folded
+        names' index): what `keeps` says of a row, as a condition."""
+        if self.status:
+            reports = reports.filter(status=self.status)
+        if self.kind:
+            reports = reports.filter(unit__kind=self.kind)
+        if self.query:
+            reports = reports.filter(name_matches(self.query, "unit__"))
+        if self.late:
+            zone = timezone.get_current_timezone()
+            # sent after the end of the deadline's day, or never sent once it has passed
+            after = datetime.datetime.combine(
+                deadline + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
+            late = Q(first_sent__gte=after)
+            if today > deadline:
+                late |= Q(first_sent__isnull=True)
+            reports = reports.annotate(first_sent=_first_sent()).filter(late)
+        return reports
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -146,6 +197,7 @@ class UnitRow:
     report_id: int
     code: str
     name: str
+    name_folded: str
     kind: str
     path: str
     depth: int
@@ -166,6 +218,10 @@ class UnitRow:
     soft: int | None = None
     figures: int = 0  # figures typed
     fill_percent: int | None = None
+    # A large dashboard's direct units: their subtree's reports, and the link narrowing to it.
+    below_total: int = 0
+    below_sent: int = 0
+    drill: str = ""
 
     @property
     def status_label(self) -> str:
@@ -216,28 +272,45 @@ def _timeliness(
     return Timeliness.OVERDUE if today > deadline else Timeliness.PENDING
 
 
-def load_rows(
-    campaign: Campaign, reports: QuerySet, today: datetime.date | None = None
-) -> list[UnitRow]:
-    """Every report of `reports` (already narrowed to what the user sees), in tree order:
-    one query."""
-    today = today or timezone.localdate()
-    zone = timezone.get_current_timezone()
-    first_submit = (
+def _first_submit() -> Subquery:
+    return Subquery(
         ReportEvent.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.SUBMITTED)
         .order_by("at", "pk")
         .values("at")[:1]
     )
+
+
+def _first_sent():
+    """A report's first submission; the date on the row for one sent before events were kept."""
+    return Coalesce(
+        _first_submit(),
+        Case(When(status__in=DONE, then=F("submitted_at")), output_field=DateTimeField()),
+    )
+
+
+def load_rows(
+    campaign: Campaign,
+    reports: QuerySet,
+    today: datetime.date | None = None,
+    *,
+    order: str = "tree",
+    limit: int | None = None,
+) -> list[UnitRow]:
+    """Every report of `reports` (already narrowed to what the user sees), or the first
+    `limit` found, in tree `order` ("path": by path; "": as found): one query."""
+    today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
     last_reminder = (
         ReminderLog.objects.filter(report=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
     )
     records = (
         reports.order_by()
-        .annotate(first_at=Subquery(first_submit), reminded=Subquery(last_reminder))
+        .annotate(first_at=_first_submit(), reminded=Subquery(last_reminder))
         .values_list(
             "pk",
             "unit__code",
             "unit__name",
+            "unit__name_folded",
             "unit__kind",
             "unit__path",
             "unit__depth",
@@ -250,11 +323,14 @@ def load_rows(
             "reminded",
         )
     )
+    if limit is not None:
+        records = records[:limit]
     rows = []
     for (
         pk,
         code,
         name,
+        name_folded,
         kind,
         path,
         depth,
@@ -273,6 +349,7 @@ def load_rows(
                 report_id=pk,
                 code=code,
                 name=name,
+                name_folded=name_folded,
                 kind=intern(kind),  # a few distinct values, 130,000 rows nationally
                 path=path,
                 depth=depth,
@@ -286,7 +363,10 @@ def load_rows(
                 timeliness=_timeliness(first, campaign.deadline, today, zone),
             )
         )
-    _tree_order(rows)
+    if order == "tree":
+        _tree_order(rows)
+    elif order == "path":
+        rows.sort(key=lambda row: row.path)
     return rows
 
 
@@ -478,21 +558,121 @@ class Totals:
 
 def totals(rows: Iterable[UnitRow], deadline: datetime.date, today: datetime.date) -> Totals:
     rows = list(rows)
-    status = Counter(row.status for row in rows)
-    timing = Counter(row.timeliness for row in rows)
+    return tally(
+        Counter(row.status for row in rows),
+        Counter(row.timeliness for row in rows),
+        deadline,
+        today,
+    )
+
+
+def tally(
+    status: Mapping[str, int], timing: Mapping[str, int], deadline: datetime.date, today
+) -> Totals:
+    """The tiles from the reports counted by state and by timeliness."""
     return Totals(
-        total=len(rows),
-        sent=status[ReportStatus.SUBMITTED] + status[ReportStatus.ACCEPTED],
-        accepted=status[ReportStatus.ACCEPTED],
-        awaiting=status[ReportStatus.SUBMITTED],
-        returned=status[ReportStatus.RETURNED],
-        draft=status[ReportStatus.DRAFT],
-        on_time=timing[Timeliness.ON_TIME],
-        late=timing[Timeliness.LATE],
-        overdue=timing[Timeliness.OVERDUE],
-        pending=timing[Timeliness.PENDING],
+        total=sum(status.values()),
+        sent=status.get(ReportStatus.SUBMITTED, 0) + status.get(ReportStatus.ACCEPTED, 0),
+        accepted=status.get(ReportStatus.ACCEPTED, 0),
+        awaiting=status.get(ReportStatus.SUBMITTED, 0),
+        returned=status.get(ReportStatus.RETURNED, 0),
+        draft=status.get(ReportStatus.DRAFT, 0),
+        on_time=timing.get(Timeliness.ON_TIME, 0),
+        late=timing.get(Timeliness.LATE, 0),
+        overdue=timing.get(Timeliness.OVERDUE, 0),
+        pending=timing.get(Timeliness.PENDING, 0),
         days_left=(deadline - today).days,
-        status_counts=dict(status),
+        status_counts={key: value for key, value in status.items() if value},
+    )
+
+
+def counts_by_kind_and_state(reports: QuerySet) -> Counter:
+    """{(kind, state): reports}: one query, aggregated by the database."""
+    return Counter(
+        {
+            (kind, status): number
+            for kind, status, number in reports.order_by()
+            .values_list("unit__kind", "status")
+            .annotate(number=Count("pk"))
+        }
+    )
+
+
+def first_sent_per_day(reports: QuerySet) -> Counter:
+    """{local day: reports first sent that day}: one query, the database counting. A report's
+    first submission is its first "submitted" event (a GROUP BY over the events, not over every
+    report), or, for one sent before events were kept, the date on the row."""
+    zone = timezone.get_current_timezone()
+    subset = reports.order_by().values("pk")
+    from_events = (
+        ReportEvent.objects.filter(report__in=subset, to_status=ReportStatus.SUBMITTED)
+        .values("report_id")
+        .annotate(first=Min("at"))
+        .annotate(day=TruncDate("first", tzinfo=zone))
+        .values_list("day")
+    )
+    without_events = (
+        reports.order_by()
+        .filter(status__in=DONE)
+        .exclude(
+            Exists(
+                ReportEvent.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.SUBMITTED)
+            )
+        )
+        .annotate(day=TruncDate("submitted_at", tzinfo=zone))
+        .values_list("day")
+    )
+    first_sql, first_params = from_events.query.sql_with_params()
+    row_sql, row_params = without_events.query.sql_with_params()
+    per_day = Counter()
+    with connections[reports.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT day, COUNT(*) FROM (SELECT a.day FROM ({first_sql}) a"
+            f" UNION ALL SELECT b.day FROM ({row_sql}) b) firsts GROUP BY day",
+            [*first_params, *row_params],
+        )
+        for day, number in cursor.fetchall():
+            if day is not None:
+                per_day[day if isinstance(day, datetime.date) else _date(day)] += number
+    return per_day
+
+
+def live_counts(campaign: Campaign, top: Unit) -> dict[str, int] | None:
+    """The reports of `top`'s subtree per state as `LiveCount` keeps them (one query); None
+    when it holds no row for `top`."""
+    return (
+        LiveCount.objects.filter(campaign=campaign, unit=top).values(*ReportStatus.values).first()
+    )
+
+
+def counts_from_live(reports: QuerySet, live: Mapping[str, int]) -> Counter:
+    """`counts_by_kind_and_state` with the subtree's totals per state known (`live_counts`):
+    the database counts only the reports of units other than CĐCS (about 800 nationally, not
+    130,000); the CĐCS have the rest."""
+    counts = counts_by_kind_and_state(reports.exclude(unit__kind=UnitKind.GRASSROOTS))
+    for status in ReportStatus.values:
+        others = sum(n for (_kind, state), n in counts.items() if state == status)
+        if live.get(status, 0) - others > 0:
+            counts[(UnitKind.GRASSROOTS.value, status)] = live[status] - others
+    return counts
+
+
+def _date(value) -> datetime.date:
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def timeliness_counts(
+    per_day: Mapping[datetime.date, int], total: int, deadline: datetime.date, today
+) -> Counter:
+    """What `_timeliness` says of each report, counted from the first submissions per day."""
+    on_time = sum(number for day, number in per_day.items() if day <= deadline)
+    never = total - sum(per_day.values())
+    return Counter(
+        {
+            Timeliness.ON_TIME: on_time,
+            Timeliness.LATE: sum(per_day.values()) - on_time,
+            Timeliness.OVERDUE if today > deadline else Timeliness.PENDING: never,
+        }
     )
 
 
@@ -525,6 +705,17 @@ def progress(
         for row in rows
         if row.first_submitted_at is not None
     )
+    return progress_from(per_day, len(rows), opened, deadline, today)
+
+
+def progress_from(
+    per_day: Mapping[datetime.date, int],
+    total: int,
+    opened: datetime.date,
+    deadline: datetime.date,
+    today: datetime.date,
+) -> Progress:
+    """`progress` from the first submissions counted per day."""
     start = min([opened, *per_day])
     end = max([deadline, *per_day])
     points, count = [], 0
@@ -534,7 +725,7 @@ def progress(
         points.append(ProgressPoint(day, count))
         day += datetime.timedelta(days=1)
     by_deadline = sum(n for day, n in per_day.items() if day <= deadline)
-    return Progress(points, start, end, len(rows), deadline, today, by_deadline)
+    return Progress(points, start, end, total, deadline, today, by_deadline)
 
 
 @dataclass(frozen=True)
@@ -546,18 +737,23 @@ class KindStatus:
 
 
 def status_by_kind(rows: Iterable[UnitRow]) -> list[KindStatus]:
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for row in rows:
-        counts[row.kind][row.status] += 1
+    return status_by_kind_from(Counter((row.kind, row.status) for row in rows))
+
+
+def status_by_kind_from(counts: Mapping[tuple[str, str], int]) -> list[KindStatus]:
+    """The bars from the reports counted by (kind, state)."""
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    for (kind, status), number in counts.items():
+        by_kind[kind][status] += number
     return [
         KindStatus(
             kind,
             kind_short(kind),
-            sum(counts[kind].values()),
-            {status: counts[kind][status] for status in ReportStatus.in_order()},
+            sum(by_kind[kind].values()),
+            {status: by_kind[kind][status] for status in ReportStatus.in_order()},
         )
         for kind in KIND_ORDER
-        if kind in counts
+        if kind in by_kind
     ]
 
 
@@ -590,12 +786,22 @@ def main_indicators(
     catalogue = campaign.catalogue.by_code
     indicators = indicator_catalogue.main_indicators(campaign.catalogue.indicators)
     codes = [indicator.code for indicator in indicators]
-    # Only `top`'s figures are read: those of units with no report below them are wanted only
-    # when `top` is one of them.
-    result = rollup_sql(campaign, top, statuses, indicators, leaves=False)
-    if top.path not in result.values:
-        result = rollup_sql(campaign, top, statuses, indicators, leaves=True)
-    figures = result.figures(top.path)
+    if reads_live(campaign):
+        # The live roll-up's rows: a lookup, whatever the subtree's size.
+        from baocao.apps.campaigns import live_rollup
+
+        result = live_rollup.live_rollup_of(campaign, top, include_submitted, indicators)
+        if result.consolidates(top.path):  # `top`'s row only, not every unit's below it
+            figures = result.figures(top.path)
+        else:  # nothing below `top`: its own figures
+            figures = live_rollup.leaf_figures(campaign, top, include_submitted, indicators)
+    else:
+        # Only `top`'s figures are read: those of units with no report below them are wanted
+        # only when `top` is one of them.
+        result = rollup_sql(campaign, top, statuses, indicators, leaves=False)
+        if top.path not in result.values:
+            result = rollup_sql(campaign, top, statuses, indicators, leaves=True)
+        figures = result.figures(top.path)
     pairs = [
         IndicatorPair(
             code,
@@ -655,6 +861,23 @@ class Dashboard:
     by_kind: list[KindStatus]
     indicators: IndicatorSummary
     kinds: list[tuple[str, str]]  # the kinds present, for the filter
+    top: Unit | None = None  # the unit whose subtree is shown (narrowed with ?don-vi=)
+    trail: list[Unit] = field(default_factory=list)  # from the user's top down to `top`
+    summarised: bool = False  # a large subtree: its direct units stand for what is below
+
+
+def narrowed(top: Unit, reports: QuerySet, filters: Filters) -> tuple[Unit, QuerySet, list[Unit]]:
+    """The subtree of ?don-vi=CODE when it lies under `top` (else `top`'s), its reports, and the
+    units from `top` down to it (for the way back): one query, two when narrowed."""
+    if not filters.unit or filters.unit == top.code:
+        return top, reports, []
+    unit = Unit.objects.filter(code=filters.unit, path__startswith=top.path).first()
+    if unit is None:
+        return top, reports, []
+    codes = unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+    prefixes = [PATH_SEPARATOR.join(codes[: n + 1]) + PATH_SEPARATOR for n in range(len(codes))]
+    trail = list(Unit.objects.filter(path__in=prefixes, depth__gte=top.depth).order_by("depth"))
+    return unit, reports.filter(unit__path__startswith=unit.path), trail
 
 
 def build(
@@ -668,31 +891,108 @@ def build(
 ) -> Dashboard:
     """Everything the dashboard shows for the reports the user sees (`reports`)."""
     today = today or timezone.localdate()
+    top, reports, trail = narrowed(top, reports, filters)
     # First, so that its working set is freed before the rows are loaded (national peak).
     indicators = main_indicators(campaign, top, include_submitted=filters.submitted_too)
-    rows = load_rows(campaign, reports, today)
-    shown = [row for row in rows if filters.keeps(row)]
-    count = max(1, -(-len(shown) // page_size))
-    number = min(filters.page, count)
-    page_rows = shown[(number - 1) * page_size : number * page_size]
-    _link(campaign, page_rows)
-    sections = leaf_sections(campaign)
-    attach_details(campaign, page_rows, sections)
     opened = local_date(campaign.created_at) or today
-    present = {row.kind for row in rows}
+    sections = leaf_sections(campaign)
+    if top.pk == campaign.root_unit_id:
+        # Every report of the campaign lies under its root: no condition on the units' paths.
+        reports = campaign.reports.all()
+    # Every row when there are few; past IN_PYTHON (the roll-up counted the reports expected
+    # under `top`) the database counts and pages.
+    summarised = indicators.expected > IN_PYTHON
+    if not summarised:
+        rows = load_rows(campaign, reports, today)
+        counts = Counter((row.kind, row.status) for row in rows)
+        shown = [row for row in rows if filters.keeps(row)]
+        count = max(1, -(-len(shown) // page_size))
+        number = min(filters.page, count)
+        page_rows = shown[(number - 1) * page_size : number * page_size]
+        matching = len(shown)
+        tiles = totals(rows, campaign.deadline, today)
+        chart = progress(rows, opened, campaign.deadline, today)
+    else:
+        live = live_counts(campaign, top)
+        counts = (
+            counts_by_kind_and_state(reports) if live is None else counts_from_live(reports, live)
+        )
+        total = sum(counts.values())
+        per_day = first_sent_per_day(reports)
+        tiles = tally(
+            Counter(
+                {
+                    status: sum(n for (_kind, state), n in counts.items() if state == status)
+                    for status in ReportStatus.values
+                }
+            ),
+            timeliness_counts(per_day, total, campaign.deadline, today),
+            campaign.deadline,
+            today,
+        )
+        chart = progress_from(per_day, total, opened, campaign.deadline, today)
+        if filters.active:
+            kept = filters.narrow(reports, campaign.deadline, today)
+            matching = kept.count()
+            count = max(1, -(-matching // page_size))
+            number = min(filters.page, count)
+            ids = list(
+                kept.order_by("unit__path").values_list("pk", flat=True)[
+                    (number - 1) * page_size : number * page_size
+                ]
+            )
+            page_rows = load_rows(campaign, reports.filter(pk__in=ids), today, order="path")
+            for row in page_rows:
+                row.level = 0
+        else:
+            direct = Unit.objects.filter(Q(pk=top.pk) | Q(parent=top)).values("pk")
+            shown = load_rows(campaign, reports.filter(unit__in=direct), today)
+            matching = len(shown)
+            count = max(1, -(-matching // page_size))
+            number = min(filters.page, count)
+            page_rows = shown[(number - 1) * page_size : number * page_size]
+            _below(campaign, page_rows, top, filters)
+    _link(campaign, page_rows)
+    attach_details(campaign, page_rows, sections)
     return Dashboard(
         campaign=campaign,
         filters=filters,
         today=today,
-        totals=totals(rows, campaign.deadline, today),
+        totals=tiles,
         rows=page_rows,
-        page=Page(number, count, page_size, len(shown)),
+        page=Page(number, count, page_size, matching),
         sections=sections,
-        progress=progress(rows, opened, campaign.deadline, today),
-        by_kind=status_by_kind(rows),
+        progress=chart,
+        by_kind=status_by_kind_from(counts),
         indicators=indicators,
-        kinds=[(kind, str(UnitKind(kind).label)) for kind in KIND_ORDER if kind in present],
+        kinds=[
+            (kind, str(UnitKind(kind).label))
+            for kind in KIND_ORDER
+            if any(n for (present, _state), n in counts.items() if present == kind)
+        ],
+        top=top,
+        trail=trail,
+        summarised=summarised,
     )
+
+
+def _below(campaign: Campaign, rows: list[UnitRow], top: Unit, filters: Filters) -> None:
+    """The subtree counts of the direct units among `rows` (`LiveCount`: one query) and the
+    address narrowing the dashboard to each of them."""
+    below = [row for row in rows if row.code != top.code and row.kind != UnitKind.GRASSROOTS]
+    if not below:
+        return
+    live = {
+        code: (draft + submitted + returned + accepted, submitted + accepted)
+        for code, draft, submitted, returned, accepted in LiveCount.objects.filter(
+            campaign=campaign, unit__code__in=[row.code for row in below]
+        ).values_list("unit__code", "draft", "submitted", "returned", "accepted")
+    }
+    for row in below:
+        row.below_total, row.below_sent = live.get(row.code, (0, 0))
+        if row.below_total > 1:
+            narrowed_to = replace(filters, unit=row.code, page=1)
+            row.drill = "?" + narrowed_to.params()
 
 
 def export_rows(
@@ -701,8 +1001,11 @@ def export_rows(
     filters: Filters,
     *,
     today: datetime.date | None = None,
+    top: Unit | None = None,
 ) -> tuple[list[UnitRow], list[LeafSection]]:
     """Every row the filters keep (no pages), with details, for the spreadsheet."""
+    if top is not None:
+        top, reports, _trail = narrowed(top, reports, filters)
     rows = [row for row in load_rows(campaign, reports, today) if filters.keeps(row)]
     _link(campaign, rows)
     sections = leaf_sections(campaign)

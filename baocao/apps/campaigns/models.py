@@ -100,6 +100,13 @@ class Campaign(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # When the live roll-up's rows (LiveFigure, LiveCount) were last built whole: by the
+    # opening (nothing written yet) or by `live_rollup.rebuild`; kept up to date by the actions
+    # since. Empty: never built (a campaign opened before the live roll-up, data written around
+    # the actions): consolidated figures are rolled up from the reports until a rebuild.
+    live_rollup_at = models.DateTimeField(
+        "số liệu tổng hợp tức thời dựng lúc", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -464,10 +471,18 @@ class LiveFigure(models.Model):
 
     `own` is the unit's own figure while its report counts (else empty); `children_sum` and
     `children_count` add up the `value` of its direct units that have one; `value` is `own`
-    when there is one, else `children_sum` when some unit below gave a figure, else empty."""
+    when there is one, else `children_sum` when some unit below gave a figure, else empty.
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    Rows that can always be rebuilt from the reports, written a hundred thousand at a time by a
+    rebuild: their keys are not constrained in the database (Django still deletes them with
+    their campaign or unit) and are indexed once, by the unique constraint."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     include_submitted = models.BooleanField(_("tính cả báo cáo đã gửi"))
     code = models.CharField(_("mã chỉ tiêu"), max_length=100)
     year = models.PositiveSmallIntegerField(_("năm"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from baocao.apps.campaigns.models import (
     EDITABLE_STATUSES,
@@ -68,11 +68,12 @@ def audience(user: Any, campaign: Campaign) -> Audience | None:
 def units_without_report(campaign: Campaign, root: Unit | None = None) -> QuerySet:
     """Units of the campaign's kinds under `root` (its root unless told) that have no report in
     it: added to the tree after it opened. Lazy; one query when read or counted."""
-    having = Report.objects.filter(campaign=campaign).values("unit_id")
+    # NOT EXISTS (an anti-join) rather than NOT IN: half the time over a country's units.
+    having = Report.objects.filter(campaign=campaign, unit=OuterRef("pk"))
     return (
         Unit.objects.subtree(root or campaign.root_unit)
         .filter(kind__in=campaign.reporting_kinds)
-        .exclude(pk__in=having)
+        .exclude(Exists(having))
     )
 
 

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from baocao.apps.orgs import accounts, scope
 from baocao.apps.orgs.forms import UnitChoiceField
-from baocao.apps.orgs.models import Unit, UnitKind
+from baocao.apps.orgs.models import Unit, UnitKind, name_matches
 from baocao.web.downloads import download
 
 FOUND_SHOWN = 30  # units listed by a search on the page
@@ -68,9 +67,7 @@ def _found_units(user, query: str) -> list[dict]:
     if not query:
         return []
     units = list(
-        scope.visible_units(user)
-        .filter(Q(name__icontains=query) | Q(code__icontains=query))
-        .order_by("path")[:FOUND_SHOWN]
+        scope.visible_units(user).filter(name_matches(query)).order_by("path")[:FOUND_SHOWN]
     )
     names = [accounts.login_name(unit) for unit in units]
     found = {

@@ -121,7 +121,7 @@ def build_tree(units: Iterable[Unit], query: str = "", *, open_all: bool = False
         matched = {
             unit.code
             for unit in units
-            if needle in fold(unit.name) or needle in unit.code.casefold()
+            if needle in unit.name_folded or needle in unit.code.casefold()
         }
         keep = set(matched)
         for code in matched:

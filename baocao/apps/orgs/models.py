@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from baocao.apps.orgs.signals import units_moved
+from baocao.text import fold
 
 PATH_SEPARATOR = "/"
 
@@ -28,7 +29,33 @@ class UnitKind(models.TextChoices):
     GRASSROOTS = "grassroots", _("Công đoàn cơ sở")
 
 
+def name_matches(query: str, prefix: str = "") -> models.Q:
+    """The units whose name (without diacritics, in any case) or code holds `query`, as a
+    condition; `prefix` is the lookup path to the unit ("unit__" from a report). Through an
+    index on PostgreSQL (trigram GIN on the folded name and on the code); LIKE on SQLite."""
+    needle = fold(query)
+    return models.Q(**{f"{prefix}name_folded__contains": needle}) | models.Q(
+        **{f"{prefix}code__icontains": needle}
+    )
+
+
 class UnitQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each unit's folded name (`name_folded`) filled in."""
+        objs = list(objs)
+        for unit in objs:
+            unit.name_folded = fold(unit.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        """As Django's; a new name carries its folded form along."""
+        objs = list(objs)
+        if "name" in fields:
+            for unit in objs:
+                unit.name_folded = fold(unit.name)
+            fields = [*fields, "name_folded"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def subtree(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         """The unit and everything under it: one prefix query on the indexed path."""
         units = self.filter(path__startswith=unit.path)
@@ -41,6 +68,12 @@ class UnitQuerySet(models.QuerySet):
 class Unit(models.Model):
     code = models.CharField(_("mã đơn vị"), max_length=50, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
+    # `fold(name)` ("lien doan lao dong huyen dak ha"): the name searched without diacritics,
+    # through an index (trigram GIN on PostgreSQL). Kept by save(), the manager's bulk_create
+    # and bulk_update, and the bulk writers (unit import, the national demo's COPY).
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=255, blank=True, default="", db_default="", editable=False
+    )
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -75,6 +108,10 @@ class Unit(models.Model):
         if old_path and parent_path.startswith(old_path):
             raise ValueError(f"{self.code}: a unit cannot move under its own subtree")
         self.path = f"{parent_path}{self.code}{PATH_SEPARATOR}"
+        self.name_folded = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
         self.depth = self.path.count(PATH_SEPARATOR) - 1
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from baocao.apps.audit.log import record
 from baocao.apps.orgs.models import PATH_SEPARATOR, Unit
 from baocao.apps.orgs.signals import units_moved
+from baocao.text import fold
 from baocao.unitfile import (
     KnownUnit,
     RowProblem,
@@ -31,7 +32,8 @@ from baocao.unitfile import (
 )
 
 BATCH = 500
-UPDATED_FIELDS = ("name", "kind", "email", "parent", "path", "depth")  # as _update_units sends
+# as _update_units sends them (the folded name follows the name: `Unit.name_folded`)
+UPDATED_FIELDS = ("name", "kind", "email", "parent", "path", "depth", "name_folded")
 CHANGE_LABELS = {
     "name": "tên",
     "kind": "loại",
@@ -208,7 +210,10 @@ def _write(plan: _Plan, result: ImportResult) -> ImportResult:
             result.moved += 1
             moved.append(old.pk)
         if what or path != old.path:
-            changed.append((new.name, new.kind, new.email, new.parent_id, path, new.depth, old.pk))
+            changed.append(
+                (new.name, new.kind, new.email, new.parent_id, path, new.depth, fold(new.name))
+                + (old.pk,)
+            )
         if row is not None:
             if what:
                 result.updated.append((row, what))
@@ -229,7 +234,8 @@ def _levels(rows: list[UnitRow], paths: dict[str, str]) -> list[list[UnitRow]]:
 
 
 def _update_units(changed: list[tuple]) -> None:
-    """(name, kind, email, parent id, path, depth, pk) for each unit, in one executemany."""
+    """(name, kind, email, parent id, path, depth, folded name, pk) for each unit, in one
+    executemany."""
     if not changed:
         return
     quote = connection.ops.quote_name

@@ -42,7 +42,16 @@ class UnitFileForm(forms.Form):
 
 def unit_tree(request):
     units = scope.visible_units(request.user).only(
-        "id", "code", "name", "kind", "parent_id", "path", "depth", "email", "synthetic"
+        "id",
+        "code",
+        "name",
+        "name_folded",
+        "kind",
+        "parent_id",
+        "path",
+        "depth",
+        "email",
+        "synthetic",
     )
     query = request.GET.get("q", "").strip()[:100]
     tree = build_tree(units, query, open_all=request.GET.get("mo") == "tat-ca")
