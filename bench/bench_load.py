@@ -1,5 +1,7 @@
 """The web under load: 200 simulated writers (log in, open their report, autosave sections while
-typing, submit) against gunicorn + PostgreSQL on 127.0.0.1, through locust used as a library
+typing, submit), 20 reviewers reading the reports of their district and 5 consolidators
+opening the campaign's dashboard (the national unit and four provinces, plain, filtered and
+searched) against gunicorn + PostgreSQL on 127.0.0.1, through locust used as a library
 (headless, in-process runner); then every acknowledged save is looked up in the database.
 
 Targets (issue 7): p95 < 150 ms at about 100 requests/s, no errors, no lost write; a web worker
@@ -53,6 +55,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PASSWORD = "tai-thu-baocao-2017"
 CAMPAIGNS = ("nq20-toan-quoc-2017", "nq20-kon-tum-2017")
 SECTIONS = ("P1/I/1", "P1/I/2", "P1/II/1", "P1/II/2", "P1/III/1", "P2/2")
+REVIEWERS = int(os.environ.get("BENCH_REVIEWERS", "20"))
+CONSOLIDATORS = int(os.environ.get("BENCH_CONSOLIDATORS", "5"))
 
 
 # --- the load (child process) ------------------------------------------------------------
@@ -79,26 +83,67 @@ def load(plan_file: str, out_file: str) -> None:
     expected = re.compile(r'name="expected_version" value="(\d+)"')
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
+    readers = {"reviewer": list(plan["reviewers"]), "consolidator": list(plan["consolidators"])}
+    writers_done: list[int] = []
+
+    def log_in(client, username: str) -> None:
+        page = client.get("/dang-nhap/", name="login page")
+        form = token.search(page.text or "")
+        client.post(
+            "/dang-nhap/",
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": form.group(1) if form else "",
+            },
+            name="log in",
+            allow_redirects=False,
+        )
+
+    class Reader(FastHttpUser):
+        """A reviewer or a consolidator: opens its pages in turn until the writers are done."""
+
+        abstract = True
+        host = f"http://127.0.0.1:{PORT}"
+        role = ""
+
+        def on_start(self) -> None:
+            if not readers[self.role]:
+                raise StopUser()
+            self.me = readers[self.role].pop()
+            log_in(self.client, self.me["username"])
+            self.turn = 0
+
+        @task
+        def read(self) -> None:
+            if len(writers_done) >= len(plan["writers"]):
+                raise StopUser()
+            name, url = self.me["pages"][self.turn % len(self.me["pages"])]
+            self.turn += 1
+            with self.client.get(url, name=name, catch_response=True) as r:
+                if r.status_code != 200:
+                    r.failure(f"{name} answered {r.status_code}")
+
+    class Reviewer(Reader):
+        role = "reviewer"
+        fixed_count = len(plan["reviewers"])
+        wait_time = between(3, 6)
+
+    class Consolidator(Reader):
+        role = "consolidator"
+        fixed_count = len(plan["consolidators"])
+        wait_time = between(5, 10)
+
     class Writer(FastHttpUser):
         host = f"http://127.0.0.1:{PORT}"
         wait_time = between(1.5, 2.5)
+        fixed_count = len(plan["writers"])
 
         def on_start(self) -> None:
             if not writers:  # locust may start a user again after one stopped: no report left
                 raise StopUser()
             self.me = writers.pop()
-            page = self.client.get("/dang-nhap/", name="login page")
-            form = token.search(page.text or "")
-            self.client.post(
-                "/dang-nhap/",
-                data={
-                    "username": self.me["username"],
-                    "password": PASSWORD,
-                    "csrfmiddlewaretoken": form.group(1) if form else "",
-                },
-                name="log in",
-                allow_redirects=False,
-            )
+            log_in(self.client, self.me["username"])
             self.saves = 0
             self.words = []
             self.open_report()
@@ -173,9 +218,11 @@ def load(plan_file: str, out_file: str) -> None:
                 else:
                     r.failure(f"submit answered {r.status_code}")
                     problems.append(f"submit {self.me['report']}: {r.status_code}")
+            writers_done.append(self.me["report"])
             raise StopUser()
 
-    env = Environment(user_classes=[Writer], events=events)
+    env = Environment(user_classes=[Writer, Reviewer, Consolidator], events=events)
+    everybody = Writer.fixed_count + Reviewer.fixed_count + Consolidator.fixed_count
     runner = env.create_local_runner()
     started = time.time()
     timings: list[tuple[float, float, bool]] = []  # (when, ms, failed) of every request
@@ -187,12 +234,12 @@ def load(plan_file: str, out_file: str) -> None:
 
     def watch_plateau() -> None:
         while True:
-            if runner.user_count >= len(plan["writers"]):
+            if runner.user_count >= everybody:
                 plateau.append(time.time())
             gevent.sleep(0.5)
 
     gevent.spawn(watch_plateau)
-    runner.start(len(plan["writers"]), spawn_rate=SPAWN_RATE)
+    runner.start(everybody, spawn_rate=SPAWN_RATE)
 
     def stop_when_done() -> None:
         gevent.sleep(5)
@@ -269,7 +316,7 @@ def setup() -> tuple[dict, str]:
     from django.db import connection
 
     from baocao.apps.campaigns.models import Campaign, Report
-    from baocao.apps.orgs.models import Membership, Role
+    from baocao.apps.orgs.models import Membership, Role, Unit, UnitKind
     from baocao.web import throttle
 
     if connection.vendor != "postgresql":
@@ -308,7 +355,71 @@ def setup() -> tuple[dict, str]:
         }
         for user, report in zip(users, reports, strict=True)
     ]
-    return {"writers": writers, "campaign": campaign.slug}, campaign.slug
+    base = f"/dot-bao-cao/{campaign.slug}/"
+    # Reviewers: one per district union with sent reports, reading up to five of them.
+    reviewers = []
+    districts = (
+        Unit.objects.filter(kind=UnitKind.DISTRICT, path__startswith=campaign.root_unit.path)
+        .order_by("path")
+        .values_list("code", "path")[: REVIEWERS * 3]
+    )
+    for code, path in districts:
+        sent = list(
+            Report.objects.filter(
+                campaign=campaign, unit__path__startswith=path, status__in=["submitted", "accepted"]
+            )
+            .exclude(unit__path=path)
+            .values_list("unit__code", flat=True)[:5]
+        )
+        if sent:
+            pages = [("review: report page", f"{base}bao-cao/{unit}/") for unit in sent]
+            reviewers.append({"code": code, "pages": pages})
+        if len(reviewers) == REVIEWERS:
+            break
+    # Consolidators: the campaign's owner and provinces, each opening its dashboard plain,
+    # filtered, searched.
+    owners = [campaign.root_unit.code] + list(
+        Unit.objects.filter(kind=UnitKind.PROVINCE, path__startswith=campaign.root_unit.path)
+        .order_by("path")
+        .values_list("code", flat=True)[: CONSOLIDATORS - 1]
+    )
+    consolidators = [
+        {
+            "code": code,
+            "pages": [
+                ("dashboard", base),
+                ("dashboard, status filter", base + "?trang-thai=submitted"),
+                ("dashboard, name search", base + "?q=cong+ty"),
+            ],
+        }
+        for code in owners[:CONSOLIDATORS]
+    ]
+    for role, people in ((Role.REVIEWER, reviewers), (Role.CONSOLIDATOR, consolidators)):
+        for n, person in enumerate(people):
+            person["username"] = f"tai.{role}.{n:02d}"
+        names = [person["username"] for person in people]
+        user_model.objects.filter(username__in=names).delete()
+        for name in names:
+            throttle.clear(name)
+        made = user_model.objects.bulk_create(
+            [user_model(username=name, password=hashed, first_name="Tải thử") for name in names]
+        )
+        units = dict(
+            Unit.objects.filter(code__in=[p["code"] for p in people]).values_list("code", "pk")
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=user, unit_id=units[person["code"]], roles=[role])
+                for user, person in zip(made, people, strict=True)
+            ]
+        )
+    plan = {
+        "writers": writers,
+        "reviewers": reviewers,
+        "consolidators": consolidators,
+        "campaign": campaign.slug,
+    }
+    return plan, campaign.slug
 
 
 def check(result: dict) -> dict:
@@ -378,7 +489,11 @@ def reset(plan: dict) -> None:
     ReportEvent.objects.filter(report_id__in=ids).delete()
     Report.objects.filter(pk__in=ids).update(status="draft", version=1, submitted_at=None)
     get_user_model().objects.filter(
-        username__in=[writer["username"] for writer in plan["writers"]]
+        username__in=[
+            person["username"]
+            for people in ("writers", "reviewers", "consolidators")
+            for person in plan[people]
+        ]
     ).update(is_active=False)
 
 
