@@ -75,7 +75,7 @@ from baocao.apps.campaigns.views.report import SAVED_EVENT, Block
 from baocao.apps.jobs import actions as jobs
 from baocao.apps.jobs.models import JobKind, JobState
 from baocao.apps.jobs.views import file_url, job_url
-from baocao.apps.jobs.work import export_in_background
+from baocao.apps.jobs.work import drafted_message, export_in_background
 from baocao.apps.orgs.display import KIND_ORDER, kind_short
 from baocao.apps.orgs.models import Unit, UnitKind
 from baocao.apps.orgs.people import display_name
@@ -821,16 +821,7 @@ def consolidate_draft(request, report: Report) -> HttpResponse:
 
 
 def _say_drafted(request, outcome: actions.Drafted) -> None:
-    said = _("Đã soạn nháp %(drafted)d mục; giữ nguyên %(kept)d mục đã có nội dung.") % {
-        "drafted": outcome.drafted,
-        "kept": outcome.kept,
-    }
-    if outcome.empty:
-        said += " " + _(
-            "%(empty)d mục chưa có gì để soạn (chưa có số liệu hay đoạn viết nào của các "
-            "báo cáo được tính)."
-        ) % {"empty": outcome.empty}
-    (messages.success if outcome.drafted else messages.info)(request, said)
+    (messages.success if outcome.drafted else messages.info)(request, drafted_message(outcome))
 
 
 @dataclass
