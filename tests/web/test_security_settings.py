@@ -158,3 +158,13 @@ def test_passwords_are_hashed_with_argon2id_and_older_hashes_move_to_it_at_login
     older.refresh_from_db()
     assert older.password.startswith("argon2$argon2id$")
     assert older.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_logout_form_names_the_user_without_thousands_separators(client, django_user_model):
+    """logout.js finds the person's unsaved copies by the id in data-user: "12.345" (the
+    Vietnamese way of writing 12345) would find none and log out without asking."""
+    user = django_user_model.objects.create_user("nhieu_so", password=PASSWORD, id=12345)
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-user="12345"' in html
