@@ -202,14 +202,10 @@ def test_on_a_phone_the_page_opens_where_a_copy_waits(
     expect(menu.locator('a[href="#muc-P1/I/3"]')).not_to_contain_text("có nội dung chưa lưu")
 
 
-def test_a_figure_brought_back_after_a_colleague_changed_it_is_not_written_over(
-    new_page, log_in, report, writer, member
-):
-    """The copy of a figure typed offline remembers what the cell held then; brought back after
-    a colleague saved another value, it is refused and shown beside theirs, and the copy stays
-    on the device until the writer saves it deliberately."""
-    colleague = member("truong_viet3", report.unit, "writer")
-    actions.save_indicator(report, "members", 2017, "1.000", colleague)
+def figure_typed_then_tab_died(new_page, log_in, report, writer):
+    """The writer types 1.234 as a figure while offline and leaves the cell; the tab dies with
+    its copy kept on the device; the line comes back. The browser context and the report's
+    address, to come back with."""
     page = new_page(1280, 900)
     log_in(page, writer.username, PASSWORD, next_path=report_path(report))
     page.context.set_offline(True)
@@ -218,13 +214,25 @@ def test_a_figure_brought_back_after_a_colleague_changed_it_is_not_written_over(
     members.press("Tab")
     page.wait_for_timeout(500)
     assert len(page.evaluate(COPIES)) == 1
-    context = page.context
+    context, url = page.context, page.url
     page.close()
     context.set_offline(False)
+    return context, url
+
+
+def test_a_figure_brought_back_after_a_colleague_changed_it_is_not_written_over(
+    new_page, log_in, report, writer, member
+):
+    """The copy of a figure typed offline remembers what the cell held then; brought back after
+    a colleague saved another value, it is refused and shown beside theirs, and the copy stays
+    on the device until the writer saves it deliberately."""
+    colleague = member("truong_viet3", report.unit, "writer")
+    actions.save_indicator(report, "members", 2017, "1.000", colleague)
+    context, url = figure_typed_then_tab_died(new_page, log_in, report, writer)
     actions.save_indicator(report, "members", 2017, "1.100", colleague)
 
     again = context.new_page()
-    again.goto(page.url)
+    again.goto(url)
     figures = again.locator(".restore", has_text="Có số liệu chưa lưu từ lần trước")
     figures.get_by_role("button", name="Khôi phục").click()
     cell = again.locator("td", has=again.get_by_label("Số đoàn viên công đoàn, năm 2017"))
@@ -246,18 +254,9 @@ def test_logging_out_asks_before_deleting_what_never_reached_the_server(
 ):
     """A tab died offline with a figure typed; on a shared computer the writer logs out from
     another page: asked first, staying keeps the copy; confirming deletes it from the device."""
-    page = new_page(1280, 900)
-    log_in(page, writer.username, PASSWORD, next_path=report_path(report))
-    page.context.set_offline(True)
-    members = page.get_by_label("Số đoàn viên công đoàn, năm 2017")
-    members.fill("1.234")
-    members.press("Tab")
-    page.wait_for_timeout(500)
-    context = page.context
-    page.close()
-    context.set_offline(False)
+    context, url = figure_typed_then_tab_died(new_page, log_in, report, writer)
     home = context.new_page()
-    home.goto(urljoin(page.url, "/"))
+    home.goto(urljoin(url, "/"))
     assert len(home.evaluate(COPIES)) == 1
     questions = []
 
